@@ -1,0 +1,142 @@
+"""Field-level encryption of personal information and keyed blind indexes.
+
+A stored value is ``enc1:<cipher>:<key id>:<base64(nonce | ciphertext | tag)>``. The cipher
+is AES-256-GCM (``A``) or SM4-GCM (``S``, 国密), chosen by ``JINGUO_CIPHER`` for new values;
+any value can be read as long as its key is the current one or listed in the old keys, and
+``manage.py rotate_data_key`` re-encrypts everything under the current key.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+import unicodedata
+from functools import cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+PREFIX = "enc1"
+NONCE_BYTES = 12
+TAG_BYTES = 16
+
+
+class DecryptionError(Exception):
+    """A stored value could not be decrypted (unknown key or tampered ciphertext)."""
+
+
+def _decode_key(text: str, name: str) -> bytes:
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid base64") from exc
+    if len(raw) != 32:
+        raise ImproperlyConfigured(f"{name} must decode to 32 bytes")
+    return raw
+
+
+def key_id(key: bytes) -> str:
+    return hashlib.sha256(b"jinguo-key-id" + key).hexdigest()[:8]
+
+
+@cache
+def _keyring(current: str, old: tuple[str, ...]) -> tuple[str, dict[str, bytes]]:
+    if not current:
+        raise ImproperlyConfigured("JINGUO_DATA_KEY is not set: personal data cannot be encrypted")
+    active = _decode_key(current, "JINGUO_DATA_KEY")
+    ring = {key_id(active): active}
+    for i, text in enumerate(old):
+        k = _decode_key(text, f"JINGUO_DATA_OLD_KEYS[{i}]")
+        ring.setdefault(key_id(k), k)
+    return key_id(active), ring
+
+
+def keyring() -> tuple[str, dict[str, bytes]]:
+    return _keyring(settings.JINGUO_DATA_KEY, tuple(settings.JINGUO_DATA_OLD_KEYS))
+
+
+def _sm4_key(key: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=16, salt=None, info=b"jinguo-sm4").derive(key)
+
+
+def _cipher_code() -> str:
+    name = settings.JINGUO_CIPHER.upper()
+    if name in {"AES-256-GCM", "AES"}:
+        return "A"
+    if name in {"SM4-GCM", "SM4"}:
+        return "S"
+    raise ImproperlyConfigured("JINGUO_CIPHER must be AES-256-GCM or SM4-GCM")
+
+
+def is_encrypted(value) -> bool:
+    return isinstance(value, str) and value.startswith(PREFIX + ":")
+
+
+def encrypt(plaintext: str) -> str:
+    kid, ring = keyring()
+    key = ring[kid]
+    code = _cipher_code()
+    nonce = os.urandom(NONCE_BYTES)
+    data = plaintext.encode()
+    if code == "A":
+        sealed = AESGCM(key).encrypt(nonce, data, PREFIX.encode())
+    else:
+        enc = Cipher(algorithms.SM4(_sm4_key(key)), modes.GCM(nonce)).encryptor()
+        enc.authenticate_additional_data(PREFIX.encode())
+        sealed = enc.update(data) + enc.finalize() + enc.tag
+    return f"{PREFIX}:{code}:{kid}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(token: str) -> str:
+    try:
+        prefix, code, kid, body = token.split(":", 3)
+    except ValueError as exc:
+        raise DecryptionError("not an encrypted value") from exc
+    if prefix != PREFIX:
+        raise DecryptionError("not an encrypted value")
+    _active, ring = keyring()
+    key = ring.get(kid)
+    if key is None:
+        raise DecryptionError(f"no key {kid} in the keyring")
+    raw = base64.b64decode(body)
+    nonce, sealed = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
+    try:
+        if code == "A":
+            data = AESGCM(key).decrypt(nonce, sealed, PREFIX.encode())
+        elif code == "S":
+            ct, tag = sealed[:-TAG_BYTES], sealed[-TAG_BYTES:]
+            dec = Cipher(algorithms.SM4(_sm4_key(key)), modes.GCM(nonce, tag)).decryptor()
+            dec.authenticate_additional_data(PREFIX.encode())
+            data = dec.update(ct) + dec.finalize()
+        else:
+            raise DecryptionError("unknown cipher")
+    except DecryptionError:
+        raise
+    except Exception as exc:
+        raise DecryptionError("ciphertext failed authentication") from exc
+    return data.decode()
+
+
+def needs_rotation(token: str) -> bool:
+    kid, _ring = keyring()
+    parts = token.split(":", 3)
+    return len(parts) != 4 or parts[2] != kid or parts[1] != _cipher_code()
+
+
+def normalise(value: str) -> str:
+    """Canonical form for exact matching: NFKC, no spaces or dashes, upper case."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "-()（）").upper()
+
+
+def blind_index(value: str, purpose: str) -> str:
+    """Keyed HMAC of the normalised value: equal inputs match, the index reveals nothing."""
+    if not settings.JINGUO_INDEX_KEY:
+        raise ImproperlyConfigured("JINGUO_INDEX_KEY is not set")
+    key = _decode_key(settings.JINGUO_INDEX_KEY, "JINGUO_INDEX_KEY")
+    msg = f"{purpose}\x00{normalise(value)}".encode()
+    return hmac.new(key, msg, hashlib.sha256).hexdigest()

@@ -1,0 +1,73 @@
+"""Side navigation: each entry is shown only to users holding one of its permissions."""
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    icon: str
+    permissions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    items: list[MenuItem] = field(default_factory=list)
+
+
+MENU = [
+    MenuGroup(
+        _("工作"),
+        [
+            MenuItem(_("工作台"), "core:home", "ti-layout-dashboard"),
+            MenuItem(_("消息通知"), "core:notification_list", "ti-bell"),
+        ],
+    ),
+    MenuGroup(
+        _("组织体系"),
+        [
+            MenuItem(_("组织树"), "orgs:orgunit_tree", "ti-sitemap", ("orgs.view_orgunit",)),
+            MenuItem(
+                _("单位列表"), "orgs:orgunit_list", "ti-building-community", ("orgs.view_orgunit",)
+            ),
+            MenuItem(
+                _("导入区划代码"), "orgs:orgunit_import", "ti-file-import", ("orgs.import_orgunit",)
+            ),
+        ],
+    ),
+    MenuGroup(
+        _("系统管理"),
+        [
+            MenuItem(_("用户"), "accounts:user_list", "ti-users", ("accounts.view_user",)),
+            MenuItem(
+                _("角色与权限"), "accounts:role_list", "ti-shield-lock", ("accounts.view_role",)
+            ),
+            MenuItem(_("审计日志"), "core:audit_list", "ti-file-search", ("core.view_audit",)),
+            MenuItem(_("接口文档"), "api-docs", "ti-api", ("core.manage_users",)),
+        ],
+    ),
+]
+
+
+def menu_for(user, current_path: str) -> list[dict]:
+    perms = user.get_all_permissions()
+    groups = []
+    for group in MENU:
+        items = []
+        for item in group.items:
+            if item.permissions and not any(p in perms for p in item.permissions):
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            active = current_path == url or (url != "/" and current_path.startswith(url))
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        if items:
+            groups.append({"label": group.label, "items": items})
+    return groups

@@ -1,0 +1,75 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.core.paths import SEPARATOR, TreePathField
+from jinguo.core.scoping import RestrictQuerySet
+
+from .choices import UnitKind
+
+
+class OrgUnit(models.Model):
+    """One federation (or grid) in the tree; territorial units carry division codes."""
+
+    code = models.CharField(max_length=32, unique=True, verbose_name=_("代码"))
+    name = models.CharField(max_length=100, verbose_name=_("名称"))
+    short_name = models.CharField(max_length=50, blank=True, verbose_name=_("简称"))
+    kind = models.CharField(max_length=20, choices=UnitKind.choices, verbose_name=_("类型"))
+    level = models.PositiveSmallIntegerField(verbose_name=_("层级"))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级单位"),
+    )
+    path = TreePathField(unique=True, editable=False, verbose_name=_("路径"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("联系电话"))
+    address = models.CharField(max_length=200, blank=True, verbose_name=_("办公地址"))
+    is_active = models.BooleanField(default=True, verbose_name=_("启用"))
+    division_version = models.CharField(max_length=20, blank=True, verbose_name=_("区划版本"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestrictQuerySet.as_manager()
+    scope_path_field = "path"
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("组织单位")
+        verbose_name_plural = _("组织单位")
+        indexes = [
+            # Serves `path__subtree` on PostgreSQL (prefix LIKE) whatever the collation; on
+            # SQLite the opclass is ignored and the plain index serves the range form.
+            models.Index(
+                fields=["path"], name="orgs_unit_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["parent", "name"], name="orgs_unit_parent_name"),
+        ]
+        permissions = [
+            ("move_orgunit", _("调整单位隶属关系")),
+            ("import_orgunit", _("导入区划代码")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("orgs:orgunit_detail", args=[self.pk])
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    def build_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else ""
+        return f"{prefix}{self.code}{SEPARATOR}"
+
+    def is_in_subtree_of(self, other: "OrgUnit") -> bool:
+        return self.path.startswith(other.path)
+
+    def ancestors(self):
+        codes = [c for c in self.path.split(SEPARATOR) if c][:-1]
+        return OrgUnit.objects.filter(code__in=codes).order_by("level")

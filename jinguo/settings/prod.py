@@ -1,0 +1,34 @@
+"""Production: every secret must come from the environment; the process refuses to start without it."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+DEBUG = env_bool("JINGUO_DEBUG", False)  # noqa: F405
+
+_missing = [
+    name
+    for name, value in {
+        "JINGUO_SECRET_KEY": SECRET_KEY,  # noqa: F405
+        "JINGUO_DATA_KEY": JINGUO_DATA_KEY,  # noqa: F405
+        "JINGUO_INDEX_KEY": JINGUO_INDEX_KEY,  # noqa: F405
+        "DATABASE_URL": os.environ.get("DATABASE_URL", ""),  # noqa: F405
+        "JINGUO_ALLOWED_HOSTS": os.environ.get("JINGUO_ALLOWED_HOSTS", ""),  # noqa: F405
+    }.items()
+    if not value
+]
+if _missing:
+    raise ImproperlyConfigured(
+        "Jinguo production settings need these environment variables: " + ", ".join(_missing)
+    )
+if len(SECRET_KEY) < 40:  # noqa: F405
+    raise ImproperlyConfigured("JINGUO_SECRET_KEY must be at least 40 characters.")
+
+SESSION_COOKIE_SECURE = env_bool("JINGUO_SECURE_COOKIES", True)  # noqa: F405
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("JINGUO_SSL_REDIRECT", False)  # noqa: F405
+SECURE_HSTS_SECONDS = int(os.environ.get("JINGUO_HSTS_SECONDS", "31536000"))  # noqa: F405
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -1,0 +1,23 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from jinguo.core import views as core_views
+
+api_patterns = [
+    path("orgs/", include("jinguo.orgs.api.urls")),
+    path("accounts/", include("jinguo.accounts.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("jinguo.core.urls")),
+    path("orgs/", include("jinguo.orgs.urls")),
+    path("accounts/", include("jinguo.accounts.urls")),
+    path("api/", include(api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler403 = core_views.error_403
+handler404 = core_views.error_404
+handler500 = core_views.error_500
