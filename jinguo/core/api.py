@@ -1,0 +1,57 @@
+"""Base classes for the REST API: the same restrict() scoping as the UI, 404 outside scope."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import permissions, viewsets
+from rest_framework.exceptions import ValidationError
+
+from .scoping import permission_name
+
+ACTION_BY_METHOD = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+
+
+class ModelActionPermission(permissions.BasePermission):
+    """Requires the role permission for the request's action on the view's model.
+
+    Object-level access is not checked here: objects come from restrict(), so an object
+    outside the user's scope is simply not found (404).
+    """
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        action = ACTION_BY_METHOD.get(request.method, "change")
+        if request.method in ("PUT", "PATCH", "DELETE"):
+            # Scoped lookups decide; a user with a share but no role permission may still act.
+            return True
+        return user.has_perm(permission_name(view.queryset_model(), action)) or action == "view"
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """Subclasses set ``model`` and call services from perform_create/update/destroy."""
+
+    model = None
+    permission_classes = [permissions.IsAuthenticated, ModelActionPermission]
+
+    def queryset_model(self):
+        return self.model
+
+    def scope_action(self) -> str:
+        return ACTION_BY_METHOD.get(self.request.method, "change")
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.request.user, self.scope_action())
+
+    @staticmethod
+    def as_drf_error(exc: DjangoValidationError) -> ValidationError:
+        if hasattr(exc, "message_dict"):
+            return ValidationError(exc.message_dict)
+        return ValidationError({"non_field_errors": exc.messages})
