@@ -1,25 +1,34 @@
 """Writing and verifying the audit trail.
 
 Every row is written inside the transaction of the change it records and carries the hash of
-its predecessor. The chain is extended under a lock on the single chain-head row, taken last in
-the transaction, so concurrent writers queue rather than fork the chain (PostgreSQL row lock;
-SQLite serialises writers with immediate transactions).
+its predecessor. The chain is extended under a lock on the single chain-head row, so concurrent
+writers queue rather than fork the chain (PostgreSQL row lock; SQLite serialises writers with
+immediate transactions). The lock is held until the surrounding transaction ends, so a service
+records its audit event as its last database write.
 """
 
 import hashlib
+import ipaddress
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
+from django.utils.translation import gettext_lazy as _
 
 from . import context, crypto
 from .models import AuditChainHead, AuditEvent, AuditKind
 
+logger = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
+HEAD_ID = 1
 HASHED_FIELDS = (
     "kind",
     "action",
@@ -38,29 +47,126 @@ HASHED_FIELDS = (
     "detail",
 )
 
+# Labels of the actions the platform writes; an action not listed is shown as written.
+ACTION_LABELS = {
+    "create": _("新建"),
+    "update": _("修改"),
+    "delete": _("删除"),
+    "move": _("调整隶属"),
+    "import": _("导入"),
+    "open": _("查看"),
+    "view": _("查看"),
+    "reveal": _("查看完整信息"),
+    "export": _("导出"),
+    "login": _("登录"),
+    "login_failed": _("登录失败"),
+    "lockout": _("账号锁定"),
+    "unlock": _("解除锁定"),
+    "logout": _("退出登录"),
+    "password_change": _("修改密码"),
+    "password_reset": _("重置密码"),
+    "role_change": _("角色变更"),
+    "activate": _("启用"),
+    "deactivate": _("停用"),
+    "share": _("共享"),
+    "unshare": _("撤销共享"),
+    "assign": _("指派"),
+    "transfer": _("移交"),
+    "refer": _("转介"),
+    "emergency_access": _("紧急访问"),
+    "key_rotation": _("数据密钥轮换"),
+    "demo_load": _("加载示范数据"),
+}
 
-def _digest(data: bytes) -> str:
-    algorithm = settings.JINGUO_AUDIT_HASH.lower()
-    h = hashlib.new("sm3") if algorithm == "sm3" else hashlib.sha256()
-    h.update(data)
-    return h.hexdigest()
+# Why verify_chain stopped, in words an operator can act on.
+BREAK_REASONS = {
+    "prev_hash": _("前一条哈希不符：此前的记录被删除、插入或改写"),
+    "content": _("内容与哈希不符：该记录写入后被改动"),
+    "head": _("链头与最后一条记录不符：末尾的记录被删除，或末尾追加了伪造记录"),
+    "head_missing": _("链头记录缺失"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+HASH_ALGORITHMS = ("sha256", "sm3")
+
+
+def _algorithm() -> str:
+    return "sm3" if settings.JINGUO_AUDIT_HASH.lower() == "sm3" else "sha256"
+
+
+def _digest(data: bytes, algorithm: str) -> str:
+    return hashlib.new(algorithm, data).hexdigest()
+
+
+def _strip_nul(value):
+    # PostgreSQL text and jsonb cannot hold NUL; a typed username may contain one.
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_nul(v) for v in value]
+    return value
 
 
 def _canonical(value):
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return _strip_nul(json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)))
 
 
-def event_hash(event: AuditEvent, prev_hash: str) -> str:
+def _clean_ip(value) -> str | None:
+    """A valid address in the form the database gives back, or None (never fail a write)."""
+    if not value:
+        return None
+    try:
+        addr = ipaddress.ip_address(str(value).strip())
+    except ValueError:
+        return None
+    return clean_ipv6_address(str(addr)) if addr.version == 6 else str(addr)
+
+
+def _ip_for_hash(value):
+    # The database may print an IPv6 address differently from how it was written.
+    if not value:
+        return value
+    try:
+        addr = ipaddress.ip_address(value)
+    except ValueError:
+        return value
+    if addr.version == 4:
+        return str(addr)
+    return format(int(addr), "032x")
+
+
+def event_hash(event: AuditEvent, prev_hash: str, algorithm: str | None = None) -> str:
     payload = {}
     for name in HASHED_FIELDS:
         value = getattr(event, name)
         if name == "created_at":
             value = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        elif name == "ip":
+            value = _ip_for_hash(value)
         payload[name] = value
     body = json.dumps(
         [prev_hash, payload], sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
-    return _digest(body.encode())
+    return _digest(body.encode(), algorithm or _algorithm())
+
+
+def hash_matches(event: AuditEvent, prev_hash: str) -> bool:
+    """Whether the row's hash seals its content and link, under the configured algorithm or,
+    for rows written before JINGUO_AUDIT_HASH changed, the other one."""
+    current = _algorithm()
+    for algorithm in (current, *(a for a in HASH_ALGORITHMS if a != current)):
+        try:
+            if event_hash(event, prev_hash, algorithm) == event.hash:
+                return True
+        except ValueError:  # this OpenSSL build lacks SM3
+            continue
+    return False
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
@@ -117,9 +223,31 @@ def _object_fields(obj) -> dict:
     return {
         "object_type": obj._meta.label_lower,
         "object_id": str(obj.pk),
-        "object_repr": str(obj)[:200],
+        "object_repr": _strip_nul(str(obj))[:200],
         "object_org_path": getattr(obj, getattr(obj, "scope_path_field", "org_path"), "") or "",
     }
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_ID).first()
+    if head is not None:
+        return head
+    # Migration 0002 creates the head; a test flush or a manual delete can remove it. Continue
+    # from the newest row (never restart at genesis, which would fork the chain) and let a
+    # concurrent creator win without an error.
+    last = AuditEvent.objects.order_by("-id").only("id", "hash").first()
+    logger.warning("audit chain head missing; recreating it at event %s", last and last.pk)
+    AuditChainHead.objects.bulk_create(
+        [
+            AuditChainHead(
+                pk=HEAD_ID,
+                last_hash=last.hash if last else GENESIS,
+                last_event_id=last.pk if last else 0,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
 
 
 def write_event(
@@ -132,32 +260,33 @@ def write_event(
     after=None,
     detail: dict | None = None,
     username: str | None = None,
+    object_type: str = "",
 ) -> AuditEvent:
     actor = _actor(user)
     ctx = context.current()
-    with transaction.atomic():
-        event = AuditEvent(
-            kind=kind,
-            action=action,
-            user_id=actor.user_id,
-            username=(username if username is not None else actor.username)[:150],
-            user_org_path=actor.org_path,
-            ip=ctx.ip,
-            request_id=ctx.request_id,
-            before=_canonical(before) if before is not None else None,
-            after=_canonical(after) if after is not None else None,
-            detail=_canonical(detail or {}),
-            **_object_fields(obj),
-        )
-        # The lock is taken last, so the chain is held only for the time of one insert.
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS, last_event_id=0)
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
+    target = {"object_type": object_type[:100], **_object_fields(obj)}
+    event = AuditEvent(
+        kind=kind,
+        action=action,
+        user_id=actor.user_id,
+        username=_strip_nul(username if username is not None else actor.username)[:150],
+        user_org_path=actor.org_path,
+        ip=_clean_ip(ctx.ip),
+        request_id=ctx.request_id,
+        before=_canonical(before) if before is not None else None,
+        after=_canonical(after) if after is not None else None,
+        detail=_canonical(detail or {}),
+        **target,
+    )
+    # No savepoint: if the audit row cannot be written, the change it records must not commit.
+    with transaction.atomic(savepoint=False):
+        # Everything above ran before the lock; from here on the chain is held by this
+        # transaction until it ends, so only the insert and the head update follow.
+        head = _locked_head()
         event.created_at = timezone.now()
         event.prev_hash = head.last_hash
         event.hash = event_hash(event, head.last_hash)
-        event.save()
+        event.save(force_insert=True)
         head.last_hash = event.hash
         head.last_event_id = event.pk
         head.save(update_fields=["last_hash", "last_event_id"])
@@ -178,13 +307,38 @@ def record_change(user, obj, action: str, before=None, after=None, **detail) -> 
 
 
 def record_access(user, obj=None, *, action: str, **detail) -> AuditEvent:
-    return write_event(kind=AuditKind.ACCESS, action=action, user=user, obj=obj, detail=detail)
+    """An access event; without an object, ``object_type`` in detail also fills the column."""
+    object_type = str(detail.get("object_type", "")) if obj is None else ""
+    return write_event(
+        kind=AuditKind.ACCESS,
+        action=action,
+        user=user,
+        obj=obj,
+        detail=detail,
+        object_type=object_type,
+    )
 
 
 def record_security(user=None, *, action: str, username: str | None = None, **detail):
     return write_event(
         kind=AuditKind.SECURITY, action=action, user=user, username=username, detail=detail
     )
+
+
+def log_reveal(user, obj, field: str, reason: str) -> AuditEvent:
+    """Record that ``user`` saw the full value of ``obj.field`` and why (never the value).
+
+    The caller checks the permission (``core.reveal_pii`` or a direct assignment); this
+    refuses only a reveal without a reason.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("查看完整个人信息须填写理由。"), code="reason_required")
+    try:
+        obj._meta.get_field(field)
+    except FieldDoesNotExist as exc:
+        raise ValueError(f"{obj._meta.label} has no field {field!r}") from exc
+    return record_access(user, obj, action="reveal", field=field, reason=reason[:500])
 
 
 @dataclass
@@ -197,26 +351,49 @@ class VerifyResult:
     def ok(self) -> bool:
         return self.broken_at is None
 
+    @property
+    def reason_text(self) -> str:
+        return str(BREAK_REASONS.get(self.reason, self.reason))
+
 
 def verify_chain(batch_size: int = 5000) -> VerifyResult:
-    """Walk the chain in order; report the first row whose link or content does not hold."""
+    """Walk the chain in id order; report the first row whose link or content does not hold.
+
+    Ids are drawn under the chain lock, so id order is chain order. Writers may commit while
+    the walk runs: the head is read after the walk, and rows it already covers are walked too.
+    """
     prev = GENESIS
     checked = 0
     last_id = 0
-    qs = AuditEvent.objects.order_by("id")
     while True:
-        rows = list(qs.filter(id__gt=last_id)[:batch_size])
-        if not rows:
-            break
-        for event in rows:
-            if event.prev_hash != prev:
-                return VerifyResult(checked, event.pk, "prev_hash")
-            if event_hash(event, prev) != event.hash:
-                return VerifyResult(checked, event.pk, "content")
-            prev = event.hash
-            checked += 1
-            last_id = event.pk
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash != prev:
-        return VerifyResult(checked, head.last_event_id or -1, "head")
-    return VerifyResult(checked)
+        while True:
+            rows = list(AuditEvent.objects.order_by("id").filter(id__gt=last_id)[:batch_size])
+            if not rows:
+                break
+            for event in rows:
+                if event.prev_hash != prev:
+                    return VerifyResult(checked, event.pk, "prev_hash")
+                if not hash_matches(event, prev):
+                    return VerifyResult(checked, event.pk, "content")
+                prev = event.hash
+                checked += 1
+                last_id = event.pk
+        head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
+        if head is None:
+            if checked == 0:
+                return VerifyResult(0)
+            return VerifyResult(checked, last_id, "head_missing")
+        if head.last_hash == prev:
+            return VerifyResult(checked)
+        if head.last_event_id > last_id:
+            if AuditEvent.objects.filter(id__gt=last_id).exists():
+                continue  # committed by a concurrent writer during the walk
+            return VerifyResult(checked, head.last_event_id, "head")
+        # Rows after the one the head names were never sealed by write_event.
+        extra = (
+            AuditEvent.objects.filter(id__gt=head.last_event_id)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        return VerifyResult(checked, extra or last_id, "head")

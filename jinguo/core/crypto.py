@@ -72,6 +72,11 @@ def _cipher_code() -> str:
     raise ImproperlyConfigured("JINGUO_CIPHER must be AES-256-GCM or SM4-GCM")
 
 
+def generate_key() -> str:
+    """A fresh 32-byte key, base64-encoded as the settings expect."""
+    return base64.b64encode(os.urandom(32)).decode()
+
+
 def is_encrypted(value) -> bool:
     return isinstance(value, str) and value.startswith(PREFIX + ":")
 
@@ -102,9 +107,11 @@ def decrypt(token: str) -> str:
     key = ring.get(kid)
     if key is None:
         raise DecryptionError(f"no key {kid} in the keyring")
-    raw = base64.b64decode(body)
-    nonce, sealed = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
     try:
+        raw = base64.b64decode(body, validate=True)
+        nonce, sealed = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
+        if len(sealed) < TAG_BYTES:
+            raise DecryptionError("ciphertext too short")
         if code == "A":
             data = AESGCM(key).decrypt(nonce, sealed, PREFIX.encode())
         elif code == "S":
@@ -114,14 +121,17 @@ def decrypt(token: str) -> str:
             data = dec.update(ct) + dec.finalize()
         else:
             raise DecryptionError("unknown cipher")
+        return data.decode()
     except DecryptionError:
         raise
     except Exception as exc:
         raise DecryptionError("ciphertext failed authentication") from exc
-    return data.decode()
 
 
 def needs_rotation(token: str) -> bool:
+    """True for a value not sealed by the current key and cipher (plaintext included)."""
+    if not is_encrypted(token):
+        return True
     kid, _ring = keyring()
     parts = token.split(":", 3)
     return len(parts) != 4 or parts[2] != kid or parts[1] != _cipher_code()

@@ -1,17 +1,23 @@
 """Model fields that keep personal information encrypted at rest."""
 
+from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models.lookups import Exact
 
 from . import crypto
 
 
 class EncryptedTextField(models.TextField):
-    """Stores ciphertext, hands plaintext to Python code. Not filterable: use a blind index."""
+    """Stores ciphertext, hands plaintext to Python code. Not filterable: use a blind index.
+
+    A plaintext value already in the column (a field that has just become encrypted) is read
+    as it is; ``manage.py rotate_data_key`` encrypts it.
+    """
 
     encrypted = True
 
     def from_db_value(self, value, expression, connection):
-        if value is None or value == "":
+        if value is None or value == "" or not crypto.is_encrypted(value):
             return value
         return crypto.decrypt(value)
 
@@ -21,15 +27,34 @@ class EncryptedTextField(models.TextField):
         return value
 
     def get_prep_value(self, value):
-        value = super().get_prep_value(value)
+        # Not TextField.get_prep_value: its to_python() would decrypt a stored token here.
+        value = models.Field.get_prep_value(self, value)
         if value is None or value == "" or crypto.is_encrypted(value):
             return value
         return crypto.encrypt(str(value))
 
     def get_lookup(self, lookup_name):
-        if lookup_name not in {"isnull", "exact"}:
+        if lookup_name == "exact":
+            return EncryptedExact
+        if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
+
+
+class EncryptedExact(Exact):
+    """Matches the empty value or a stored ciphertext, never a plaintext.
+
+    Every encryption uses a fresh nonce, so ``phone="138…"`` could never match; it raises
+    instead of silently finding nothing.
+    """
+
+    def get_prep_lookup(self):
+        rhs = self.rhs
+        if isinstance(rhs, str) and rhs and not crypto.is_encrypted(rhs):
+            raise FieldError(
+                f"{self.lhs.target.name} is encrypted: look it up through its blind index"
+            )
+        return super().get_prep_lookup()
 
 
 class EncryptedCharField(EncryptedTextField):
@@ -62,3 +87,7 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("editable", False)
         kwargs.setdefault("db_index", True)
         super().__init__(*args, **kwargs)
+
+
+def encrypted_fields(model) -> list[EncryptedTextField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]

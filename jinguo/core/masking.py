@@ -1,16 +1,37 @@
-"""Masking rules for personal information shown on screen and in exports."""
+"""Masking rules for personal information shown on screen and in exports.
+
+Names keep the surname (张**), mobiles the first three and last four digits (138****8000),
+ID numbers the region code and last four (110105********0123), addresses the administrative
+part (北京市朝阳区****). The mask never reveals the length of a name or of the street part.
+"""
+
+import re
+import unicodedata
+
+NAME_MASK = "**"
+ADDRESS_MASK = "****"
+# Administrative divisions that end the public part of an address.
+_DIVISION_END = re.compile(r"(?:自治区|自治州|自治县|特别行政区|街道|省|市|州|盟|区|县|旗|镇|乡)")
+
+
+def _clean(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip()
 
 
 def mask_name(name: str | None) -> str:
-    if not name:
+    if not name or not name.strip():
         return ""
-    return name[0] + "*" * max(1, min(len(name) - 1, 2))
+    return _clean(name)[0] + NAME_MASK
 
 
 def mask_phone(phone: str | None) -> str:
     if not phone:
         return ""
-    digits = phone.replace(" ", "").replace("-", "")
+    digits = "".join(ch for ch in _clean(phone) if not ch.isspace() and ch not in "-()（）")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
     if len(digits) >= 11:
         return digits[:3] + "****" + digits[-4:]
     if len(digits) > 4:
@@ -21,13 +42,23 @@ def mask_phone(phone: str | None) -> str:
 def mask_id_number(value: str | None) -> str:
     if not value:
         return ""
+    value = "".join(ch for ch in _clean(value) if not ch.isspace()).upper()
     if len(value) >= 15:
         return value[:6] + "*" * (len(value) - 10) + value[-4:]
-    return value[:2] + "*" * max(1, len(value) - 4) + value[-2:]
+    if len(value) <= 4:
+        return "*" * len(value)
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]
 
 
 def mask_address(value: str | None) -> str:
-    if not value:
+    if not value or not value.strip():
         return ""
-    keep = min(6, max(2, len(value) // 3))
-    return value[:keep] + "****"
+    value = _clean(value)
+    # Keep up to the last division word in the first 12 characters, leaving something hidden.
+    keep = 0
+    for match in _DIVISION_END.finditer(value[:12]):
+        if match.end() < len(value):
+            keep = match.end()
+    if not keep:
+        keep = min(6, max(1, len(value) // 3))
+    return value[:keep] + ADDRESS_MASK

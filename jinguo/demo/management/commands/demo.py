@@ -119,7 +119,7 @@ class Command(BaseCommand):
     def print_accounts(self):
         out = self.stdout
         out.write("")
-        out.write("演示账号（所有账号密码均为 %s）：" % DEMO_PASSWORD)
+        out.write(f"演示账号（所有账号密码均为 {DEMO_PASSWORD}）：")
         out.write(f"  {'用户名':<10}{'角色':<14}{'姓名':<6}  单位")
         roles = {r.code: r.name for r in Role.objects.all()}
         for username, real_name, unit_code, role_code, _title in tree.USERS:
