@@ -78,3 +78,11 @@ DEFAULT_ROLES = [
         "permissions": [],
     },
 ]
+
+# Separation of duties (三权分立): no role, and no account through its roles, may hold both
+# permissions of a pair — whoever manages accounts must not also read the audit trail on them.
+INCOMPATIBLE_PERMISSIONS = [("core.manage_users", "core.view_audit")]
+
+# Models whose permissions are plumbing, never granted through a role: notifications belong to
+# their recipient and shares are created by workflows that check their own permissions.
+UNASSIGNABLE_MODELS = {"core.notification", "core.share"}

@@ -1,5 +1,13 @@
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+
+from jinguo.core import context
+from jinguo.core.middleware import client_ip
+
+from .choices import LoginChannel, LogoutReason
+
+API_PREFIX = "/api/"
 
 
 @receiver(post_migrate)
@@ -10,3 +18,33 @@ def create_default_roles(sender, app_config=None, using="default", **kwargs):
     from .services import ensure_default_roles
 
     ensure_default_roles(using=using)
+
+
+def _channel(request) -> str:
+    path = getattr(request, "path", "") or ""
+    return LoginChannel.API if path.startswith(API_PREFIX) else LoginChannel.WEB
+
+
+@receiver(user_logged_in, dispatch_uid="jinguo.accounts.login")
+def record_login(sender, request=None, user=None, **kwargs):
+    from .services import login_success_record
+
+    login_success_record(user=user, channel=_channel(request))
+
+
+@receiver(user_logged_out, dispatch_uid="jinguo.accounts.logout")
+def record_logout(sender, request=None, user=None, **kwargs):
+    from .services import logout_record
+
+    reason = getattr(request, "jinguo_logout_reason", LogoutReason.USER)
+    logout_record(user=user, reason=reason)
+
+
+@receiver(user_login_failed, dispatch_uid="jinguo.accounts.login_failed")
+def record_login_failure(sender, credentials=None, request=None, **kwargs):
+    from .services import login_failure_record
+
+    # Django has already replaced the password in ``credentials``; only the username is used.
+    username = (credentials or {}).get("username") or ""
+    ip = client_ip(request) if request is not None else context.current().ip
+    login_failure_record(username=str(username), ip=ip, channel=_channel(request))

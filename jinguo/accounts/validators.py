@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -29,3 +31,20 @@ class NotUsernameValidator:
 
     def get_help_text(self):
         return _("密码不能包含用户名。")
+
+
+MOBILE_RE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
+
+
+def normalise_phone(value: str) -> str:
+    return "".join((value or "").split())
+
+
+def validate_phone(value: str) -> None:
+    """A mainland mobile number (optionally +86) or a landline with its area code."""
+    phone = normalise_phone(value)
+    if phone and not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
+        raise ValidationError(
+            _("请输入正确的手机号（11 位）或带区号的固定电话。"), code="invalid_phone"
+        )

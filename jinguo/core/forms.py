@@ -14,7 +14,9 @@ def style_fields(form: forms.BaseForm) -> None:
         classes = widget.attrs.get("class", "")
         if css not in classes:
             classes = f"{classes} {css}".strip()
-        if form.is_bound and name in form.errors:
+        # Only mark fields already validated: reading form.errors here would validate the form
+        # before a subclass has narrowed its choice fields.
+        if form.is_bound and form._errors is not None and name in form._errors:
             classes += " is-invalid"
         widget.attrs["class"] = classes
 

@@ -1,4 +1,13 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from .views import MeView, TokenView, UserViewSet
+
 router = DefaultRouter()
-urlpatterns = router.urls
+router.register("users", UserViewSet, basename="user")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="accounts-me"),
+    path("token/", TokenView.as_view(), name="accounts-token"),
+    *router.urls,
+]

@@ -1,0 +1,29 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityAction(models.TextChoices):
+    """The ``action`` of the security events this app writes to the audit trail."""
+
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKOUT = "lockout", _("登录锁定")
+    LOGOUT = "logout", _("退出登录")
+    TOKEN_REFUSED = "token_refused", _("拒绝签发接口令牌")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    ROLE_CHANGE = "role_change", _("角色变更")
+    ROLE_PERMISSION_CHANGE = "role_permission_change", _("角色权限变更")
+    USER_DEACTIVATE = "user_deactivate", _("停用账号")
+    USER_REACTIVATE = "user_reactivate", _("启用账号")
+    ROLES_SYNCED = "roles_synced", _("同步默认角色")
+
+
+class LogoutReason(models.TextChoices):
+    USER = "user", _("主动退出")
+    IDLE = "idle", _("长时间未操作")
+
+
+class LoginChannel(models.TextChoices):
+    WEB = "web", _("网页")
+    API = "api", _("接口令牌")
