@@ -319,9 +319,26 @@ def record_access(user, obj=None, *, action: str, **detail) -> AuditEvent:
     )
 
 
-def record_security(user=None, *, action: str, username: str | None = None, **detail):
+def record_security(
+    user=None,
+    *,
+    action: str,
+    username: str | None = None,
+    obj=None,
+    before=None,
+    after=None,
+    **detail,
+):
+    """A security event; ``obj`` is the account it concerns, so that account's page finds it."""
     return write_event(
-        kind=AuditKind.SECURITY, action=action, user=user, username=username, detail=detail
+        kind=AuditKind.SECURITY,
+        action=action,
+        user=user,
+        obj=obj,
+        before=before,
+        after=after,
+        username=username,
+        detail=detail,
     )
 
 

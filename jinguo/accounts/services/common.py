@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from jinguo.core import audit
-from jinguo.core.models import AuditKind
 
 from ..models import User
 from ..roles import INCOMPATIBLE_PERMISSIONS
@@ -23,17 +22,8 @@ def require(actor: User, *perms: str) -> None:
 def security_event(
     *, actor, action: str, target=None, before=None, after=None, username=None, **detail
 ):
-    # audit.record_security takes no object or before/after; events about an account carry it
-    # as their object so that the account's page finds them through an index.
-    return audit.write_event(
-        kind=AuditKind.SECURITY,
-        action=action,
-        user=actor,
-        obj=target,
-        before=before,
-        after=after,
-        detail=detail,
-        username=username,
+    return audit.record_security(
+        actor, action=action, username=username, obj=target, before=before, after=after, **detail
     )
 
 
