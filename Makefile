@@ -66,7 +66,7 @@ e2e: setup
 	$(BIN)/pytest -m e2e -q -p no:xdist
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/bench_subtree.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

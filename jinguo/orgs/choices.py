@@ -31,3 +31,33 @@ CODE_LENGTH = {
     UnitKind.COMMUNITY: 12,
 }
 KIND_BY_CODE_LENGTH = {length: kind for kind, length in CODE_LENGTH.items()}
+# Level of each territorial kind in the national hierarchy; a root of another kind is level 1.
+LEVEL_BY_KIND = {
+    UnitKind.PROVINCE: 1,
+    UnitKind.CITY: 2,
+    UnitKind.COUNTY: 3,
+    UnitKind.TOWNSHIP: 4,
+    UnitKind.COMMUNITY: 5,
+}
+# The kind a territorial unit's parent must have (a province has none).
+TERRITORIAL_PARENT = {
+    UnitKind.CITY: UnitKind.PROVINCE,
+    UnitKind.COUNTY: UnitKind.CITY,
+    UnitKind.TOWNSHIP: UnitKind.COUNTY,
+    UnitKind.COMMUNITY: UnitKind.TOWNSHIP,
+}
+# Grids are drawn inside a community (or directly inside a township).
+GRID_PARENTS = [UnitKind.COMMUNITY, UnitKind.TOWNSHIP]
+# Badge colour (Tabler) per kind, for lists and the tree.
+KIND_BADGE = {
+    UnitKind.PROVINCE: "red",
+    UnitKind.CITY: "pink",
+    UnitKind.COUNTY: "purple",
+    UnitKind.TOWNSHIP: "blue",
+    UnitKind.COMMUNITY: "green",
+    UnitKind.INDUSTRY: "orange",
+    UnitKind.AREA: "yellow",
+    UnitKind.ENTERPRISE: "cyan",
+    UnitKind.NEW_SECTOR: "teal",
+    UnitKind.GRID: "secondary",
+}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.core.paths import SEPARATOR, TreePathField
 from jinguo.core.scoping import RestrictQuerySet
 
-from .choices import UnitKind
+from .choices import KIND_BADGE, TERRITORIAL_KINDS, UnitKind
 
 
 class OrgUnit(models.Model):
@@ -25,7 +25,7 @@ class OrgUnit(models.Model):
         related_name="children",
         verbose_name=_("上级单位"),
     )
-    path = TreePathField(unique=True, editable=False, verbose_name=_("路径"))
+    path = TreePathField(editable=False, verbose_name=_("路径"))
     phone = models.CharField(max_length=40, blank=True, verbose_name=_("联系电话"))
     address = models.CharField(max_length=200, blank=True, verbose_name=_("办公地址"))
     is_active = models.BooleanField(default=True, verbose_name=_("启用"))
@@ -41,12 +41,21 @@ class OrgUnit(models.Model):
         verbose_name = _("组织单位")
         verbose_name_plural = _("组织单位")
         indexes = [
-            # Serves `path__subtree` on PostgreSQL (prefix LIKE) whatever the collation; on
-            # SQLite the opclass is ignored and the plain index serves the range form.
-            models.Index(
-                fields=["path"], name="orgs_unit_path_prefix", opclasses=["varchar_pattern_ops"]
-            ),
             models.Index(fields=["parent", "name"], name="orgs_unit_parent_name"),
+        ]
+        constraints = [
+            # The one index on path: it keeps paths unique and serves `path__subtree` — on
+            # PostgreSQL the prefix LIKE, whatever the collation; on SQLite (opclass ignored) the
+            # range form. No second, collation-ordered index on path: with one, PostgreSQL
+            # answers "first page of a subtree ordered by path" by walking that index in order
+            # and filtering, which reads most of a 700,000-unit table for a subtree sorting late
+            # (see bench/README.md).
+            models.UniqueConstraint(
+                fields=["path"],
+                name="orgs_unit_path_prefix",
+                opclasses=["varchar_pattern_ops"],
+                violation_error_message=_("单位路径重复。"),
+            ),
         ]
         permissions = [
             ("move_orgunit", _("调整单位隶属关系")),
@@ -62,6 +71,14 @@ class OrgUnit(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+    @property
+    def kind_badge(self) -> str:
+        return KIND_BADGE.get(self.kind, "secondary")
+
+    @property
+    def is_territorial(self) -> bool:
+        return self.kind in TERRITORIAL_KINDS
 
     def build_path(self) -> str:
         prefix = self.parent.path if self.parent_id else ""
