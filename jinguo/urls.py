@@ -6,12 +6,14 @@ from jinguo.core import views as core_views
 api_patterns = [
     path("orgs/", include("jinguo.orgs.api.urls")),
     path("accounts/", include("jinguo.accounts.api.urls")),
+    path("people/", include("jinguo.people.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("jinguo.core.urls")),
     path("orgs/", include("jinguo.orgs.urls")),
     path("accounts/", include("jinguo.accounts.urls")),
+    path("people/", include("jinguo.people.urls")),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

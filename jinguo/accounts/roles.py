@@ -2,6 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
+
+def crud(app: str, *models: str, actions=("view", "add", "change")) -> list[str]:
+    return [f"{app}.{a}_{m}" for m in models for a in actions]
+
+
+PEOPLE_MODELS = ("person", "household", "persontag", "visit", "consent", "contactassignment")
+PEOPLE_VIEW = crud("people", *PEOPLE_MODELS, actions=("view",))
+PEOPLE_WORK = crud("people", *PEOPLE_MODELS)
+
 DEFAULT_ROLES = [
     {
         "code": "sysadmin",
@@ -22,6 +31,7 @@ DEFAULT_ROLES = [
             "accounts.change_role",
             "accounts.delete_role",
             "core.manage_users",
+            *crud("people", "focustagtype"),
         ],
     },
     {
@@ -39,6 +49,7 @@ DEFAULT_ROLES = [
             "accounts.view_user",
             "core.view_sensitive",
             "core.export",
+            *PEOPLE_VIEW,
         ],
     },
     {
@@ -51,25 +62,53 @@ DEFAULT_ROLES = [
             "core.view_sensitive",
             "core.reveal_pii",
             "core.export",
+            *PEOPLE_WORK,
+            "people.merge_person",
+            "people.import_person",
         ],
     },
     {
         "code": "hotline_operator",
         "name": _("12338接线员"),
         "description": _("接听 12338 热线，登记来电诉求并查看来电人历史记录。"),
-        "permissions": ["orgs.view_orgunit", "core.view_sensitive"],
+        "permissions": [
+            "orgs.view_orgunit",
+            "core.view_sensitive",
+            "people.view_person",
+            "people.add_person",
+            "people.view_persontag",
+            "people.view_consent",
+        ],
     },
     {
         "code": "community_chair",
         "name": _("社区妇联主席/执委"),
         "description": _("管理本社区（村）的妇女之家、重点关注档案和联系户。"),
-        "permissions": ["orgs.view_orgunit", "accounts.view_user", "core.export"],
+        "permissions": [
+            "orgs.view_orgunit",
+            "accounts.view_user",
+            "core.export",
+            "core.reveal_pii",
+            *PEOPLE_WORK,
+            "people.import_person",
+        ],
     },
     {
         "code": "grid_worker",
         "name": _("网格员"),
         "description": _("走访联系户、上报网格内的诉求和矛盾纠纷。"),
-        "permissions": ["orgs.view_orgunit"],
+        "permissions": [
+            "orgs.view_orgunit",
+            "people.view_person",
+            "people.add_person",
+            "people.change_person",
+            "people.view_household",
+            "people.view_persontag",
+            "people.view_consent",
+            "people.view_contactassignment",
+            "people.view_visit",
+            "people.add_visit",
+        ],
     },
     {
         "code": "partner",

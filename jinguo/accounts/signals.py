@@ -12,11 +12,17 @@ API_PREFIX = "/api/"
 
 @receiver(post_migrate)
 def create_default_roles(sender, app_config=None, using="default", **kwargs):
-    # Runs after every app's permissions exist; creates only roles that are missing.
+    # Creates only roles that are missing. Apps listed after accounts get their permissions
+    # only when the signal reaches them, so make sure every app's permissions exist first.
     if app_config is None or app_config.label != "accounts":
         return
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
     from .services import ensure_default_roles
 
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
     ensure_default_roles(using=using)
 
 

@@ -29,6 +29,30 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("重点关注档案"),
+        [
+            MenuItem(_("人员档案"), "people:person_list", "ti-id-badge-2", ("people.view_person",)),
+            MenuItem(
+                _("家庭"), "people:household_list", "ti-home-heart", ("people.view_household",)
+            ),
+            MenuItem(
+                _("我的联系户"),
+                "people:my_contacts",
+                "ti-address-book",
+                ("people.view_visit", "people.view_contactassignment"),
+            ),
+            MenuItem(
+                _("待复核标签"), "people:review_list", "ti-calendar-due", ("people.view_persontag",)
+            ),
+            MenuItem(
+                _("档案导入"), "people:import_list", "ti-table-import", ("people.import_person",)
+            ),
+            MenuItem(
+                _("关注标签类型"), "people:tagtype_list", "ti-tags", ("people.view_focustagtype",)
+            ),
+        ],
+    ),
+    MenuGroup(
         _("组织体系"),
         [
             MenuItem(_("组织树"), "orgs:orgunit_tree", "ti-sitemap", ("orgs.view_orgunit",)),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jinguo.core",
     "jinguo.orgs",
     "jinguo.accounts",
+    "jinguo.people",
     "jinguo.demo",
 ]
 
