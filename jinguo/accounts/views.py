@@ -82,6 +82,8 @@ class AccountsFormView(ServiceFormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["cancel_url"] = self.get_cancel_url()
+        # The page renders roles and permissions itself, as grouped checkboxes.
+        ctx["role_fields"] = ["roles", "permissions"]
         return ctx
 
     def get_cancel_url(self):
