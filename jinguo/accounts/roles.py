@@ -10,6 +10,8 @@ def crud(app: str, *models: str, actions=("view", "add", "change")) -> list[str]
 PEOPLE_MODELS = ("person", "household", "persontag", "visit", "consent", "contactassignment")
 PEOPLE_VIEW = crud("people", *PEOPLE_MODELS, actions=("view",))
 PEOPLE_WORK = crud("people", *PEOPLE_MODELS)
+# Tag types are configuration: those who tag people may read them.
+TAG_TYPES_VIEW = ["people.view_focustagtype"]
 
 DEFAULT_ROLES = [
     {
@@ -50,6 +52,7 @@ DEFAULT_ROLES = [
             "core.view_sensitive",
             "core.export",
             *PEOPLE_VIEW,
+            *TAG_TYPES_VIEW,
         ],
     },
     {
@@ -63,6 +66,7 @@ DEFAULT_ROLES = [
             "core.reveal_pii",
             "core.export",
             *PEOPLE_WORK,
+            *TAG_TYPES_VIEW,
             "people.merge_person",
             "people.import_person",
         ],
@@ -90,6 +94,7 @@ DEFAULT_ROLES = [
             "core.export",
             "core.reveal_pii",
             *PEOPLE_WORK,
+            *TAG_TYPES_VIEW,
             "people.import_person",
         ],
     },
@@ -108,6 +113,7 @@ DEFAULT_ROLES = [
             "people.view_contactassignment",
             "people.view_visit",
             "people.add_visit",
+            "people.change_visit",
         ],
     },
     {

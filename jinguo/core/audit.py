@@ -76,6 +76,14 @@ ACTION_LABELS = {
     "emergency_access": _("紧急访问"),
     "key_rotation": _("数据密钥轮换"),
     "demo_load": _("加载示范数据"),
+    "merge": _("合并档案"),
+    "unmerge": _("撤销合并"),
+    "review": _("复核"),
+    "end": _("解除"),
+    "withdraw": _("撤回"),
+    "admin_bootstrap": _("创建首个系统管理员"),
+    "roles_synced": _("同步默认角色"),
+    "reactivate": _("重新启用"),
 }
 
 # Why verify_chain stopped, in words an operator can act on.

@@ -42,6 +42,13 @@ MENU = [
                 ("people.view_visit", "people.view_contactassignment"),
             ),
             MenuItem(
+                _("联系工作"),
+                "people:contact_list",
+                "ti-users-group",
+                ("people.change_contactassignment",),
+            ),
+            MenuItem(_("走访记录"), "people:visit_list", "ti-walk", ("people.view_visit",)),
+            MenuItem(
                 _("待复核标签"), "people:review_list", "ti-calendar-due", ("people.view_persontag",)
             ),
             MenuItem(

@@ -1,0 +1,137 @@
+"""core.sharing: grants and revocations, their audit rows and their effect on restrict()."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from jinguo.core.models import AuditEvent, Share
+from jinguo.core.sharing import share_grant, share_revoke, shares_of
+from jinguo.people.models import Person
+from jinguo.people.tests.factories import PersonFactory
+from jinguo.testing.factories import UserFactory, grant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(tree):
+    return PersonFactory(org=tree.community_a, name="张丽")
+
+
+@pytest.fixture
+def outsider(tree):
+    """A grid worker of 桃李社区 in the other district, allowed to view persons in her own scope."""
+    user = UserFactory(home_unit=tree.community_b, real_name="外区网格员")
+    grant(user, "people.view_person", "people.change_person")
+    return user
+
+
+def test_grant_makes_the_record_visible_and_revoke_hides_it(person, outsider, community_chair):
+    assert not Person.objects.restrict(outsider, "view").filter(pk=person.pk).exists()
+    shares = share_grant(
+        obj=person,
+        user=outsider,
+        actions=("view", "change"),
+        reason="跨社区协助走访",
+        granted_by=community_chair,
+    )
+    assert {s.action for s in shares} == {"view", "change"}
+    assert Person.objects.restrict(outsider, "view").filter(pk=person.pk).exists()
+    assert Person.objects.restrict(outsider, "change").filter(pk=person.pk).exists()
+    assert not Person.objects.restrict(outsider, "delete").filter(pk=person.pk).exists()
+    event = AuditEvent.objects.filter(action="share", object_id=str(person.pk)).get()
+    assert event.after["actions"] == ["view", "change"]
+    assert event.after["grantee_user_id"] == outsider.pk
+
+    assert (
+        share_revoke(obj=person, user=outsider, reason="协助结束", revoked_by=community_chair) == 2
+    )
+    assert not Person.objects.restrict(outsider, "view").filter(pk=person.pk).exists()
+    assert AuditEvent.objects.filter(action="unshare", object_id=str(person.pk)).count() == 1
+    assert not shares_of(person).exists()
+
+
+def test_unit_share_reaches_every_user_of_that_unit(tree, person, community_chair):
+    colleague = UserFactory(home_unit=tree.community_b)
+    share_grant(obj=person, unit=tree.community_b, reason="转介", granted_by=community_chair)
+    assert Person.objects.restrict(colleague, "view").filter(pk=person.pk).exists()
+
+
+def test_expired_share_gives_nothing(person, outsider, community_chair):
+    [share] = share_grant(
+        obj=person,
+        user=outsider,
+        reason="紧急查看",
+        granted_by=community_chair,
+        expires_at=timezone.now() + timedelta(hours=4),
+    )
+    assert Person.objects.restrict(outsider, "view").filter(pk=person.pk).exists()
+    Share.objects.filter(pk=share.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert not Person.objects.restrict(outsider, "view").filter(pk=person.pk).exists()
+
+
+def test_revoke_by_grant_reason_keeps_other_grants(person, outsider, community_chair):
+    share_grant(obj=person, user=outsider, reason="联系点指派 #1", granted_by=community_chair)
+    share_grant(obj=person, user=outsider, reason="关注标签责任人 #2", granted_by=community_chair)
+    revoked = share_revoke(
+        obj=person,
+        user=outsider,
+        reason="联系结束",
+        revoked_by=community_chair,
+        grant_reason="联系点指派 #1",
+    )
+    assert revoked == 1
+    assert Person.objects.restrict(outsider, "view").filter(pk=person.pk).exists()
+
+
+def test_nothing_to_revoke_writes_no_audit_row(person, outsider, community_chair):
+    before = AuditEvent.objects.count()
+    assert share_revoke(obj=person, user=outsider, reason="无", revoked_by=community_chair) == 0
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"reason": ""}, "请填写共享原因"),
+        ({"actions": ()}, "请至少选择一项允许的操作"),
+        ({"user": None}, "只能选其一"),
+        ({"expires_at": "past"}, "到期时间须晚于当前时间"),
+    ],
+)
+def test_grant_validation_speaks_chinese(tree, person, outsider, community_chair, kwargs, message):
+    args = {
+        "obj": person,
+        "user": outsider,
+        "reason": "协助",
+        "granted_by": community_chair,
+        **kwargs,
+    }
+    if args.get("expires_at") == "past":
+        args["expires_at"] = timezone.now() - timedelta(hours=1)
+    with pytest.raises(ValidationError) as exc:
+        share_grant(**args)
+    assert message in " ".join(exc.value.messages)
+    assert not Share.objects.exists()
+
+
+def test_both_user_and_unit_is_refused(tree, person, outsider, community_chair):
+    with pytest.raises(ValidationError):
+        share_grant(
+            obj=person,
+            user=outsider,
+            unit=tree.community_b,
+            reason="协助",
+            granted_by=community_chair,
+        )
+
+
+def test_shared_person_page_opens_for_the_grantee(client, person, outsider, community_chair):
+    client.force_login(outsider)
+    url = reverse("people:person_detail", args=[person.pk])
+    assert client.get(url).status_code == 404
+    share_grant(obj=person, user=outsider, reason="协助", granted_by=community_chair)
+    assert client.get(url).status_code == 200
