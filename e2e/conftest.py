@@ -1,8 +1,6 @@
 """Browser tests: Playwright drives Debian's chromium against pytest-django's live server."""
 
 import os
-import shutil
-import tempfile
 
 import pytest
 
@@ -12,7 +10,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("JINGUO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless=new",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -36,32 +33,34 @@ def browser():
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"chromium not found at {CHROMIUM}: apt-get install chromium")
-    profile = tempfile.mkdtemp(prefix="jinguo-e2e-")
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="zh-CN"
-        )
-        yield context
-        context.close()
-    shutil.rmtree(profile, ignore_errors=True)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def _page(browser, **options):
+    context = browser.new_context(locale="zh-CN", **options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
 
 
 @pytest.fixture
 def page(browser):
-    browser.clear_cookies()
-    page = browser.new_page()
-    page.set_default_timeout(15_000)
+    context, page = _page(browser)
     yield page
-    page.close()
+    context.close()
 
 
 @pytest.fixture
 def phone_page(browser):
-    browser.clear_cookies()
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.set_default_timeout(15_000)
+    """A phone-sized screen, as a grid worker at a door has."""
+    context, page = _page(
+        browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     yield page
-    page.close()
+    context.close()
 
 
 @pytest.fixture
