@@ -10,6 +10,7 @@ from jinguo.accounts.services import ensure_default_roles
 from jinguo.core import audit
 from jinguo.core.context import ActorContext, acting
 from jinguo.demo import tree
+from jinguo.demo.people_data import load_people
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
 
@@ -33,17 +34,21 @@ class Command(BaseCommand):
             ensure_default_roles()
             created_units = self.load_units()
             created_users = self.load_users()
-            if created_units or created_users:
+            people = load_people(stdout=self.stdout)
+            if created_units or created_users or people["persons"]:
                 audit.record_change(
                     None,
                     OrgUnit.objects.get(code=tree.CITY[0]),
                     "demo_load",
                     units_created=created_units,
                     users_created=created_users,
+                    people_created=people,
                 )
         self.stdout.write(
             self.style.SUCCESS(
-                f"示范数据已就绪：新建单位 {created_units} 个，新建账号 {created_users} 个。"
+                f"示范数据已就绪：新建单位 {created_units} 个，新建账号 {created_users} 个，"
+                f"人员档案 {people['persons']} 份，家庭 {people['households']} 户，"
+                f"走访记录 {people['visits']} 条。"
             )
         )
         if not options["quiet_accounts"]:
