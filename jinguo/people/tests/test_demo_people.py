@@ -4,13 +4,14 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, F
 from django.utils import timezone
 
 from jinguo.accounts.models import User
+from jinguo.accounts.services import ensure_default_roles
 from jinguo.core.identity import parse_resident_id
 from jinguo.core.models import Share
+from jinguo.demo.management.commands.demo import Command as DemoCommand
 from jinguo.demo.people_data import load_people
 from jinguo.people.models import (
     Consent,
@@ -29,7 +30,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    call_command("demo", quiet_accounts=True, stdout=io.StringIO())
+    # The demo units and accounts, without the registry the demo command also loads.
+    command = DemoCommand()
+    ensure_default_roles()
+    command.load_units()
+    command.load_users()
     return load_people(stdout=io.StringIO())
 
 
