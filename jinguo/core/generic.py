@@ -31,6 +31,10 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         return self.model.objects.restrict(self.request.user, self.action)
 
+    def paginate_queryset(self, queryset, page_size):
+        # django-tables2 paginates the table; a second paginator would count the rows again.
+        return None, None, queryset, False
+
     def get(self, request, *args, **kwargs):
         if not request.user.has_perm(permission_name(self.model, self.action)):
             raise PermissionDenied

@@ -6,7 +6,7 @@ external-content table kept in step by triggers. Both sit behind one lookup,
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from django.db import models
 from django.db.migrations.operations.base import Operation
@@ -28,13 +28,18 @@ def _jieba():
 
 def tokens(text: str) -> list[str]:
     """Search-mode segmentation, lower-cased, punctuation dropped, order kept, no repeats."""
+    return list(_tokens(text or ""))
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for part in _WORD.findall(text or ""):
         for token in _jieba().cut_for_search(part.lower()):
             token = token.strip()
             if token and _WORD.fullmatch(token):
                 seen.setdefault(token, None)
-    return list(seen)
+    return tuple(seen)
 
 
 def build_search_text(*parts: str) -> str:

@@ -147,7 +147,13 @@ class Person(ScopedModel):
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
             models.Index(fields=["name_pinyin", "birth_date"], name="people_person_dup"),
-            models.Index(fields=["birth_date"], name="people_person_birth"),
+            # Age-range filters within a district: the unit path first, so the subtree is
+            # the range scanned.
+            models.Index(
+                fields=["org_path", "birth_date"],
+                name="people_person_scope_birth",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
