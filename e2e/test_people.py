@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from jinguo.people.models import Visit
 from jinguo.people.tests.factories import PersonFactory
@@ -23,9 +24,10 @@ def test_grid_worker_finds_by_initials_and_records_a_visit_on_a_phone(
     page.goto(f"{live_server.url}/people/persons/")
     page.fill("input[name=q]", "zl")
     page.keyboard.press("Enter")
+    # htmx swaps in the filtered table: wait until the other woman has gone from it.
+    expect(page.get_by_role("link", name="王芳")).to_have_count(0)
     result = page.get_by_role("link", name="张丽")
-    result.wait_for()
-    assert page.get_by_role("link", name="王芳").count() == 0
+    expect(result).to_have_count(1)
     result.click()
     page.wait_for_url(f"**/people/persons/{woman.pk}/")
 
@@ -34,7 +36,7 @@ def test_grid_worker_finds_by_initials_and_records_a_visit_on_a_phone(
     page.fill("textarea[name=situation]", "入户走访，本人在家，身体状况良好，孩子已入学。")
     page.fill("textarea[name=needs]", "希望参加社区技能培训")
     page.get_by_role("button", name="保存走访记录").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/visits/new/" not in url)
 
     visit = Visit.objects.get(person=woman)
     assert visit.worker == grid_worker

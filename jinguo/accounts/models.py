@@ -22,6 +22,9 @@ class Role(models.Model):
         Permission, blank=True, related_name="jinguo_roles", verbose_name=_("权限")
     )
     is_builtin = models.BooleanField(default=False, editable=False, verbose_name=_("系统内置"))
+    # For built-in roles: the default permissions already given, so that an upgrade adds only
+    # newly shipped ones and never restores one an administrator removed.
+    shipped_permissions = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["id"]

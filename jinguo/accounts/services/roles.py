@@ -188,6 +188,10 @@ def permissions_by_name(names: list[str], using: str = "default") -> list[Permis
 def ensure_default_roles(*, using: str = "default", reset: bool = False) -> list[Role]:
     """Create the shipped roles that do not exist yet; with reset, restore their permissions.
 
+    An upgrade that ships new permissions (a new app, a new workflow action) adds them to the
+    existing built-in roles once; a permission an administrator took away stays away, because
+    each role remembers what was already shipped to it.
+
     Runs after every migrate (no actor, no audit row); default_roles_sync is the audited
     entry point for an administrator.
     """
@@ -202,8 +206,22 @@ def ensure_default_roles(*, using: str = "default", reset: bool = False) -> list
                     "is_builtin": True,
                 },
             )
+            shipped = set(spec["permissions"])
             if created or reset:
-                role.permissions.set(permissions_by_name(spec["permissions"], using))
+                role.permissions.set(permissions_by_name(sorted(shipped), using))
+            else:
+                new = shipped - set(role.shipped_permissions)
+                if new:
+                    role.permissions.add(*permissions_by_name(sorted(new), using))
+            # Only permissions that exist count as shipped (an app may not be installed).
+            existing = {
+                f"{p.content_type.app_label}.{p.codename}"
+                for p in permissions_by_name(sorted(shipped), using)
+            }
+            recorded = existing if (created or reset) else existing | set(role.shipped_permissions)
+            if sorted(recorded) != role.shipped_permissions:
+                role.shipped_permissions = sorted(recorded)
+                role.save(update_fields=["shipped_permissions"])
             roles.append(role)
     return roles
 

@@ -218,3 +218,17 @@ def test_edit_form_starts_from_the_current_values(login, sysadmin):
     assert 'value="维权干部"' in page
     assert f'value="{pk("core.reveal_pii")}" checked' in page
     assert f'value="{pk("core.view_audit")}" checked' not in page
+
+
+def test_an_upgrade_adds_newly_shipped_permissions_but_not_removed_ones():
+    from jinguo.accounts.services import ensure_default_roles
+
+    role = Role.objects.get(code="grid_worker")
+    # An administrator removed one default permission; then an upgrade ships a new one.
+    role.permissions.remove(permission("people.add_visit"))
+    role.permissions.remove(permission("people.view_visit"))
+    role.shipped_permissions = [p for p in role.shipped_permissions if p != "people.view_visit"]
+    role.save(update_fields=["shipped_permissions"])
+    ensure_default_roles()
+    assert "people.view_visit" in perms_of("grid_worker")  # newly shipped: added
+    assert "people.add_visit" not in perms_of("grid_worker")  # removed by her: stays away
