@@ -134,7 +134,10 @@ class FullTextIndex(Operation):
             )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        table = self._table(app_label, from_state)
+        self._drop(self._table(app_label, from_state), schema_editor)
+
+    @staticmethod
+    def _drop(table: str, schema_editor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f'DROP INDEX IF EXISTS "{table}_fts"')
         elif schema_editor.connection.vendor == "sqlite":
@@ -144,3 +147,42 @@ class FullTextIndex(Operation):
 
     def describe(self):
         return f"Full-text index on {self.model_name}.{self.column}"
+
+
+class RebuildFullTextIndex(FullTextIndex):
+    """Recreate the index and refill it from the table.
+
+    SQLite rebuilds a table for most AlterField operations, and dropping the old table drops
+    its FTS triggers with it. Wrap such an operation: ``RebuildFullTextIndex(m, on="backwards")``
+    before it (it runs after the change when migrating back) and ``RebuildFullTextIndex(m)``
+    after it.
+    """
+
+    def __init__(self, model_name: str, column: str = "search_text", on: str = "forwards"):
+        super().__init__(model_name, column)
+        self.on = on
+
+    def deconstruct(self):
+        return (
+            self.__class__.__qualname__,
+            [self.model_name],
+            {"column": self.column, "on": self.on},
+        )
+
+    def _rebuild(self, app_label, schema_editor, state):
+        table = self._table(app_label, state)
+        self._drop(table, schema_editor)
+        FullTextIndex.database_forwards(self, app_label, schema_editor, state, state)
+        if schema_editor.connection.vendor == "sqlite":
+            schema_editor.execute(f'INSERT INTO "{table}_fts"("{table}_fts") VALUES (\'rebuild\')')
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if self.on == "forwards":
+            self._rebuild(app_label, schema_editor, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if self.on == "backwards":
+            self._rebuild(app_label, schema_editor, to_state)
+
+    def describe(self):
+        return f"Rebuild the full-text index on {self.model_name}.{self.column} ({self.on})"

@@ -49,7 +49,8 @@ class FocusTagType(models.Model):
 
 class Person(ScopedModel):
     name = models.CharField(max_length=50, verbose_name=_("姓名"))
-    name_pinyin = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    # Indexed through people_person_dup (name_pinyin, birth_date), whose prefix serves it.
+    name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
     name_initials = models.CharField(max_length=50, blank=True, editable=False, db_index=True)
     gender = models.CharField(
         max_length=1,
