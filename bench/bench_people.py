@@ -43,23 +43,8 @@ def parse_args():
     parser.add_argument("--units", type=int, default=30_000)
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200, help="look-ups for (a); 50 for (c)")
-    parser.add_argument(
-        "--proposed-derived-cache",
-        action="store_true",
-        help="time (b) with name pinyin and name search tokens memoised (see README)",
-    )
     parser.add_argument("--list-runs", type=int, default=50, help="timed runs for (c)")
     parser.add_argument("--only", default="dup,list,import")
-    parser.add_argument(
-        "--proposed-restrict",
-        action="store_true",
-        help="time (c) also with restrict() reading the user's share ids first (see README)",
-    )
-    parser.add_argument(
-        "--proposed-index",
-        action="store_true",
-        help="time (c) also with an index on (org_path, birth_date), dropped afterwards",
-    )
     return parser.parse_args()
 
 
@@ -239,73 +224,6 @@ def bench_list(args, user, label: str) -> None:
     print_plans(f"list {label}", plan_of(query))
 
 
-SHARE_IDS_INLINE = 1000
-
-
-def proposed_restrict(self, user, action: str = "view"):
-    """restrict() as proposed: the user's shared ids read first and inlined as a list.
-
-    ``org_path LIKE 'p%' OR id IN (SELECT … FROM core_share …)`` cannot combine an index on
-    org_path with the subquery, so PostgreSQL scans the whole person table (a parallel seq
-    scan, ~220 ms at 1,000,000 rows). ``OR id = ANY('{…}')`` becomes a BitmapOr of the path
-    index and the primary key; with no shares the branch disappears altogether.
-    """
-    from django.db.models import Q
-
-    from jinguo.core.scoping import VIEW_SENSITIVE, active_shares, permission_name
-
-    model = self.model
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return self.none()
-    path_field = getattr(model, "scope_path_field", "org_path")
-    sensitive_field = getattr(model, "scope_sensitive_field", None)
-    allowed = Q(pk__in=[])
-    if user.home_path and user.has_perm(permission_name(model, action)):
-        allowed = Q(**{f"{path_field}__subtree": user.home_path})
-        if sensitive_field and not user.has_perm(VIEW_SENSITIVE):
-            allowed &= Q(**{sensitive_field: False})
-    shared = active_shares(user, model, action).values_list("object_id", flat=True)
-    ids = list(shared[: SHARE_IDS_INLINE + 1])
-    if len(ids) > SHARE_IDS_INLINE:
-        return self.filter(allowed | Q(pk__in=shared))
-    return self.filter(allowed | Q(pk__in=ids))
-
-
-def memoise_name_derivations() -> None:
-    """The proposal for person_fill_derived: names repeat, so cache what depends on them alone."""
-    from functools import lru_cache
-
-    from jinguo.core import pinyin, search
-    from jinguo.people.services import derived
-
-    derived.name_pinyin = lru_cache(maxsize=65536)(pinyin.name_pinyin)
-    derived.name_initials = lru_cache(maxsize=65536)(pinyin.name_initials)
-    cached = lru_cache(maxsize=65536)(search.build_search_text)
-    derived.build_search_text = lambda *parts: cached(*parts)
-
-
-PROPOSED_INDEX = "people_person_scope_birth"
-
-
-def with_proposed_index(fn) -> None:
-    """Run ``fn`` with the proposed index in place; drop it afterwards (migrations own the schema)."""
-    from django.db import connection
-
-    opclass = " varchar_pattern_ops" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {PROPOSED_INDEX} ON people_person "
-            f"(org_path{opclass}, birth_date)"
-        )
-        cursor.execute("ANALYZE people_person")
-    print(f"\n--- with the proposed index {PROPOSED_INDEX} (org_path, birth_date) ---")
-    try:
-        fn()
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP INDEX IF EXISTS {PROPOSED_INDEX}")
-
-
 def make_import_file(path: Path, rows: int, units: list[str]) -> None:
     from openpyxl import Workbook
 
@@ -411,25 +329,8 @@ def main() -> None:
         bench_list(args, officer, "district rights officer (view_sensitive)")
         chair = district_user("community_chair", "bench_district_chair")
         bench_list(args, chair, "district user without view_sensitive")
-        if args.proposed_restrict:
-            from jinguo.core.scoping import RestrictQuerySet
-
-            RestrictQuerySet.restrict = proposed_restrict
-            print("\n--- with the proposed restrict() (share ids inlined) ---")
-            bench_list(args, officer, "district rights officer, proposed restrict()")
-            bench_list(args, chair, "district user without view_sensitive, proposed restrict()")
-        if args.proposed_index:
-            with_proposed_index(
-                lambda: bench_list(
-                    args, officer, "district rights officer, proposed restrict() + index"
-                )
-            )
     if "import" in only:
         bench_import(args, officer)
-        if args.proposed_derived_cache:
-            memoise_name_derivations()
-            print("\n--- with name pinyin and search tokens memoised ---")
-            bench_import(args, officer)
 
 
 if __name__ == "__main__":
