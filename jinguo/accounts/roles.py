@@ -34,6 +34,7 @@ DEFAULT_ROLES = [
             "accounts.delete_role",
             "core.manage_users",
             *crud("people", "focustagtype"),
+            *crud("core", "calendarday", actions=("view", "add", "change", "delete")),
         ],
     },
     {

@@ -185,3 +185,45 @@ class AuditChainHead(models.Model):
 
     class Meta:
         default_permissions = ()
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("法定节假日")
+    WORKDAY = "workday", _("调休上班日")
+
+
+class CalendarDaySource(models.TextChoices):
+    SEED = "seed", _("内置数据")
+    MANUAL = "manual", _("人工录入")
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the Monday-to-Friday rule: an official holiday or a make-up
+    working day. Seeded from chinese_calendar; administrators enter a new year's schedule."""
+
+    date = models.DateField(unique=True, verbose_name=_("日期"))
+    kind = models.CharField(max_length=10, choices=CalendarDayKind.choices, verbose_name=_("类型"))
+    name = models.CharField(max_length=60, blank=True, verbose_name=_("节日名称"))
+    source = models.CharField(
+        max_length=10,
+        choices=CalendarDaySource.choices,
+        default=CalendarDaySource.MANUAL,
+        verbose_name=_("来源"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("修改时间"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()

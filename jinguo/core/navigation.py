@@ -79,6 +79,9 @@ MENU = [
                 _("角色与权限"), "accounts:role_list", "ti-shield-lock", ("accounts.view_role",)
             ),
             MenuItem(_("审计日志"), "core:audit_list", "ti-file-search", ("core.view_audit",)),
+            MenuItem(
+                _("节假日安排"), "core:calendar_list", "ti-calendar", ("core.view_calendarday",)
+            ),
             MenuItem(_("接口文档"), "api-docs", "ti-api", ("core.manage_users",)),
         ],
     ),

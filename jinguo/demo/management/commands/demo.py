@@ -4,11 +4,13 @@ import os
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from jinguo.accounts.models import Role, User
 from jinguo.accounts.services import ensure_default_roles
 from jinguo.core import audit
 from jinguo.core.context import ActorContext, acting
+from jinguo.core.workdays import seed_from_chinese_calendar
 from jinguo.demo import tree
 from jinguo.demo.people_data import load_people
 from jinguo.orgs.choices import UnitKind
@@ -35,6 +37,8 @@ class Command(BaseCommand):
             created_units = self.load_units()
             created_users = self.load_users()
             people = load_people(stdout=self.stdout)
+            # Official holidays for the deadline calendar (chinese_calendar knows up to 2026).
+            seed_from_chinese_calendar(years=range(2024, timezone.localdate().year + 2))
             if created_units or created_users or people["persons"]:
                 audit.record_change(
                     None,
