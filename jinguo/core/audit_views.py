@@ -21,6 +21,7 @@ from .models import AuditEvent
 from .selectors_audit import VIEW_AUDIT, audit_events_for
 
 ENCRYPTED = gettext_lazy("（已加密）")
+HIDDEN = gettext_lazy("（已隐藏）")
 # A blind index is a keyed hash of the value: noise to a reader, so only its presence shows.
 INDEX = gettext_lazy("（检索索引）")
 EMPTY = "—"
@@ -159,6 +160,20 @@ def display_value(value) -> str:
     return str(value)
 
 
+def audit_masks(object_type: str) -> dict:
+    """Masks a model declares for its plaintext personal fields (``audit_masks``)."""
+    try:
+        return getattr(apps.get_model(object_type), "audit_masks", {})
+    except (LookupError, ValueError):
+        return {}
+
+
+def masked_value(mask, value) -> str:
+    if value is _MISSING or value is None or value == "":
+        return display_value(value)
+    return mask(str(value)) if callable(mask) else str(HIDDEN)
+
+
 def change_rows(event: AuditEvent) -> list[dict]:
     """Before/after as one row per field, in the order the record lists its fields."""
     if event.before is None and event.after is None:
@@ -177,11 +192,25 @@ def change_rows(event: AuditEvent) -> list[dict]:
         ]
     before, after = event.before or {}, event.after or {}
     fields = model_fields(event.object_type)
+    masks = audit_masks(event.object_type)
     rows = []
     for key in [*before, *(k for k in after if k not in before)]:
         old, new = before.get(key, _MISSING), after.get(key, _MISSING)
         field = fields.get(key)
         hidden = isinstance(field, BlindIndexField)
+        if key in masks:
+            # Names and free text of the people on file: the auditor sees that they changed.
+            rows.append(
+                {
+                    "field": key,
+                    "label": str(field.verbose_name) if field is not None else key,
+                    "before": masked_value(masks[key], old),
+                    "after": masked_value(masks[key], new),
+                    "encrypted": True,
+                    "changed": event.before is not None and event.after is not None and old != new,
+                }
+            )
+            continue
         rows.append(
             {
                 "field": key,

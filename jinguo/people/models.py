@@ -136,6 +136,14 @@ class Person(ScopedModel):
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     scope_sensitive_field = "is_sensitive"
+    # Plaintext personal fields, masked where the audit trail shows a record's changes.
+    audit_masks = {
+        "name": mask_name,
+        "name_pinyin": None,
+        "name_initials": None,
+        "search_text": None,
+        "notes": None,
+    }
 
     class Meta:
         ordering = ["name_pinyin", "id"]
@@ -227,6 +235,7 @@ class Household(ScopedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_sensitive_field = "is_sensitive"
+    audit_masks = {"name": mask_name, "notes": None}
 
     class Meta:
         ordering = ["name", "id"]
@@ -297,6 +306,7 @@ class PersonTag(ScopedModel):
     is_sensitive = models.BooleanField(default=False, editable=False)
 
     scope_sensitive_field = "is_sensitive"
+    audit_masks = {"reason": None, "ended_reason": None}
 
     class Meta:
         ordering = ["next_review_on", "id"]
@@ -406,6 +416,7 @@ class Visit(ScopedModel):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     scope_sensitive_field = "is_sensitive"
+    audit_masks = {"met_whom": None}
 
     class Meta:
         ordering = ["-visited_on", "-id"]
@@ -456,6 +467,7 @@ class Consent(ScopedModel):
     is_sensitive = models.BooleanField(default=False, editable=False)
 
     scope_sensitive_field = "is_sensitive"
+    audit_masks = {"guardian_name": mask_name, "scope": None}
 
     class Meta:
         ordering = ["-given_on", "-id"]
