@@ -13,6 +13,24 @@ PEOPLE_WORK = crud("people", *PEOPLE_MODELS)
 # Tag types are configuration: those who tag people may read them.
 TAG_TYPES_VIEW = ["people.view_focustagtype"]
 
+CASE_CONFIG_VIEW = ["cases.view_category", "cases.view_deadlinepolicy", "cases.view_agency"]
+CASES_VIEW = [
+    "cases.view_case",
+    "cases.view_referral",
+    "cases.view_mediation",
+    "cases.view_attachment",
+    *CASE_CONFIG_VIEW,
+]
+CASES_WORK = [
+    *crud("cases", "case", "referral", "mediation"),
+    "cases.view_attachment",
+    "cases.add_attachment",
+    "cases.dispatch_case",
+    "cases.close_case",
+    "cases.print_case",
+    *CASE_CONFIG_VIEW,
+]
+
 DEFAULT_ROLES = [
     {
         "code": "sysadmin",
@@ -35,6 +53,7 @@ DEFAULT_ROLES = [
             "core.manage_users",
             *crud("people", "focustagtype"),
             *crud("core", "calendarday", actions=("view", "add", "change", "delete")),
+            *crud("cases", "category", "deadlinepolicy", "agency"),
         ],
     },
     {
@@ -54,6 +73,10 @@ DEFAULT_ROLES = [
             "core.export",
             *PEOPLE_VIEW,
             *TAG_TYPES_VIEW,
+            *CASES_VIEW,
+            "cases.dispatch_case",
+            "cases.approve_case",
+            "cases.print_case",
         ],
     },
     {
@@ -70,6 +93,9 @@ DEFAULT_ROLES = [
             *TAG_TYPES_VIEW,
             "people.merge_person",
             "people.import_person",
+            *CASES_WORK,
+            "cases.add_agency",
+            "cases.change_agency",
         ],
     },
     {
@@ -83,6 +109,12 @@ DEFAULT_ROLES = [
             "people.add_person",
             "people.view_persontag",
             "people.view_consent",
+            "cases.view_case",
+            "cases.add_case",
+            "cases.change_case",
+            "cases.dispatch_case",
+            "cases.close_case",
+            *CASE_CONFIG_VIEW,
         ],
     },
     {
@@ -97,6 +129,7 @@ DEFAULT_ROLES = [
             *PEOPLE_WORK,
             *TAG_TYPES_VIEW,
             "people.import_person",
+            *CASES_WORK,
         ],
     },
     {
@@ -115,13 +148,17 @@ DEFAULT_ROLES = [
             "people.view_visit",
             "people.add_visit",
             "people.change_visit",
+            "cases.view_case",
+            "cases.add_case",
+            "cases.view_category",
         ],
     },
     {
         "code": "partner",
         "name": _("合作机构用户"),
         "description": _("公安、法院、法律援助、庇护所等合作机构；只能看到转介给本机构的事项。"),
-        "permissions": [],
+        # Access comes from membership of an agency (cases.AgencyMember), never from a subtree.
+        "permissions": ["cases.respond_referral"],
     },
 ]
 

@@ -227,3 +227,29 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+
+class SavedFilter(models.Model):
+    """A user's named set of list filters (a query string) for one list page."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    list_name = models.CharField(max_length=60, verbose_name=_("列表"))
+    name = models.CharField(max_length=40, verbose_name=_("名称"))
+    query = models.CharField(max_length=1000, verbose_name=_("筛选条件"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        default_permissions = ()
+        verbose_name = _("常用筛选")
+        verbose_name_plural = _("常用筛选")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_name", "name"], name="core_savedfilter_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.name

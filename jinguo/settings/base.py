@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jinguo.orgs",
     "jinguo.accounts",
     "jinguo.people",
+    "jinguo.cases",
     "jinguo.demo",
 ]
 

@@ -1,0 +1,20 @@
+from .case import Case, CaseParty
+from .config import CaseCounter, Category, DeadlinePolicy
+from .partners import Agency, AgencyMember, Referral
+from .work import Attachment, CaseEvent, Extension, FollowUp, Mediation
+
+__all__ = [
+    "Agency",
+    "AgencyMember",
+    "Attachment",
+    "Case",
+    "CaseCounter",
+    "CaseEvent",
+    "CaseParty",
+    "Category",
+    "DeadlinePolicy",
+    "Extension",
+    "FollowUp",
+    "Mediation",
+    "Referral",
+]
