@@ -7,6 +7,7 @@ api_patterns = [
     path("orgs/", include("jinguo.orgs.api.urls")),
     path("accounts/", include("jinguo.accounts.api.urls")),
     path("people/", include("jinguo.people.api.urls")),
+    path("cases/", include("jinguo.cases.api.urls")),
 ]
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("orgs/", include("jinguo.orgs.urls")),
     path("accounts/", include("jinguo.accounts.urls")),
     path("people/", include("jinguo.people.urls")),
+    path("cases/", include("jinguo.cases.urls")),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -29,6 +29,27 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("维权服务"),
+        [
+            MenuItem(_("12338来电登记"), "cases:hotline", "ti-phone-call", ("cases.add_case",)),
+            MenuItem(_("登记诉求"), "cases:intake", "ti-file-plus", ("cases.add_case",)),
+            MenuItem(_("个案工作台"), "cases:case_list", "ti-briefcase", ("cases.view_case",)),
+            MenuItem(
+                _("延期审批"), "cases:extension_list", "ti-clock-plus", ("cases.approve_case",)
+            ),
+            MenuItem(
+                _("转介事项"),
+                "cases:referral_list",
+                "ti-arrows-exchange",
+                ("cases.view_referral", "cases.respond_referral"),
+            ),
+            MenuItem(_("调解记录"), "cases:mediation_list", "ti-scale", ("cases.view_mediation",)),
+            MenuItem(
+                _("合作机构"), "cases:agency_list", "ti-building-bank", ("cases.view_agency",)
+            ),
+        ],
+    ),
+    MenuGroup(
         _("重点关注档案"),
         [
             MenuItem(_("人员档案"), "people:person_list", "ti-id-badge-2", ("people.view_person",)),
@@ -81,6 +102,15 @@ MENU = [
             MenuItem(_("审计日志"), "core:audit_list", "ti-file-search", ("core.view_audit",)),
             MenuItem(
                 _("节假日安排"), "core:calendar_list", "ti-calendar", ("core.view_calendarday",)
+            ),
+            MenuItem(
+                _("诉求类别"), "cases:category_list", "ti-category", ("cases.change_category",)
+            ),
+            MenuItem(
+                _("办理期限规则"),
+                "cases:policy_list",
+                "ti-hourglass",
+                ("cases.change_deadlinepolicy",),
             ),
             MenuItem(_("接口文档"), "api-docs", "ti-api", ("core.manage_users",)),
         ],
