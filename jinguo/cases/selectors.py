@@ -7,7 +7,254 @@ CONTRACT:
 - queue_counts(user) -> dict[name, int]
 - cases_by_phone(user, phone) -> QuerySet[Case]  (caller phone or complainant's phone)
 - persons_by_phone(user, phone) -> QuerySet[Person]
+- cases_for_person(user, person) -> QuerySet[Case]  (complainant or party; the person page)
 - case_timeline(case) -> QuerySet[CaseEvent]
 - pass_down_targets(user, case), transfer_targets(user, case) -> QuerySet[OrgUnit]
 - assignable_workers(user, case) -> QuerySet[User]
+- allowed_actions(user, case) -> set[str]  (re-exported by services.workflow, its contract home)
+
+Every queue is restrict() first and then plain column filters, so that the (org_path, status,
+due_at) and (assigned_to, status) indexes serve it; an unknown queue name is the "all" queue.
 """
+
+from collections import OrderedDict
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.core.identity import normalise_phone, validate_phone
+from jinguo.core.models import Share
+from jinguo.core.scoping import VIEW_SENSITIVE
+from jinguo.orgs.choices import UnitKind
+from jinguo.orgs.models import OrgUnit
+from jinguo.people.models import Person
+from jinguo.people.services.derived import phone_index
+
+from .choices import OPEN_STATUSES, DueState, ExtensionStatus, Status
+from .deadlines import policy_for
+from .models import AgencyMember, Case, CaseParty
+
+QUEUES = OrderedDict(
+    [
+        ("mine", _("我的个案")),
+        ("unassigned", _("本单位待分派")),
+        ("due_soon", _("即将到期")),
+        ("overdue", _("已超期")),
+        ("sensitive", _("敏感个案")),
+        ("all", _("全部个案")),
+    ]
+)
+UNASSIGNED_STATUSES = (Status.REGISTERED, Status.ACCEPTED)
+HANDLING = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
+MOVABLE = (Status.REGISTERED, *HANDLING)
+# Units that handle cases; a grid reports to its community and never owns one.
+HANDLING_UNIT = ~Q(kind=UnitKind.GRID)
+
+
+def visible_cases(user, action: str = "view") -> QuerySet:
+    return Case.objects.restrict(user, action)
+
+
+def _queue_filter(user, name: str) -> Q:
+    if name == "mine":
+        return Q(assigned_to_id=user.pk, status__in=OPEN_STATUSES)
+    if name == "unassigned":
+        return Q(org_id=user.home_unit_id, status__in=UNASSIGNED_STATUSES)
+    if name == "due_soon":
+        return Q(due_state=DueState.SOON, status__in=OPEN_STATUSES)
+    if name == "overdue":
+        return Q(due_state=DueState.OVERDUE, status__in=OPEN_STATUSES)
+    if name == "sensitive":
+        return Q(is_sensitive=True, status__in=OPEN_STATUSES)
+    return Q()
+
+
+def queue_cases(user, name: str) -> QuerySet:
+    return visible_cases(user).filter(_queue_filter(user, name))
+
+
+def queue_counts(user) -> dict:
+    """Every tab's count in one scoped query (one restrict(), one aggregate)."""
+    filters = {name: _queue_filter(user, name) for name in QUEUES}
+    counts = visible_cases(user).aggregate(
+        **{name: Count("pk", filter=q) if q else Count("pk") for name, q in filters.items()}
+    )
+    return {name: counts[name] for name in QUEUES}
+
+
+def _phone_index(phone: str) -> str:
+    try:
+        return phone_index(validate_phone(phone))
+    except ValidationError:
+        text = normalise_phone(phone)
+        return phone_index(text) if text else ""
+
+
+def persons_by_phone(user, phone: str) -> QuerySet:
+    index = _phone_index(phone)
+    if not index:
+        return Person.objects.none()
+    return (
+        Person.objects.restrict(user, "view")
+        .filter(Q(phone_index=index) | Q(phone2_index=index), merged_into__isnull=True)
+        .order_by("-is_active", "name_pinyin", "pk")
+    )
+
+
+def cases_by_phone(user, phone: str) -> QuerySet:
+    """The caller's earlier appeals: her phone as a caller's, or as a complainant's on file.
+
+    The complainant branch is a sub-select on people's own phone indexes, not a scoped list of
+    persons: a case the user may see shows even when its complainant's file is out of reach.
+    """
+    index = _phone_index(phone)
+    if not index:
+        return Case.objects.none()
+    person_ids = Person.objects.filter(Q(phone_index=index) | Q(phone2_index=index)).values("pk")
+    return visible_cases(user).filter(
+        Q(caller_phone_index=index) | Q(complainant_id__in=person_ids)
+    )
+
+
+def cases_for_person(user, person) -> QuerySet:
+    """The person's appeals (as complainant or party), newest first; repeats show their flag."""
+    party_case_ids = CaseParty.objects.filter(person=person).values("case_id")
+    return (
+        visible_cases(user)
+        .filter(Q(complainant=person) | Q(pk__in=party_case_ids))
+        .select_related("org", "category", "subcategory")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def case_timeline(case) -> QuerySet:
+    return case.events.select_related("actor", "actor_unit").order_by("at", "pk")
+
+
+# --- choices for the workflow forms --------------------------------------------------------
+
+
+def pass_down_targets(user, case) -> QuerySet:
+    """Units strictly below the case's owner, within the user's own subtree."""
+    if not user.home_path or not case.org_path.startswith(user.home_path):
+        return OrgUnit.objects.none()
+    return (
+        OrgUnit.objects.filter(path__subtree=case.org_path, is_active=True)
+        .filter(HANDLING_UNIT)
+        .exclude(pk=case.org_id)
+        .order_by("path")
+    )
+
+
+def escalate_target(case):
+    parent = case.org.parent
+    if parent is None or not parent.is_active:
+        return None
+    return parent
+
+
+def transfer_targets(user, case) -> QuerySet:
+    """Any other active unit that handles cases (across branches too)."""
+    return OrgUnit.objects.filter(is_active=True).filter(HANDLING_UNIT).exclude(pk=case.org_id)
+
+
+def assignable_workers(user, case) -> QuerySet:
+    """Active staff of the owning unit's subtree whose roles let them handle a case. A
+    sensitive case is shared with the worker it is assigned to, so she need not hold
+    view_sensitive. Partner-agency users never handle a case."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            org_path__subtree=case.org_path,
+            roles__permissions__content_type__app_label="cases",
+            roles__permissions__codename="change_case",
+        )
+        .exclude(pk__in=AgencyMember.objects.values("user_id"))
+        .distinct()
+        .order_by("org_path", "real_name", "pk")
+    )
+
+
+def pending_extensions(case) -> QuerySet:
+    return case.extensions.filter(status=ExtensionStatus.PENDING)
+
+
+# --- what the case page offers -------------------------------------------------------------
+
+CASE_ACTIONS = ("dispatch", "change", "close", "approve")
+
+
+def _granted(user, case) -> set[str]:
+    """The case actions the user may take on this case: by role within her subtree, or by a
+    share. One query for the shares; the permissions are cached on the user."""
+    granted = set()
+    in_scope = bool(user.home_path) and case.org_path.startswith(user.home_path)
+    if in_scope and case.is_sensitive and not user.has_perm(VIEW_SENSITIVE):
+        in_scope = False
+    for action in CASE_ACTIONS:
+        if in_scope and user.has_perm(f"cases.{action}_case"):
+            granted.add(action)
+    grantee = Q(user_id=user.pk)
+    if user.home_unit_id:
+        grantee |= Q(unit_id=user.home_unit_id)
+    shared = Share.objects.filter(
+        grantee,
+        content_type=ContentType.objects.get_for_model(type(case), for_concrete_model=False),
+        object_id=case.pk,
+        revoked_at__isnull=True,
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+    granted |= set(shared.values_list("action", flat=True)) & set(CASE_ACTIONS)
+    return granted
+
+
+def allowed_actions(user, case) -> set[str]:
+    """The buttons the case page shows; assumes the user may view the case."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    can = _granted(user, case)
+    status = case.status
+    actions = {"print"} if user.has_perm("cases.print_case") else set()
+    if "dispatch" in can:
+        if status == Status.REGISTERED:
+            actions |= {"accept", "decline"}
+        if status in HANDLING:
+            actions.add("assign")
+        if status in MOVABLE:
+            actions.add("transfer")
+            if case.org.parent_id:
+                actions.add("escalate")
+            if pass_down_targets(user, case).exists():
+                actions.add("pass_down")
+    if "change" in can:
+        if status == Status.ASSIGNED:
+            actions.add("start")
+        if status == Status.IN_PROGRESS:
+            actions.add("resolve")
+        if case.is_open:
+            actions |= {"note", "edit"}
+        if status in HANDLING and case.extension_days < policy_for(case).max_extension_days:
+            actions.add("request_extension")
+    if "close" in can:
+        if status == Status.RESOLVED:
+            actions |= {"follow_up", "close"}
+        if status in (Status.CLOSED, Status.DECLINED):
+            actions.add("reopen")
+    if "approve" in can:
+        pending = case.extensions.filter(status=ExtensionStatus.PENDING)
+        if pending.exclude(requested_by_id=user.pk).exists():
+            actions.add("approve_extension")
+    # Their services lock the case for "change" too.
+    if case.is_open and "change" in can:
+        for action, perm in (
+            ("refer", "cases.add_referral"),
+            ("mediate", "cases.add_mediation"),
+            ("attach", "cases.add_attachment"),
+        ):
+            if user.has_perm(perm):
+                actions.add(action)
+    return actions

@@ -84,6 +84,10 @@ ACTION_LABELS = {
     "admin_bootstrap": _("创建首个系统管理员"),
     "roles_synced": _("同步默认角色"),
     "reactivate": _("重新启用"),
+    "note": _("办理记录"),
+    "extension_request": _("申请延期"),
+    "sweep": _("期限巡查"),
+    "urge": _("督促办理"),
 }
 
 # Why verify_chain stopped, in words an operator can act on.

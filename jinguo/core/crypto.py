@@ -150,3 +150,52 @@ def blind_index(value: str, purpose: str) -> str:
     key = _decode_key(settings.JINGUO_INDEX_KEY, "JINGUO_INDEX_KEY")
     msg = f"{purpose}\x00{normalise(value)}".encode()
     return hmac.new(key, msg, hashlib.sha256).hexdigest()
+
+
+# --- files ----------------------------------------------------------------------------------
+# A sealed file is BYTES_MAGIC | cipher code (1 byte) | key id (8 ASCII bytes) | nonce |
+# ciphertext | tag, with the header as associated data so it cannot be swapped. Same keyring
+# and cipher choice as the text values, so old keys keep files readable after a rotation.
+BYTES_MAGIC = b"JGB1"
+_BYTES_HEADER = len(BYTES_MAGIC) + 1 + 8
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    kid, ring = keyring()
+    key = ring[kid]
+    code = _cipher_code()
+    header = BYTES_MAGIC + code.encode() + kid.encode()
+    nonce = os.urandom(NONCE_BYTES)
+    if code == "A":
+        sealed = AESGCM(key).encrypt(nonce, bytes(data), header)
+    else:
+        enc = Cipher(algorithms.SM4(_sm4_key(key)), modes.GCM(nonce)).encryptor()
+        enc.authenticate_additional_data(header)
+        sealed = enc.update(bytes(data)) + enc.finalize() + enc.tag
+    return header + nonce + sealed
+
+
+def decrypt_bytes(blob: bytes) -> bytes:
+    blob = bytes(blob)
+    if len(blob) < _BYTES_HEADER + NONCE_BYTES + TAG_BYTES or not blob.startswith(BYTES_MAGIC):
+        raise DecryptionError("not an encrypted file")
+    header = blob[:_BYTES_HEADER]
+    code = header[len(BYTES_MAGIC) : len(BYTES_MAGIC) + 1].decode("ascii", "replace")
+    kid = header[len(BYTES_MAGIC) + 1 :].decode("ascii", "replace")
+    _active, ring = keyring()
+    key = ring.get(kid)
+    if key is None:
+        raise DecryptionError(f"no key {kid} in the keyring")
+    nonce = blob[_BYTES_HEADER : _BYTES_HEADER + NONCE_BYTES]
+    sealed = blob[_BYTES_HEADER + NONCE_BYTES :]
+    try:
+        if code == "A":
+            return AESGCM(key).decrypt(nonce, sealed, header)
+        if code == "S":
+            ct, tag = sealed[:-TAG_BYTES], sealed[-TAG_BYTES:]
+            dec = Cipher(algorithms.SM4(_sm4_key(key)), modes.GCM(nonce, tag)).decryptor()
+            dec.authenticate_additional_data(header)
+            return dec.update(ct) + dec.finalize()
+    except Exception as exc:
+        raise DecryptionError("ciphertext failed authentication") from exc
+    raise DecryptionError("unknown cipher")

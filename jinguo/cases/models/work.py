@@ -11,6 +11,7 @@ from jinguo.core.fields import EncryptedTextField
 from jinguo.core.models import ScopedModel
 
 from .. import choices
+from ..storage import get_attachment_storage
 from .case import Case
 
 
@@ -155,7 +156,9 @@ class Attachment(ScopedModel):
     only through a scoped view that logs the access."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="cases/%Y/%m/", max_length=200)
+    file = models.FileField(
+        storage=get_attachment_storage, upload_to="cases/%Y/%m/", max_length=200
+    )
     original_name = models.CharField(max_length=200, verbose_name=_("文件名"))
     content_type = models.CharField(max_length=100, verbose_name=_("文件类型"))
     size = models.PositiveIntegerField(verbose_name=_("大小（字节）"))
