@@ -130,8 +130,18 @@ def menu_for(user, current_path: str) -> list[dict]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            active = current_path == url or (url != "/" and current_path.startswith(url))
-            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
         if items:
             groups.append({"label": group.label, "items": items})
+    # Only the entry with the longest matching URL is highlighted (/cases/referrals/ is not
+    # also 个案工作台 at /cases/).
+    matches = [
+        item
+        for group in groups
+        for item in group["items"]
+        if current_path == item["url"]
+        or (item["url"] != "/" and current_path.startswith(item["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return groups

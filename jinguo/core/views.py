@@ -12,10 +12,16 @@ from .selectors import home_summary
 
 @login_required
 def home(request):
+    from jinguo.cases.dashboard import case_summary
+
     return render(
         request,
         "core/home.html",
-        {"title": _("工作台"), "summary": home_summary(request.user)},
+        {
+            "title": _("工作台"),
+            "summary": home_summary(request.user),
+            "cases": case_summary(request.user),
+        },
     )
 
 

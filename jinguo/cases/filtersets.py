@@ -1,0 +1,160 @@
+"""The one filterset behind the case queues, their Excel export and the API.
+
+It only narrows a queryset the caller has already scoped with restrict(); it holds no view
+logic, so the API can reuse it as it is.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.accounts.models import User
+from jinguo.core.filters import BaseFilterSet
+from jinguo.orgs.filtersets import UnitChoiceFilter, visible_units
+
+from . import choices
+from .models import Case, Category
+
+
+def active_categories(request):
+    return Category.objects.filter(is_active=True).select_related("parent")
+
+
+def visible_workers(request):
+    """Users of the request user's subtree (a worker filter never lists other branches)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.home_path:
+        return User.objects.none()
+    return User.objects.filter(is_active=True, org_path__subtree=user.home_path).select_related(
+        "home_unit"
+    )
+
+
+class WorkerChoiceFilter(django_filters.ModelChoiceFilter):
+    @property
+    def field(self):
+        field = super().field
+        field.label_from_instance = lambda u: f"{u.real_name}（{u.home_unit.name}）"
+        return field
+
+
+class CategoryChoiceFilter(django_filters.ModelChoiceFilter):
+    @property
+    def field(self):
+        field = super().field
+        field.label_from_instance = lambda c: f"\u3000{c.name}" if c.parent_id else c.name
+        return field
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone()
+    )
+
+
+class CaseFilterSet(BaseFilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("搜索"),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("编号、摘要中的词语、类别"), "type": "search"}
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=choices.Status.choices, label=_("状态"), empty_label=_("全部")
+    )
+    channel = django_filters.ChoiceFilter(
+        choices=choices.Channel.choices, label=_("来源渠道"), empty_label=_("全部")
+    )
+    category = CategoryChoiceFilter(
+        queryset=active_categories,
+        method="filter_category",
+        label=_("诉求类别"),
+        empty_label=_("全部"),
+    )
+    urgency = django_filters.ChoiceFilter(
+        choices=choices.Urgency.choices, label=_("紧急程度"), empty_label=_("全部")
+    )
+    due_state = django_filters.ChoiceFilter(
+        choices=choices.DueState.choices, label=_("期限状态"), empty_label=_("全部")
+    )
+    received_after = django_filters.DateFilter(
+        method="filter_received_after", label=_("收到日期从"), widget=DateInput
+    )
+    received_before = django_filters.DateFilter(
+        method="filter_received_before", label=_("收到日期至"), widget=DateInput
+    )
+    unit = UnitChoiceFilter(
+        queryset=visible_units,
+        method="filter_unit",
+        label=_("承办单位"),
+        empty_label=_("全部"),
+        help_text=_("该单位及其全部下级单位。"),
+    )
+    assigned_to = WorkerChoiceFilter(
+        queryset=visible_workers, label=_("承办人"), empty_label=_("全部")
+    )
+    is_repeat = django_filters.BooleanFilter(
+        label=_("仅看重复诉求"), widget=forms.CheckboxInput, method="filter_repeat"
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "q",
+            "status",
+            "channel",
+            "category",
+            "urgency",
+            "due_state",
+            "received_after",
+            "received_before",
+            "unit",
+            "assigned_to",
+            "is_repeat",
+        ]
+
+    def filter_q(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        if "-" in value and value.replace("-", "").isalnum():
+            # A case number, whole or its tail (990101-2026-000012, 2026-000012).
+            return queryset.filter(Q(number__endswith=value) | Q(search_text__fts=value))
+        return queryset.filter(search_text__fts=value)
+
+    def filter_category(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Q(category=value) | Q(subcategory=value))
+
+    def filter_received_after(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(received_at__gte=_day_start(value))
+
+    def filter_received_before(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(received_at__lt=_day_start(value + datetime.timedelta(days=1)))
+
+    def filter_unit(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(org_path__subtree=value.path)
+
+    def filter_repeat(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(is_repeat=True)

@@ -1,0 +1,193 @@
+"""Intake pages: the 12338 hotline page and its phone look-up, general intake, grid report."""
+
+import pytest
+from django.urls import reverse
+
+from jinguo.cases.models import Case, Category
+from jinguo.cases.tests.factories import make_case
+from jinguo.people.tests.factories import PersonFactory
+from jinguo.testing.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "13912345678"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def operator(tree):
+    """A 12338 operator of 和平区妇联."""
+    return user_with_role(tree.district_a, "hotline_operator", username="op_heping")
+
+
+@pytest.fixture
+def grid_worker(tree):
+    return user_with_role(tree.grid_a, "grid_worker", username="grid_fangcao", real_name="网格刘")
+
+
+def node(code):
+    return Category.objects.get(code=code).pk
+
+
+def hotline_data(**extra):
+    data = {
+        "caller_phone": PHONE,
+        "channel": "hotline_12338",
+        "received_at": "2026-03-02T09:30",
+        "category_node": node("family-dispute"),
+        "gbv_type": "",
+        "urgency": "normal",
+        "summary": "反映婆媳矛盾，希望调解",
+        "narrative": "来电人称与婆婆长期不和，近日争吵升级。",
+        "complainant": "",
+        "nc_name": "",
+        "nc_gender": "F",
+        "nc_phone": "",
+        "party-TOTAL_FORMS": "2",
+        "party-INITIAL_FORMS": "0",
+        "party-MIN_NUM_FORMS": "0",
+        "party-MAX_NUM_FORMS": "20",
+        "party-0-role": "",
+        "party-0-description": "",
+        "party-0-person": "",
+        "party-1-role": "",
+        "party-1-description": "",
+        "party-1-person": "",
+    }
+    data.update(extra)
+    return data
+
+
+def test_hotline_page_focuses_the_phone_and_presets_the_channel(client, operator):
+    client.force_login(operator)
+    html = client.get(reverse("cases:hotline")).content.decode()
+    assert 'data-testid="caller-phone"' in html
+    phone_input = html[html.index('data-testid="caller-phone"') - 700 :]
+    assert "autofocus" in phone_input[:800]
+    assert 'value="hotline_12338" selected' in html
+    assert "cases/intake.js" in html
+    assert reverse("cases:hotline_lookup") in html
+
+
+def test_lookup_shows_earlier_appeals_and_her_record_masked(client, tree, operator):
+    woman = PersonFactory(org=tree.community_a, name="张丽", phone=PHONE)
+    earlier = make_case(tree.street_a, summary="上次反映家庭矛盾", complainant=woman)
+    by_phone = make_case(tree.district_a, summary="匿名来电求助", caller_phone=PHONE)
+    from jinguo.cases.selectors import _phone_index
+
+    Case.objects.filter(pk=by_phone.pk).update(caller_phone_index=_phone_index(PHONE))
+    elsewhere = make_case(tree.community_b, summary="别处的诉求", complainant=woman)
+    client.force_login(operator)
+    html = client.get(reverse("cases:hotline_lookup"), {"caller_phone": PHONE}, **HTMX)
+    html = html.content.decode()
+    assert earlier.number in html and by_phone.number in html
+    assert elsewhere.number not in html  # another district's case stays out of reach
+    assert "张**" in html and "张丽" not in html
+    assert f'data-pick-person="{woman.pk}"' in html
+    assert PHONE not in html
+
+
+def test_lookup_waits_for_a_whole_number(client, operator):
+    client.force_login(operator)
+    html = client.get(reverse("cases:hotline_lookup"), {"caller_phone": "139"}).content.decode()
+    assert "输入完整号码" in html
+
+
+def test_hotline_post_creates_the_case_and_shows_its_number(client, tree, operator):
+    client.force_login(operator)
+    data = hotline_data(**{"party-0-role": "respondent", "party-0-description": "婆婆，约65岁"})
+    response = client.post(reverse("cases:hotline"), data, follow=True)
+    case = Case.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("cases:case_detail", args=[case.pk])
+    html = response.content.decode()
+    assert f"已登记个案，编号 {case.number}" in html
+    assert case.channel == "hotline_12338" and case.org == tree.district_a
+    assert case.narrative.startswith("来电人称")
+    assert case.parties.get().description == "婆婆，约65岁"
+
+
+def test_hotline_picks_a_person_as_complainant(client, tree, operator):
+    woman = PersonFactory(org=tree.community_a, name="张丽", phone=PHONE)
+    client.force_login(operator)
+    client.post(reverse("cases:hotline"), hotline_data(complainant=str(woman.pk)))
+    assert Case.objects.get().complainant == woman
+
+
+def test_hotline_new_complainant_is_filed_in_the_chosen_community(client, tree, operator):
+    client.force_login(operator)
+    data = hotline_data(nc_name="王芳", nc_org=str(tree.community_a.pk))
+    client.post(reverse("cases:hotline"), data)
+    case = Case.objects.get()
+    assert case.complainant.name == "王芳" and case.complainant.org == tree.community_a
+    assert case.complainant.phone == PHONE  # the caller's number when none was typed
+
+
+def test_failed_hotline_post_keeps_everything_and_shows_errors_by_field(client, operator):
+    client.force_login(operator)
+    data = hotline_data(
+        summary="",
+        category_node=node("family-violence"),
+        narrative="丈夫多次动手，今天又被打伤了手臂。",
+        **{"party-0-role": "respondent", "party-0-description": "丈夫，约40岁"},
+    )
+    response = client.post(reverse("cases:hotline"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert not Case.objects.exists()
+    assert "丈夫多次动手，今天又被打伤了手臂。" in html  # narrative kept
+    assert "丈夫，约40岁" in html  # party kept
+    assert f'value="{PHONE}"' in html
+    assert "涉及暴力的诉求须选择暴力类型" in html
+    assert "请用一句话概括诉求" in html
+
+
+def test_service_errors_land_on_their_fields(client, tree, operator):
+    client.force_login(operator)
+    # A new complainant without a community: the people service refuses, nothing is lost.
+    response = client.post(reverse("cases:hotline"), hotline_data(nc_name="王芳"))
+    html = response.content.decode()
+    assert not Case.objects.exists()
+    assert 'value="王芳"' in html
+    assert "invalid-feedback" in html
+
+
+def test_general_intake_has_selectable_channels(client, district_officer):
+    client.force_login(district_officer)
+    html = client.get(reverse("cases:intake")).content.decode()
+    for label in ("来访", "来信/维权信箱", "电子邮件", "网格上报"):
+        assert label in html
+    data = hotline_data(channel="walk_in", caller_phone="")
+    response = client.post(reverse("cases:intake"), data)
+    case = Case.objects.get()
+    assert response.status_code == 302 and case.channel == "walk_in"
+
+
+def test_grid_worker_gets_the_short_report_form(client, tree, grid_worker):
+    client.force_login(grid_worker)
+    html = client.get(reverse("cases:intake")).content.decode()
+    assert 'data-testid="grid-form"' in html
+    assert 'name="channel"' not in html and 'name="org"' not in html
+    response = client.post(
+        reverse("cases:intake"),
+        {
+            "category_node": node("family-dispute"),
+            "urgency": "priority",
+            "summary": "邻里纠纷升级",
+            "narrative": "两户因漏水争吵。",
+            "nc_name": "",
+            "nc_phone": "",
+        },
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert case.channel == "grid" and case.org == tree.community_a
+
+
+def test_intake_pages_are_closed_to_users_without_add(client, nobody, auditor):
+    for user in (nobody, auditor):
+        client.force_login(user)
+        assert client.get(reverse("cases:hotline")).status_code == 404
+        assert client.get(reverse("cases:intake")).status_code == 404
+        assert (
+            client.get(reverse("cases:hotline_lookup"), {"caller_phone": PHONE}).status_code == 404
+        )
