@@ -2,7 +2,8 @@
 
 A user gets the records (a) whose unit path lies in her home unit's subtree, when one of her
 roles grants ``<app>.<action>_<model>`` — and, for a sensitive record, ``core.view_sensitive``
-too — or (b) that were explicitly shared with her, or with her home unit, for that action.
+too — or (b) that were explicitly shared with her for that action, or with her home unit when
+one of her roles grants that action on the model.
 """
 
 from django.db import models
@@ -24,7 +25,10 @@ def active_shares(user, model, action: str):
 
     now = timezone.now()
     grantee = Q(user_id=user.pk)
-    if user.home_unit_id:
+    # A unit share reaches the unit's staff who work with such records (the role permission
+    # for the action), not every account homed there: a partner agency's users or the
+    # system administrator of that unit must not inherit it.
+    if user.home_unit_id and user.has_perm(permission_name(model, action)):
         grantee |= Q(unit_id=user.home_unit_id)
     return Share.objects.filter(
         grantee,

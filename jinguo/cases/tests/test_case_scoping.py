@@ -156,3 +156,14 @@ def test_an_inactive_user_sees_nothing(tree, district_officer):
     make_case(tree.district_a)
     district_officer.is_active = False
     assert not visible_cases(district_officer).exists()
+
+
+def test_agency_and_admin_accounts_of_the_unit_a_case_left_do_not_inherit_its_share(
+    tree, district_officer, legal_aid
+):
+    case = make_case(tree.district_a, category="family-violence", status=Status.ACCEPTED)
+    case_transfer(user=district_officer, case=case, unit=tree.district_b, note="转新华区")
+    agency_user = member(tree, legal_aid, "la_left")
+    admin = user_with_role(tree.district_a, "sysadmin", username="admin_left")
+    assert not Case.objects.restrict(agency_user, "view").filter(pk=case.pk).exists()
+    assert not Case.objects.restrict(admin, "view").filter(pk=case.pk).exists()

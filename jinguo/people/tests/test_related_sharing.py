@@ -54,10 +54,17 @@ def test_grant_makes_the_record_visible_and_revoke_hides_it(person, outsider, co
     assert not shares_of(person).exists()
 
 
-def test_unit_share_reaches_every_user_of_that_unit(tree, person, community_chair):
+def test_unit_share_reaches_the_unit_staff_who_work_with_such_records(
+    tree, person, community_chair
+):
     colleague = UserFactory(home_unit=tree.community_b)
+    grant(colleague, "people.view_person")
+    # An account homed in the same unit without that permission (a partner agency's user,
+    # the unit's administrator) does not inherit the share.
+    bystander = UserFactory(home_unit=tree.community_b)
     share_grant(obj=person, unit=tree.community_b, reason="转介", granted_by=community_chair)
     assert Person.objects.restrict(colleague, "view").filter(pk=person.pk).exists()
+    assert not Person.objects.restrict(bystander, "view").filter(pk=person.pk).exists()
 
 
 def test_expired_share_gives_nothing(person, outsider, community_chair):
