@@ -11,7 +11,7 @@ from jinguo.accounts.services import ensure_default_roles
 from jinguo.core import audit
 from jinguo.core.context import ActorContext, acting
 from jinguo.core.workdays import seed_from_chinese_calendar
-from jinguo.demo import tree
+from jinguo.demo import cases_data, cases_text, tree
 from jinguo.demo.people_data import load_people
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
@@ -39,7 +39,10 @@ class Command(BaseCommand):
             people = load_people(stdout=self.stdout)
             # Official holidays for the deadline calendar (chinese_calendar knows up to 2026).
             seed_from_chinese_calendar(years=range(2024, timezone.localdate().year + 2))
-            if created_units or created_users or people["persons"]:
+            # Cases come after the holidays: their deadlines count working days.
+            cases = cases_data.load_cases(password=DEMO_PASSWORD, stdout=self.stdout)
+            created_users += cases["users"] + cases["agency_users"]
+            if created_units or created_users or people["persons"] or cases["cases"]:
                 audit.record_change(
                     None,
                     OrgUnit.objects.get(code=tree.CITY[0]),
@@ -47,12 +50,14 @@ class Command(BaseCommand):
                     units_created=created_units,
                     users_created=created_users,
                     people_created=people,
+                    cases_created=cases,
                 )
         self.stdout.write(
             self.style.SUCCESS(
                 f"示范数据已就绪：新建单位 {created_units} 个，新建账号 {created_users} 个，"
                 f"人员档案 {people['persons']} 份，家庭 {people['households']} 户，"
-                f"走访记录 {people['visits']} 条。"
+                f"走访记录 {people['visits']} 条，合作机构 {cases['agencies']} 家，"
+                f"维权个案 {cases['cases']} 件，转介 {cases['referrals']} 次。"
             )
         )
         if not options["quiet_accounts"]:
@@ -131,8 +136,14 @@ class Command(BaseCommand):
         out.write(f"演示账号（所有账号密码均为 {DEMO_PASSWORD}）：")
         out.write(f"  {'用户名':<10}{'角色':<14}{'姓名':<6}  单位")
         roles = {r.code: r.name for r in Role.objects.all()}
-        for username, real_name, unit_code, role_code, _title in tree.USERS:
+        for username, real_name, unit_code, role_code, _title in (
+            tree.USERS + cases_data.EXTRA_USERS
+        ):
             unit = OrgUnit.objects.get(code=unit_code)
             out.write(f"  {username:<12}{roles[role_code]:<12}{real_name:<6}  {unit.name}")
+        out.write("")
+        out.write("合作机构账号（只能看到转介给本机构的事项）：")
+        for row in cases_text.AGENCIES:
+            out.write(f"  {row.username:<12}{row.kind.label:<12}{row.real_name:<6}  {row.name}")
         out.write("")
         out.write("登录地址：http://127.0.0.1:8000/accounts/login/")
