@@ -187,13 +187,22 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "巾帼 Jinguo API",
-    "DESCRIPTION": "妇联工作平台接口：组织、用户，以及后续的档案、诉求与统计。",
+    "DESCRIPTION": "妇联工作平台接口：组织、用户、重点关注档案、维权个案与转介。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "kind"; name each enum after its own choices.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "jinguo.cases.choices.Status",
+        "ReferralStatusEnum": "jinguo.cases.choices.ReferralStatus",
+        "CaseEventKindEnum": "jinguo.cases.choices.EventKind",
+        "UnitKindEnum": "jinguo.orgs.choices.UnitKind",
+        "VisitMethodEnum": "jinguo.people.choices.VisitMethod",
+        "ConsentMethodEnum": "jinguo.people.choices.ConsentMethod",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"

@@ -151,6 +151,13 @@ class Case(ScopedModel):
                 name="cases_case_scope_status",
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "timestamptz_ops"],
             ),
+            # The due-soon and overdue queues of a district: its subtree, then the due state,
+            # in due order.
+            models.Index(
+                fields=["org_path", "due_state", "due_at"],
+                name="cases_case_scope_due",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "timestamptz_ops"],
+            ),
             models.Index(fields=["assigned_to", "status"], name="cases_case_assignee"),
             models.Index(fields=["complainant", "received_at"], name="cases_case_complainant"),
             models.Index(fields=["due_state", "due_at"], name="cases_case_due"),

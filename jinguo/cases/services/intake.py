@@ -168,6 +168,10 @@ def case_create(
         org = check_org(user, org, errors)
         if errors:
             raise ValidationError(errors)
+        # Locks in one order everywhere: the unit's case counter, then the audit chain head
+        # (filing a new complainant writes an audit row). The other order deadlocks on
+        # PostgreSQL against a concurrent intake for the same unit.
+        number = next_case_number(org, at=now)
         if new_complainant:
             complainant = _create_complainant(user, org, new_complainant)
         persons = [complainant, *(p["person"] for p in cleaned_parties)]
@@ -196,7 +200,7 @@ def case_create(
             created_at=now,
         )
         case.is_sensitive = case_is_sensitive(case, persons)
-        case.number = next_case_number(org, at=now)
+        case.number = number
         case.search_text = case_search_text(case)
         apply_deadlines(case, now=now)
         repeat_of = find_repeat_of(case)
