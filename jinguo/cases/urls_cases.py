@@ -20,6 +20,11 @@ urlpatterns = [
     path("<int:pk>/", views_case.case_detail, name="case_detail"),
     path("<int:pk>/edit/", views_case.case_edit, name="case_edit"),
     path("<int:pk>/parties/new/", views_case.party_add, name="party_add"),
+    path(
+        "<int:pk>/parties/<int:party_pk>/remove/",
+        views_case.party_remove,
+        name="party_remove",
+    ),
     path("<int:pk>/print/", views_print.case_print, name="case_print"),
     path("<int:pk>/decline-notice/", views_print.decline_notice, name="decline_notice"),
     re_path(

@@ -16,7 +16,7 @@ from jinguo.people.models import Person
 
 from . import choices, selectors
 from .forms import ACTION_FORMS, CaseEditForm, NoteForm, PartyAddForm, add_service_error
-from .models import Attachment, Case, Mediation, Referral
+from .models import Attachment, Case, CaseParty, Mediation, Referral
 from .services import intake, workflow
 from .services.common import ConflictError
 from .tables import due_html, status_badge, urgency_badge
@@ -120,6 +120,7 @@ def party_rows(user, case) -> list[dict]:
                 "name": party.person.masked_name if party.person_id else "",
                 "person": party.person if party.person_id in visible else None,
                 "description": party.description,
+                "pk": party.pk,
             }
         )
     return rows
@@ -361,6 +362,23 @@ def case_edit(request, pk):
         form = CaseEditForm(user=user, case=case)
     ctx = {"case": case, "form": form, "title": _("编辑个案"), **case_header(case)}
     return render(request, "cases/case_form.html", ctx)
+
+
+@login_required
+def party_remove(request, pk, party_pk):
+    """Remove a party entered by mistake; the timeline and the change log keep who it was."""
+    user = request.user
+    case = visible_case(user, pk)
+    if request.method != "POST" or "edit" not in workflow.allowed_actions(user, case):
+        return _not_allowed(request, case)
+    party = get_object_or_404(CaseParty, pk=party_pk, case=case)
+    try:
+        intake.party_remove(user=user, party=party)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("当事人已移除。"))
+    return redirect(reverse("cases:case_detail", args=[case.pk]) + "#people")
 
 
 @login_required

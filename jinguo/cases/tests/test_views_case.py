@@ -192,6 +192,28 @@ def test_note_and_party_forms(client, tree, worker):
     assert case.parties.get().description == "丈夫，约40岁"
 
 
+def test_a_party_entered_by_mistake_is_removed_and_the_step_is_kept(client, tree, worker):
+    case = make_case(tree.street_a, status="in_progress", assigned_to=worker)
+    party = case.parties.create(role="witness", description="邻居，误登记")
+    client.force_login(worker)
+    page = client.get(detail(case)).content.decode()
+    remove = reverse("cases:party_remove", args=[case.pk, party.pk])
+    assert remove in page
+    assert client.get(remove).status_code == 302  # only a POST removes
+    assert case.parties.exists()
+    client.post(remove)
+    assert not case.parties.exists()
+    assert CaseEvent.objects.filter(case=case, kind="updated").exists()
+    assert AuditEvent.objects.filter(object_id=str(case.pk), action="update").exists()
+    # Someone of another community cannot reach the case at all.
+    other = user_with_role(tree.community_b, "community_chair", username="chair_b_party")
+    party = case.parties.create(role="witness", description="另一位邻居")
+    client.force_login(other)
+    remove = reverse("cases:party_remove", args=[case.pk, party.pk])
+    assert client.post(remove).status_code == 404
+    assert case.parties.filter(pk=party.pk).exists()
+
+
 def test_extension_request_and_approval(client, tree, worker, street_leader):
     case = make_case(tree.street_a, status="in_progress", assigned_to=worker)
     client.force_login(worker)
