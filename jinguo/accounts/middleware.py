@@ -1,5 +1,6 @@
 """Idle logout and forced password change, both before a request reaches any view."""
 
+import functools
 import time
 from urllib.parse import urlencode, urlsplit
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
+from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
@@ -124,9 +126,37 @@ class ForcePasswordChangeMiddleware:
             # Token requests are authenticated later, by DRF; look the token up here.
             keyword, _sep, key = request.headers.get("Authorization", "").partition(" ")
             if keyword.lower() == "token" and key.strip():
-                from rest_framework.authtoken.models import Token
-
-                token = Token.objects.select_related("user").filter(key=key.strip()).first()
+                token = token_with_user(key.strip())
                 if token is not None and token.user.is_active:
+                    request.jinguo_token = token  # DRF's authentication reuses it
                     return token.user
         return None
+
+
+def token_with_user(key: str):
+    """The API token ``key`` with its user loaded, or None: one plain statement, as this runs
+    on every API request (the ORM's compiling of the same query cost several times more)."""
+    from rest_framework.authtoken.models import Token
+
+    from .models import User
+
+    found = list(User.objects.raw(_token_user_sql(), [key]))
+    if not found:
+        return None
+    user = found[0]
+    return Token(key=key, user=user)  # not saved: only the key and the user are needed
+
+
+@functools.cache
+def _token_user_sql() -> str:
+    from rest_framework.authtoken.models import Token
+
+    from .models import User
+
+    q = connection.ops.quote_name
+    token = Token._meta
+    # Names from the models' metadata; the key is a parameter.
+    user_table, token_table = q(User._meta.db_table), q(token.db_table)
+    joined = f"t.{q(token.get_field('user').column)} = u.{q(User._meta.pk.column)}"
+    where = f"t.{q(token.pk.column)} = %s"
+    return f"SELECT u.* FROM {user_table} u JOIN {token_table} t ON {joined} WHERE {where}"  # noqa: S608

@@ -176,7 +176,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "jinguo.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -220,3 +220,8 @@ LOGGING = {
 }
 
 JINGUO_SITE_NAME = _("巾帼 · 妇联工作平台")
+
+# The intake queue (POST /api/cases/intake/): with a worker (`manage.py process_intake`)
+# running, leave this off and the API only stores each appeal; on, the API registers it in the
+# same request (a single-process installation, the demo).
+JINGUO_INTAKE_INLINE = env_bool("JINGUO_INTAKE_INLINE", False)
