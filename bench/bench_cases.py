@@ -69,6 +69,19 @@ def parse_args():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--profile", action="store_true", help="(a): profile intake in-process")
     parser.add_argument(
+        "--endpoint",
+        default="queue",
+        choices=["queue", "sync"],
+        help="(a): queue = POST /api/cases/intake/ (202, registered by process_intake); "
+        "sync = POST /api/cases/cases/ (201, registered in the request)",
+    )
+    parser.add_argument(
+        "--intake-workers",
+        type=int,
+        default=1,
+        help="(a, queue): process_intake workers running while the appeals arrive",
+    )
+    parser.add_argument(
         "--new-complainants",
         type=float,
         default=0.5,
@@ -170,7 +183,9 @@ class Server:
             "JINGUO_INDEX_KEY": settings.JINGUO_INDEX_KEY,
             "JINGUO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "JINGUO_SECURE_COOKIES": "0",
+            "JINGUO_INTAKE_INLINE": "0",
         }
+        self.env = env
         command = [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "jinguo.wsgi",
@@ -209,7 +224,32 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def fire(port: int, token: str, bodies: list[bytes], clients: int) -> tuple[dict, float, list]:
+class QueueWorkers:
+    """``manage.py process_intake`` processes with the server's settings and database."""
+
+    def __init__(self, count: int, env: dict):
+        command = [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "process_intake"]
+        self.processes = [
+            subprocess.Popen(  # noqa: S603
+                [*command, "--poll", "0.2"],
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+            )
+            for _ in range(count)
+        ]
+
+    def stop(self) -> None:
+        for process in self.processes:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            process.wait(timeout=60)
+
+
+def fire(
+    port: int, token: str, bodies: list[bytes], clients: int, path: str = "/api/cases/cases/"
+) -> tuple[dict, float, list, list]:
     """POST every body from ``clients`` keep-alive threads; returns status counts and seconds."""
     statuses: dict = {}
     failures: list = []
@@ -231,7 +271,7 @@ def fire(port: int, token: str, bodies: list[bytes], clients: int) -> tuple[dict
                 break
             started = time.perf_counter()
             try:
-                conn.request("POST", "/api/cases/cases/", body=bodies[i], headers=headers)
+                conn.request("POST", path, body=bodies[i], headers=headers)
                 response = conn.getresponse()
                 payload = response.read()
                 code = response.status
@@ -243,7 +283,7 @@ def fire(port: int, token: str, bodies: list[bytes], clients: int) -> tuple[dict
             with lock:
                 statuses[code] = statuses.get(code, 0) + 1
                 latencies.append(elapsed)
-                if code not in (200, 201) and len(failures) < 5:
+                if code not in (200, 201, 202) and len(failures) < 5:
                     failures.append((code, payload[:300].decode(errors="replace")))
         conn.close()
 
@@ -286,6 +326,131 @@ def intake_setup():
 
 
 def bench_intake(args) -> None:
+    if args.endpoint == "queue":
+        bench_intake_queue(args)
+    else:
+        bench_intake_sync(args)
+
+
+QUEUE_PATH = "/api/cases/intake/"
+
+
+def wait_drained(prefix: str, timeout: float = 1800) -> float:
+    """Seconds (monotonic clock) at which no submission of ``prefix`` was pending any more."""
+    from django.db import connection
+
+    from jinguo.cases.models import IntakeSubmission
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pending = IntakeSubmission.objects.filter(
+            client_reference__startswith=prefix, status="pending"
+        ).exists()
+        connection.close()
+        if not pending:
+            return time.monotonic()
+        time.sleep(0.1)
+    raise RuntimeError("the intake queue did not drain in time")
+
+
+def bench_intake_queue(args) -> None:
+    from django.db import connection
+    from django.db.models import Count
+
+    from jinguo.cases.models import Case, IntakeSubmission
+
+    operator, token, pools = intake_setup()
+    run = uuid.uuid4().hex[:8]
+    rng = random.Random(run)
+    bodies = [appeal(rng, f"bench-{run}-{i:06d}", *pools) for i in range(args.appeals)]
+    connection.close()
+    server = Server(args)
+    workers = None
+    try:
+        server.wait_ready(token)
+        warm = [appeal(rng, f"warm-{run}-{i}", *pools) for i in range(args.workers * 8)]
+        fire(args.port, token, warm, args.workers * 2, QUEUE_PATH)
+        workers = QueueWorkers(args.intake_workers, server.env)
+        if args.intake_workers:
+            wait_drained(f"warm-{run}-")  # the workers are up and have warmed too
+        started = time.monotonic()
+        statuses, elapsed, latencies, failures = fire(
+            args.port, token, bodies, args.clients, QUEUE_PATH
+        )
+        accepted = statuses.get(202, 0)
+        if not args.intake_workers:
+            workers.stop()
+            workers = QueueWorkers(1, server.env)
+            drain_started = time.monotonic()
+        drained = wait_drained(f"bench-{run}-") - started
+        print(
+            f"\n(a) intake queue: {args.appeals:,} POST {QUEUE_PATH} from {args.clients} "
+            f"keep-alive clients, gunicorn -w {args.workers} --threads {args.threads} "
+            f"(jinguo.settings.prod, PostgreSQL), {args.intake_workers} process_intake worker(s) "
+            f"running meanwhile; {args.new_complainants:.0%} of named callers filed as new persons"
+        )
+        print(
+            f"    accepted: {elapsed:.1f} s → {accepted / elapsed:.0f} appeals/s "
+            f"(target ≥ 200); statuses {statuses}"
+        )
+        print(
+            f"    latency median {percentile(latencies, 0.5) * 1000:.0f} ms, "
+            f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
+        )
+        if args.intake_workers:
+            print(
+                f"    registered: the last appeal became a case {drained:.1f} s after the first "
+                f"POST → {accepted / drained:.0f} appeals/s end to end"
+            )
+        else:
+            drain = drained - (drain_started - started)
+            print(
+                f"    registered afterwards by one worker in {drain:.1f} s "
+                f"→ {accepted / drain:.0f} appeals/s"
+            )
+        for code, text in failures:
+            print(f"    failure {code}: {text}")
+        prefix = f"bench-{run}-"
+        submissions = IntakeSubmission.objects.filter(
+            submitted_by=operator, client_reference__startswith=prefix
+        )
+        by_status = dict(
+            submissions.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+        stored = Case.objects.filter(created_by=operator, client_reference__startswith=prefix)
+        distinct = stored.values("client_reference").distinct().count()
+        linked = submissions.filter(case__client_reference__startswith=prefix).count()
+        ok = stored.count() == distinct == linked == by_status.get("registered", 0) == accepted
+        print(
+            f"    in the database: submissions {by_status}; {stored.count():,} cases "
+            f"({distinct:,} distinct references, {linked:,} linked from their submission); "
+            f"accepted {accepted:,} — " + ("OK" if ok else "MISMATCH")
+        )
+        connection.close()
+        sample = [appeal(rng, f"dup-{run}-{i:04d}", *pools) for i in range(200)]
+        doubled = [body for body in sample for _ in range(2)]
+        statuses, _elapsed, _lat, failures = fire(
+            args.port, token, doubled, args.clients, QUEUE_PATH
+        )
+        if not args.intake_workers:
+            workers.stop()
+            workers = QueueWorkers(1, server.env)
+        wait_drained(f"dup-{run}-")
+        dup = Case.objects.filter(created_by=operator, client_reference__startswith=f"dup-{run}-")
+        print(
+            f"    duplicates: 200 references each POSTed twice concurrently → statuses "
+            f"{statuses}; {dup.count()} cases in the database — "
+            + ("OK" if dup.count() == 200 and statuses.get(202) == 200 else "MISMATCH")
+        )
+        for code, text in failures:
+            print(f"    failure {code}: {text}")
+    finally:
+        if workers is not None:
+            workers.stop()
+        server.stop()
+
+
+def bench_intake_sync(args) -> None:
     from django.db import connection
 
     from jinguo.cases.models import Case

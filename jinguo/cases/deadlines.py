@@ -13,7 +13,9 @@ A deadline counted in days (calendar or working) falls at the end of its last lo
 Counting starts the day after the start, as the petition regulation counts.
 """
 
+import contextvars
 import datetime
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Q
@@ -89,16 +91,34 @@ def pick_policy(policies, category_ids: list[int], urgency: str) -> DeadlinePoli
     return DeadlinePolicy(name="默认", is_active=True)
 
 
+_cached_policies: contextvars.ContextVar = contextvars.ContextVar(
+    "jinguo_deadline_policies", default=None
+)
+
+
+@contextmanager
+def policies_cached():
+    """Inside the block ``policy_for`` picks from the active policies read once at its start:
+    for a worker registering a batch of appeals in one transaction."""
+    token = _cached_policies.set(list(DeadlinePolicy.objects.filter(is_active=True)))
+    try:
+        yield
+    finally:
+        _cached_policies.reset(token)
+
+
 def policy_for(case) -> DeadlinePolicy:
     cached = getattr(case, "_deadline_policy", None)
     key = (case.category_id, case.subcategory_id, case.urgency)
     if cached is not None and cached[0] == key:
         return cached[1]
     category_ids = _category_chain(case)
-    policies = DeadlinePolicy.objects.filter(is_active=True).filter(
-        Q(category__isnull=True) | Q(category_id__in=category_ids),
-        Q(urgency="") | Q(urgency=case.urgency),
-    )
+    policies = _cached_policies.get()
+    if policies is None:
+        policies = DeadlinePolicy.objects.filter(is_active=True).filter(
+            Q(category__isnull=True) | Q(category_id__in=category_ids),
+            Q(urgency="") | Q(urgency=case.urgency),
+        )
     policy = pick_policy(list(policies), category_ids, case.urgency)
     case._deadline_policy = (key, policy)
     return policy

@@ -8,3 +8,5 @@ _keys = load_or_create_local_keys(VAR_DIR)  # noqa: F405
 SECRET_KEY = SECRET_KEY or _keys["secret_key"]  # noqa: F405
 JINGUO_DATA_KEY = JINGUO_DATA_KEY or _keys["data_key"]  # noqa: F405
 JINGUO_INDEX_KEY = JINGUO_INDEX_KEY or _keys["index_key"]  # noqa: F405
+# The demo runs no queue worker: the intake API registers each appeal as it arrives.
+JINGUO_INTAKE_INLINE = env_bool("JINGUO_INTAKE_INLINE", True)  # noqa: F405

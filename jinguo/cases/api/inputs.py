@@ -32,10 +32,16 @@ class CategoryField(serializers.Field):
         value = str(data).strip()
         if not value:
             self.fail("invalid")
-        qs = Category.objects.filter(is_active=True).select_related("parent")
-        found = qs.filter(pk=int(value)).first() if value.isdigit() else None
+        # A worker validating many appeals passes a dict to remember categories in.
+        cache = self.context.get("category_cache")
+        found = cache.get(value) if cache is not None else None
         if found is None:
-            found = qs.filter(code=value).first()
+            qs = Category.objects.filter(is_active=True).select_related("parent")
+            found = qs.filter(pk=int(value)).first() if value.isdigit() else None
+            if found is None:
+                found = qs.filter(code=value).first()
+            if found is not None and cache is not None:
+                cache[value] = found
         if found is None:
             raise serializers.ValidationError(
                 self.error_messages["does_not_exist"] % {"value": value[:40]},

@@ -1,5 +1,6 @@
 from .case import Case, CaseParty
 from .config import CaseCounter, Category, DeadlinePolicy
+from .inbox import IntakeSubmission, SubmissionStatus
 from .partners import Agency, AgencyMember, Referral
 from .work import Attachment, CaseEvent, Extension, FollowUp, Mediation
 
@@ -15,6 +16,8 @@ __all__ = [
     "DeadlinePolicy",
     "Extension",
     "FollowUp",
+    "IntakeSubmission",
     "Mediation",
     "Referral",
+    "SubmissionStatus",
 ]

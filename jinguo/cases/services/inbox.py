@@ -1,0 +1,211 @@
+"""The intake queue: a platform's appeal is stored at once and registered by a worker.
+
+CONTRACT:
+- submission_accept(*, user, body: dict) -> tuple[IntakeSubmission, bool]
+    Stores the body (encrypted) under (user, client_reference); the same pair again returns
+    the first submission and False, whatever the new body says. Only the envelope is checked
+    here (permission, reference, size); every rule of the intake service applies when the
+    worker registers it. Raises PermissionDenied or ValidationError (Chinese).
+- register_pending(*, limit=REGISTER_BATCH) -> RegisterOutcome
+    Registers up to ``limit`` pending submissions, oldest first, in one transaction: each
+    becomes a case through ``case_create_idempotent`` (its own savepoint) or is rejected with
+    the reasons by field. Workers may run side by side: rows are claimed with SKIP LOCKED.
+- register_submission(submission) -> IntakeSubmission
+    The same for one submission (inline mode: the API registers at once).
+- submission_errors(exc) -> dict[str, list[str]]
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinguo.core import audit
+
+from ..deadlines import policies_cached
+from ..models import IntakeSubmission, SubmissionStatus
+from .common import require_perm
+from .intake import case_create_idempotent
+
+REGISTER_BATCH = 100
+PAYLOAD_MAX_BYTES = 64 * 1024
+REFERENCE_MAX = IntakeSubmission._meta.get_field("client_reference").max_length
+
+
+@dataclass
+class RegisterOutcome:
+    registered: int = 0
+    rejected: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.registered + self.rejected
+
+
+def submission_accept(*, user, body) -> tuple[IntakeSubmission, bool]:
+    require_perm(user, "add")
+    if not isinstance(body, dict):
+        raise ValidationError({"__all__": _("请以 JSON 对象提交一条诉求。")})
+    reference = body.get("client_reference")
+    reference = reference.strip() if isinstance(reference, str) else ""
+    if not reference:
+        raise ValidationError({"client_reference": _("请提供对方系统编号（用于防止重复提交）。")})
+    if len(reference) > REFERENCE_MAX:
+        raise ValidationError(
+            {"client_reference": _("对方系统编号不能超过 %(n)d 个字符。") % {"n": REFERENCE_MAX}}
+        )
+    payload = json.dumps({**body, "client_reference": reference}, ensure_ascii=False)
+    if len(payload.encode()) > PAYLOAD_MAX_BYTES:
+        raise ValidationError(
+            {"__all__": _("提交内容过大（超过 %(n)d KB）。") % {"n": PAYLOAD_MAX_BYTES // 1024}}
+        )
+    try:
+        # Insert first: a new reference (nearly every call) costs one statement; a repeated
+        # one fails on cases_submission_unique_ref and is answered with the first submission.
+        with transaction.atomic():
+            submission = IntakeSubmission.objects.create(
+                submitted_by=user, client_reference=reference, payload=payload
+            )
+    except IntegrityError:
+        existing = IntakeSubmission.objects.filter(
+            submitted_by=user, client_reference=reference
+        ).first()
+        if existing is None:
+            raise
+        return existing, False
+    return submission, True
+
+
+def submission_errors(exc) -> dict:
+    """Reasons by field, as lists of Chinese messages."""
+    if isinstance(exc, PermissionDenied):
+        return {"__all__": [_("该账号没有登记诉求的权限，或已被停用。")]}
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def _drf_errors(errors) -> dict:
+    """DRF's nested error structure flattened to field → messages (``parties.0.role``)."""
+    flat: dict = {}
+
+    def walk(value, key):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{key}.{k}" if key else str(k))
+        elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+            for i, v in enumerate(value):
+                if v:
+                    walk(v, f"{key}.{i}")
+        else:
+            messages = value if isinstance(value, list) else [value]
+            flat.setdefault("__all__" if key == "non_field_errors" else key, []).extend(
+                str(m) for m in messages
+            )
+
+    walk(errors, "")
+    return flat
+
+
+class _Caller:
+    """What the input serializer needs of a request: the submitting account."""
+
+    def __init__(self, user):
+        self.user = user
+
+
+def _register(submission: IntakeSubmission, *, category_cache: dict, batch) -> None:
+    from ..api.inputs import CaseIntakeSerializer
+
+    user = submission.submitted_by
+    submission.processed_at = timezone.now()
+    try:
+        body = json.loads(submission.payload)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return _reject(submission, {"__all__": [_("提交内容不是有效的 JSON 对象。")]})
+    if not user.is_active:
+        return _reject(submission, submission_errors(PermissionDenied()))
+    body["client_reference"] = submission.client_reference
+    serializer = CaseIntakeSerializer(
+        data=body, context={"request": _Caller(user), "category_cache": category_cache}
+    )
+    if not serializer.is_valid():
+        return _reject(submission, _drf_errors(serializer.errors))
+    data = dict(serializer.validated_data)
+    # Deadlines run from when the platform delivered the appeal, not from when it was
+    # registered, unless the platform says when it was received.
+    data["received_at"] = data.get("received_at") or submission.received_at
+    mark = batch.mark()
+    try:
+        with transaction.atomic():
+            case, _created = case_create_idempotent(user=user, **data)
+    except (ValidationError, PermissionDenied) as exc:
+        batch.discard_since(mark)
+        return _reject(submission, submission_errors(exc))
+    submission.status = SubmissionStatus.REGISTERED
+    submission.case = case
+    submission.errors = {}
+    return None
+
+
+def _reject(submission: IntakeSubmission, errors: dict) -> None:
+    submission.status = SubmissionStatus.REJECTED
+    submission.case = None
+    submission.errors = errors
+    # The reasons name fields, never the values typed into them.
+    audit.record_change(
+        submission.submitted_by,
+        submission,
+        "reject",
+        after={"status": SubmissionStatus.REJECTED, "fields": sorted(errors)},
+        client_reference=submission.client_reference,
+    )
+
+
+UPDATED_FIELDS = ["status", "case", "errors", "processed_at"]
+
+
+def _register_rows(rows: list[IntakeSubmission]) -> RegisterOutcome:
+    outcome = RegisterOutcome()
+    category_cache: dict = {}
+    with audit.batched() as batch, policies_cached():
+        for submission in rows:
+            _register(submission, category_cache=category_cache, batch=batch)
+            if submission.status == SubmissionStatus.REGISTERED:
+                outcome.registered += 1
+            else:
+                outcome.rejected += 1
+    IntakeSubmission.objects.bulk_update(rows, UPDATED_FIELDS)
+    return outcome
+
+
+def register_pending(*, limit: int = REGISTER_BATCH) -> RegisterOutcome:
+    with transaction.atomic():
+        rows = list(
+            IntakeSubmission.objects.filter(status=SubmissionStatus.PENDING)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("submitted_by__home_unit")
+            .order_by("id")[:limit]
+        )
+        if not rows:
+            return RegisterOutcome()
+        return _register_rows(rows)
+
+
+def register_submission(submission: IntakeSubmission) -> IntakeSubmission:
+    with transaction.atomic():
+        row = (
+            IntakeSubmission.objects.select_for_update(of=("self",))
+            .select_related("submitted_by__home_unit")
+            .filter(pk=submission.pk, status=SubmissionStatus.PENDING)
+            .first()
+        )
+        if row is not None:
+            _register_rows([row])
+    submission.refresh_from_db()
+    return submission

@@ -1,0 +1,205 @@
+"""The intake queue: stored at once (202), registered by the worker, idempotent, private to
+the submitting account, encrypted at rest, refusals explained by field."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from jinguo.cases.models import Case, IntakeSubmission, SubmissionStatus
+from jinguo.cases.services import inbox
+from jinguo.core.models import AuditEvent
+from jinguo.testing.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/cases/intake/"
+PHONE = "13912345678"
+
+
+@pytest.fixture
+def operator(tree):
+    return user_with_role(tree.city, "hotline_operator", username="queue-op", real_name="钱接")
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def call(reference: str, **extra) -> dict:
+    return {
+        "channel": "hotline_12338",
+        "category": "family-violence",
+        "gbv_type": "physical",
+        "summary": "丈夫酒后殴打，求助",
+        "narrative": "来电人说丈夫昨晚酒后打人。",
+        "caller_phone": PHONE,
+        "anonymous": True,
+        "client_reference": reference,
+        **extra,
+    }
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_post_stores_the_appeal_and_the_worker_registers_it(operator):
+    api = client_for(operator)
+    r = api.post(URL, call("Q-1"), format="json")
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert body["status"] == "pending" and body["case"] is None
+    assert r["Location"] == "/api/cases/intake/Q-1/"
+    assert not Case.objects.exists()
+
+    outcome = inbox.register_pending()
+    assert (outcome.registered, outcome.rejected) == (1, 0)
+    status = api.get("/api/cases/intake/Q-1/").json()
+    case = Case.objects.get()
+    assert status["status"] == "registered" and status["status_display"] == "已登记"
+    assert status["case"] == {"id": case.pk, "number": case.number}
+    assert case.client_reference == "Q-1" and case.created_by == operator
+    assert case.subcategory.code == "family-violence" and case.is_sensitive
+    submission = IntakeSubmission.objects.get()
+    # Deadlines run from the moment the platform delivered the appeal.
+    assert case.received_at == submission.received_at
+    assert AuditEvent.objects.filter(object_id=str(case.pk), action="create").count() == 1
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_same_reference_twice_is_one_submission_and_one_case(operator):
+    api = client_for(operator)
+    first = api.post(URL, call("Q-2"), format="json")
+    again = api.post(URL, call("Q-2", summary="改过的摘要"), format="json")
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again["Idempotent-Replayed"] == "true"
+    inbox.register_pending()
+    replay = api.post(URL, call("Q-2"), format="json")
+    assert replay.status_code == 200 and replay.json()["status"] == "registered"
+    assert IntakeSubmission.objects.count() == 1
+    assert Case.objects.get().summary == "丈夫酒后殴打，求助"  # the first body wins
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_a_reference_already_registered_synchronously_gives_that_case(operator):
+    api = client_for(operator)
+    sync = api.post("/api/cases/cases/", call("Q-3"), format="json")
+    assert sync.status_code == 201
+    api.post(URL, call("Q-3"), format="json")
+    inbox.register_pending()
+    assert Case.objects.count() == 1
+    assert IntakeSubmission.objects.get().case_id == sync.json()["id"]
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_a_bad_appeal_is_rejected_by_field_and_the_rest_of_the_batch_registers(operator):
+    api = client_for(operator)
+    api.post(URL, call("Q-ok-1"), format="json")
+    api.post(URL, call("Q-bad", category="no-such-area", summary=""), format="json")
+    api.post(URL, call("Q-bad-2", summary="请回电 13912345678"), format="json")
+    api.post(URL, call("Q-ok-2", urgency="urgent"), format="json")
+    outcome = inbox.register_pending()
+    assert (outcome.registered, outcome.rejected) == (2, 2)
+    assert set(Case.objects.values_list("client_reference", flat=True)) == {"Q-ok-1", "Q-ok-2"}
+    bad = api.get("/api/cases/intake/Q-bad/").json()
+    assert bad["status"] == "rejected" and bad["case"] is None
+    assert "不存在" in bad["errors"]["category"][0]
+    assert bad["errors"]["summary"]
+    # A rule of the intake service (no phone numbers in a summary), after the serializer.
+    service_refusal = api.get("/api/cases/intake/Q-bad-2/").json()
+    assert "电话号码" in service_refusal["errors"]["summary"][0]
+    # The refusal is audited by field name; the typed values appear nowhere in the trail.
+    rejected = AuditEvent.objects.filter(action="reject", object_repr="Q-bad-2").get()
+    assert rejected.after["fields"] == ["summary"]
+    assert PHONE not in str(rejected.after) + str(rejected.detail)
+    # Numbers stay gap-free although a refused appeal went through the service.
+    numbers = sorted(Case.objects.values_list("number", flat=True))
+    assert [n[-6:] for n in numbers] == ["000001", "000002"]
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_envelope_errors_are_answered_at_once(operator):
+    api = client_for(operator)
+    missing = api.post(URL, call(""), format="json")
+    assert missing.status_code == 400
+    assert "对方系统编号" in missing.json()["client_reference"][0]
+    not_object = api.post(URL, [call("Q-4")], format="json")
+    assert not_object.status_code == 400
+    huge = api.post(URL, call("Q-5", narrative="很" * 30000), format="json")
+    assert huge.status_code == 400 and "过大" in str(huge.json())
+    assert not IntakeSubmission.objects.exists()
+
+
+def test_only_accounts_that_may_register_can_submit(tree):
+    reader = user_with_role(tree.city, "auditor", username="reader")
+    r = client_for(reader).post(URL, call("Q-6"), format="json")
+    assert r.status_code == 403
+    assert not IntakeSubmission.objects.exists()
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_a_submission_is_seen_only_by_its_own_account(tree, operator):
+    client_for(operator).post(URL, call("Q-7"), format="json")
+    colleague = user_with_role(tree.city, "hotline_operator", username="queue-op2")
+    assert client_for(colleague).get("/api/cases/intake/Q-7/").status_code == 404
+    chair = user_with_role(tree.community_a, "community_chair", username="chair-q")
+    assert client_for(chair).get("/api/cases/intake/Q-7/").status_code == 404
+    assert client_for(operator).get("/api/cases/intake/Q-7/").status_code == 200
+    assert IntakeSubmission.objects.restrict(colleague, "view").count() == 0
+    assert IntakeSubmission.objects.restrict(operator, "view").count() == 1
+    assert IntakeSubmission.objects.restrict(operator, "change").count() == 0
+    # The same reference from another account is another submission.
+    client_for(colleague).post(URL, call("Q-7"), format="json")
+    assert IntakeSubmission.objects.count() == 2
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_the_body_is_encrypted_at_rest(operator):
+    client_for(operator).post(URL, call("Q-8", narrative="她住在幸福小区三栋"), format="json")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT payload FROM cases_intakesubmission")
+        (raw,) = cursor.fetchone()
+    assert PHONE not in raw and "幸福小区" not in raw
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_a_deactivated_account_s_queue_is_rejected_not_registered(operator):
+    client_for(operator).post(URL, call("Q-9"), format="json")
+    operator.is_active = False
+    operator.save()
+    inbox.register_pending()
+    submission = IntakeSubmission.objects.get()
+    assert submission.status == SubmissionStatus.REJECTED and not Case.objects.exists()
+    assert "权限" in submission.errors["__all__"][0]
+
+
+@override_settings(JINGUO_INTAKE_INLINE=True)
+def test_inline_mode_registers_in_the_same_request(operator):
+    r = client_for(operator).post(URL, call("Q-10"), format="json")
+    assert r.status_code == 202
+    assert r.json()["status"] == "registered" and r.json()["case"]["number"]
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_the_worker_command_empties_the_queue_in_batches(operator, capsys):
+    api = client_for(operator)
+    for i in range(7):
+        api.post(URL, call(f"Q-c-{i}"), format="json")
+    call_command("process_intake", "--once", "--batch", "3")
+    assert "登记 7 条" in capsys.readouterr().out
+    assert Case.objects.count() == 7
+    assert not IntakeSubmission.objects.filter(status=SubmissionStatus.PENDING).exists()
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_batched_audit_rows_keep_the_chain_whole(operator):
+    from jinguo.core.audit import verify_chain
+
+    api = client_for(operator)
+    for i in range(5):
+        api.post(URL, call(f"Q-a-{i}"), format="json")
+    api.post(URL, call("Q-a-bad", category="nope"), format="json")
+    inbox.register_pending()
+    assert verify_chain().ok
+    assert AuditEvent.objects.filter(action="create", object_type="cases.case").count() == 5
