@@ -12,10 +12,16 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -62,6 +68,33 @@ def submission_body(request, submission: IntakeSubmission) -> dict:
 
 
 class IntakeQueueView(APIView):
+    @extend_schema(
+        summary="本账号提交到接入队列的诉求（可按状态筛选，如 ?status=rejected）",
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=SubmissionStatus.values,
+                description="pending、registered、rejected",
+            )
+        ],
+        responses={200: SUBMISSION_SCHEMA.__class__(many=True)},
+    )
+    def get(self, request):
+        submissions = (
+            IntakeSubmission.objects.restrict(request.user, "view")
+            .select_related("case")
+            .order_by("-id")
+        )
+        wanted = request.query_params.get("status")
+        if wanted:
+            if wanted not in SubmissionStatus.values:
+                raise ValidationError({"status": _("状态只能是 pending、registered 或 rejected。")})
+            submissions = submissions.filter(status=wanted)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(submissions, request, view=self)
+        return paginator.get_paginated_response([submission_body(request, s) for s in page])
+
     @extend_schema(
         summary="提交诉求到接入队列（高并发对接：立即应答，随后登记）",
         description="内容与“登记诉求”相同，client_reference 必填。收到即返回 202 和查询地址；"

@@ -203,3 +203,20 @@ def test_batched_audit_rows_keep_the_chain_whole(operator):
     inbox.register_pending()
     assert verify_chain().ok
     assert AuditEvent.objects.filter(action="create", object_type="cases.case").count() == 5
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_an_account_lists_its_own_submissions_by_status(tree, operator):
+    api = client_for(operator)
+    api.post(URL, call("Q-l-1"), format="json")
+    api.post(URL, call("Q-l-2", category="nope"), format="json")
+    inbox.register_pending()
+    api.post(URL, call("Q-l-3"), format="json")
+    listed = api.get(URL).json()
+    assert listed["count"] == 3
+    assert [r["client_reference"] for r in listed["results"]] == ["Q-l-3", "Q-l-2", "Q-l-1"]
+    rejected = api.get(URL, {"status": "rejected"}).json()["results"]
+    assert [r["client_reference"] for r in rejected] == ["Q-l-2"]
+    assert api.get(URL, {"status": "bogus"}).status_code == 400
+    colleague = user_with_role(tree.city, "hotline_operator", username="queue-op3")
+    assert client_for(colleague).get(URL).json()["count"] == 0
