@@ -143,10 +143,14 @@ def _register(submission: IntakeSubmission, *, category_cache: dict, batch) -> N
     mark = batch.mark()
     try:
         with transaction.atomic():
-            case, _created = case_create_idempotent(user=user, **data)
+            case, created = case_create_idempotent(user=user, **data)
     except (ValidationError, PermissionDenied) as exc:
         batch.discard_since(mark)
         return _reject(submission, submission_errors(exc))
+    if not created:
+        # The reference already had a case (the synchronous API, or a lost race whose
+        # savepoint rolled back what this attempt recorded): nothing of ours to audit.
+        batch.discard_since(mark)
     submission.status = SubmissionStatus.REGISTERED
     submission.case = case
     submission.errors = {}

@@ -220,3 +220,40 @@ def test_an_account_lists_its_own_submissions_by_status(tree, operator):
     assert api.get(URL, {"status": "bogus"}).status_code == 400
     colleague = user_with_role(tree.city, "hotline_operator", username="queue-op3")
     assert client_for(colleague).get(URL).json()["count"] == 0
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_a_lost_race_leaves_no_audit_row_for_what_was_rolled_back(tree, operator, monkeypatch):
+    """The case for the reference appears between the worker's look-up and its insert."""
+    from jinguo.cases.services import intake
+
+    api = client_for(operator)
+    complainant = {"name": "王芳", "gender": "F", "org": tree.community_a.pk}
+    body = call("Q-race", anonymous=False, new_complainant=complainant)
+    api.post(URL, body, format="json")
+    winner = client_for(operator).post("/api/cases/cases/", call("Q-race"), format="json")
+    assert winner.status_code == 201
+    real_filter = intake.Case.objects.filter
+
+    class Miss:
+        def first(self):
+            return None
+
+    calls = {"n": 0}
+
+    def filter_missing_once(*args, **kwargs):
+        if kwargs.get("client_reference") == "Q-race" and calls["n"] == 0:
+            calls["n"] += 1
+            return Miss()
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(intake.Case.objects, "filter", filter_missing_once)
+    before = AuditEvent.objects.count()
+    inbox.register_pending()
+    submission = IntakeSubmission.objects.get()
+    assert submission.case_id == winner.json()["id"], submission.errors
+    # The complainant filed by the losing attempt was rolled back, and so was its audit row.
+    assert AuditEvent.objects.count() == before
+    from jinguo.core.audit import verify_chain
+
+    assert verify_chain().ok
