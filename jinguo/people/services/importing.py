@@ -13,12 +13,15 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,7 +38,7 @@ from ..models import FocusTagType, Person, PersonImport, PersonTag
 from .bulk_insert import insert_rows
 from .derived import person_fill_derived
 from .persons import PERSON_UNIT_KINDS, clean_person_values, placeable_units
-from .xlsx_stream import SheetReader
+from .xlsx_stream import SheetReader, SheetReadError, rows_in_process
 
 logger = logging.getLogger(__name__)
 
@@ -257,33 +260,68 @@ def inspect_file(path: Path) -> int | None:
         workbook.close()
 
 
+# From this size on (about 2,000 rows) the sheet is parsed by a helper process while the rows
+# already read are checked; below it, starting the process costs more than it saves.
+READ_IN_PROCESS_BYTES = 256 * 1024
+
+
 # Parts of an xlsx file (SpreadsheetML) that the fast reader looks at.
-def open_sheet(path: Path) -> SheetReader:
+def check_xlsx_magic(path: Path) -> None:
     with open(path, "rb") as handle:
         if handle.read(4) != XLSX_MAGIC:
             raise ImportFileError(_("这不是有效的 xlsx 文件，请用 Excel 另存为 .xlsx 格式。"))
+
+
+def open_sheet(path: Path) -> SheetReader:
+    check_xlsx_magic(path)
     try:
         return SheetReader(path)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(_("无法读取 Excel 文件，请确认文件未损坏且为 .xlsx 格式。")) from exc
 
 
-def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
-    """(Excel row number, {column key: raw cell}) for each non-empty data row."""
-    sheet = open_sheet(path)
+def _sheet_rows(path: Path, in_process: bool | None) -> Iterator[tuple[int, list]]:
+    """The sheet's rows, read here or, for a large file, by a helper process."""
+    if in_process is None:
+        in_process = path.stat().st_size >= READ_IN_PROCESS_BYTES
+    if not in_process:
+        sheet = open_sheet(path)
+        try:
+            yield from sheet.rows()
+        finally:
+            sheet.close()
+        return
+    check_xlsx_magic(path)
     try:
-        lines = sheet.rows()
+        yield from rows_in_process(path)
+    except SheetReadError as exc:
+        logger.warning("import: the sheet could not be read: %s", exc)
+        raise ImportFileError(_("无法读取 Excel 文件，请确认文件未损坏且为 .xlsx 格式。")) from exc
+
+
+def iter_rows(
+    path: Path, *, in_process: bool | None = None
+) -> Iterator[tuple[int, dict[str, object]]]:
+    """(Excel row number, {column key: raw cell}) for each non-empty data row.
+
+    ``in_process``: parse the sheet in a helper process (default: for files of
+    READ_IN_PROCESS_BYTES and more), so that reading overlaps checking and writing."""
+    lines = _sheet_rows(path, in_process)
+    try:
         first = next(lines, None)
         if first is None:
             raise ImportFileError(_("文件是空的。"), line=1)
         number, header = first
         positions = header_positions(header if number == 1 else ())
+        keys, indexes = list(positions), list(positions.values())
+        width = max(indexes) + 1
+        pick = itemgetter(*indexes)  # two columns at least: name and unit code are required
         count = 0
         for number, values in lines:
-            raw = {
-                key: values[index] if index < len(values) else None
-                for key, index in positions.items()
-            }
+            if len(values) >= width:
+                raw = dict(zip(keys, pick(values), strict=True))
+            else:  # a short row of a sheet without a declared size
+                raw = {key: values[i] if i < len(values) else None for key, i in positions.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
                 continue
             count += 1
@@ -293,7 +331,7 @@ def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
                 )
             yield number, raw
     finally:
-        sheet.close()
+        lines.close()
 
 
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -360,6 +398,12 @@ class RowChecker:
         fields = Person._meta.concrete_fields
         self.person_attnames = [f.attname for f in fields]
         self.person_defaults = {f.attname: f.get_default() for f in fields}
+        self.org_field = Person._meta.get_field("org")
+        self.plain_init = not (
+            signals.pre_init.has_listeners(Person) or signals.post_init.has_listeners(Person)
+        )
+        # timezone.now() without reading the settings for every row.
+        self.now_tz = UTC if settings.USE_TZ else None
 
     # Issues ---------------------------------------------------------------------------
     def add(self, row: int, key: str, raw, message: str, level: str = "error") -> None:
@@ -507,8 +551,9 @@ class RowChecker:
     def _new_person(self, unit: OrgUnit | None, values: dict) -> Person:
         """Person(org=unit, created_by=user, **values), unsaved.
 
-        Built from positional values, as Django builds instances it loads: the keyword path
-        of Model.__init__ (a default looked up for each of 36 fields) cost a tenth of a row.
+        Model.__init__ sets the 36 fields one by one (a tenth of a row with keywords, still a
+        twentieth with positions); when no pre_init/post_init receiver would see it, the
+        values go straight into the instance's __dict__, which is where __init__ puts them.
         """
         data = {
             **self.person_defaults,
@@ -516,11 +561,16 @@ class RowChecker:
             "org_id": unit.pk if unit else None,
             "org_path": unit.path if unit else "",
             "created_by_id": self.user.pk,
-            "created_at": timezone.now(),
+            "created_at": datetime.now(tz=self.now_tz),
         }
-        person = Person(*[data[attname] for attname in self.person_attnames])
+        if self.plain_init:
+            person = Person.__new__(Person)
+            person._state = ModelState()
+            person.__dict__.update({attname: data[attname] for attname in self.person_attnames})
+        else:
+            person = Person(*[data[attname] for attname in self.person_attnames])
         if unit is not None:
-            Person._meta.get_field("org").set_cached_value(person, unit)
+            self.org_field.set_cached_value(person, unit)
         return person
 
     def _tags(self, line: int, raw) -> list[FocusTagType]:
@@ -629,9 +679,12 @@ class RowChecker:
             self.add(row.line, "name", row.person.name, message, level="warning")
 
     # Sensitivity ------------------------------------------------------------------------
-    def is_sensitive(self, row: _Row) -> bool:
-        """The rule of person_refresh_sensitivity: a minor, or an active sensitive tag."""
-        return row.person.is_minor or any(t.sensitive for t in row.tag_types)
+    def is_sensitive(self, row: _Row, today: date) -> bool:
+        """The rule of person_refresh_sensitivity: a minor, or an active sensitive tag.
+
+        Today's date is passed in: Person.is_minor would look it up for every row.
+        """
+        return row.person.is_minor_on(today) or any(t.sensitive for t in row.tag_types)
 
 
 def _any_pair(pairs: list[tuple[str, date]]) -> RawSQL:
@@ -699,8 +752,9 @@ def _write(user, checker: RowChecker, job: PersonImport | None, file_name: str) 
     """Insert persons and tags in one transaction; one audit event. Returns (persons, tags)."""
     today = checker.today
     rows = checker.rows
+    now_today = timezone.localdate()
     for row in rows:
-        row.person.is_sensitive = checker.is_sensitive(row)
+        row.person.is_sensitive = checker.is_sensitive(row, now_today)
     with transaction.atomic():
         persons = [r.person for r in rows]
         for person, pk in zip(persons, insert_rows(Person, persons, returning=True), strict=True):

@@ -25,13 +25,14 @@ def _string_content(node) -> str:
     """A shared or inline string: its plain text, then its rich-text runs (as openpyxl)."""
     plain, runs = None, []
     for child in node:
-        if child.tag == _TEXT:
+        tag = child.tag
+        if tag == _TEXT:
             plain = child.text
-        elif child.tag == _RUN:
+        elif tag == _RUN:
             text = child.findtext(_TEXT)
             if text:
                 runs.append(text)
-    return (plain or "") + "".join(runs)
+    return (plain or "") + "".join(runs) if runs else plain or ""
 
 
 class SheetReader:
@@ -137,30 +138,106 @@ class SheetReader:
         # touched, and find()/findtext() go through ElementPath, so both are kept to a minimum.
         values = [None] * max_col if max_col else []
         position = 0
-        for cell in element:
-            if cell.tag != _CELL:
-                continue
+        strings, column_index, value_of = self.strings, self._column_index, self._value
+        for cell in element.iterchildren(_CELL):
             ref = cell.get("r")
             if ref:
                 letters = ref.rstrip("0123456789")
                 position = columns.get(letters) or columns.setdefault(
-                    letters, self._column_index(letters)
+                    letters, column_index(letters)
                 )
             else:
                 position += 1
-            if max_col and position > max_col:
-                continue
+            if max_col:
+                if position > max_col:
+                    continue
+            elif position > len(values):
+                values.extend([None] * (position - len(values)))
             text = inline = None
             for child in cell:
-                if child.tag == _VALUE:
+                tag = child.tag
+                if tag == _VALUE:
                     text = child.text
-                elif child.tag == _INLINE:
+                elif tag == _INLINE:
                     inline = child
-            value = self._value(cell.get("t", "n"), cell.get("s"), text, inline)
-            if position > len(values):
-                values.extend([None] * (position - len(values)))
+            kind = cell.get("t", "n")
+            # The two kinds nearly every cell has, without a call to _value.
+            if kind == "inlineStr":
+                value = None if inline is None else _string_content(inline)
+            elif kind == "s":
+                value = strings[int(text)] if text else None
+            else:
+                value = value_of(kind, cell.get("s"), text, inline)
             values[position - 1] = value
         if not max_col and values:
             # openpyxl sizes an undeclared sheet's row by its last cell, not its widest one.
             del values[position:]
         return values
+
+
+# --- reading in a second process -------------------------------------------------------------
+# Parsing the sheet is about a third of a large import. A helper process parses while the
+# importer checks and writes the rows it already has, so a second core shares the work.
+
+ROWS_PER_MESSAGE = 500
+
+
+class SheetReadError(Exception):
+    """The helper process could not open or parse the sheet (a damaged or unusual file)."""
+
+
+def _read_into(path: str, sender, rows_per_message: int) -> None:
+    """Runs in the helper process: send the sheet's rows in chunks, then "end" or "error"."""
+    try:
+        reader = SheetReader(Path(path))
+        try:
+            chunk = []
+            for item in reader.rows():
+                chunk.append(item)
+                if len(chunk) >= rows_per_message:
+                    sender.send(("rows", chunk))
+                    chunk = []
+            if chunk:
+                sender.send(("rows", chunk))
+        finally:
+            reader.close()
+        sender.send(("end", None))
+    except Exception as exc:  # any failure ends the read; the importer reports it
+        sender.send(("error", f"{type(exc).__name__}: {exc}"[:500]))
+    finally:
+        sender.close()
+
+
+def rows_in_process(path: Path) -> Iterator[tuple[int, list]]:
+    """``SheetReader(path).rows()``, parsed by a helper process. Raises SheetReadError.
+
+    The process is started fresh ("spawn": no copy of the caller's database connections or
+    threads) and imports only this module, openpyxl and lxml. If the caller stops early, the
+    process is ended.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_read_into, args=(str(path), sender, ROWS_PER_MESSAGE), daemon=True
+    )
+    process.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                kind, payload = receiver.recv()
+            except EOFError:
+                raise SheetReadError("the reading process ended without a result") from None
+            if kind == "rows":
+                yield from payload
+            elif kind == "error":
+                raise SheetReadError(payload)
+            else:
+                return
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.terminate()
+        process.join(timeout=10)
