@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 PREFIX = "enc1"
 NONCE_BYTES = 12
@@ -55,7 +57,21 @@ def _keyring(current: str, old: tuple[str, ...]) -> tuple[str, dict[str, bytes]]
     return key_id(active), ring
 
 
+@cache
+def _aesgcm(key: bytes) -> AESGCM:
+    """One cipher object per key: it holds only the key, and building it costs more than
+    sealing a short value."""
+    return AESGCM(key)
+
+
+@cache
+def _index_key(text: str) -> bytes:
+    return _decode_key(text, "JINGUO_INDEX_KEY")
+
+
+@cache
 def keyring() -> tuple[str, dict[str, bytes]]:
+    """(active key id, every key by id), read from the settings once (see _settings_changed)."""
     return _keyring(settings.JINGUO_DATA_KEY, tuple(settings.JINGUO_DATA_OLD_KEYS))
 
 
@@ -63,6 +79,7 @@ def _sm4_key(key: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=16, salt=None, info=b"jinguo-sm4").derive(key)
 
 
+@cache
 def _cipher_code() -> str:
     name = settings.JINGUO_CIPHER.upper()
     if name in {"AES-256-GCM", "AES"}:
@@ -70,6 +87,15 @@ def _cipher_code() -> str:
     if name in {"SM4-GCM", "SM4"}:
         return "S"
     raise ImproperlyConfigured("JINGUO_CIPHER must be AES-256-GCM or SM4-GCM")
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting, **kwargs) -> None:
+    """Settings are read once per process; a test that overrides them starts afresh."""
+    if setting in ("JINGUO_DATA_KEY", "JINGUO_DATA_OLD_KEYS"):
+        keyring.cache_clear()
+    elif setting == "JINGUO_CIPHER":
+        _cipher_code.cache_clear()
 
 
 def generate_key() -> str:
@@ -88,7 +114,7 @@ def encrypt(plaintext: str) -> str:
     nonce = os.urandom(NONCE_BYTES)
     data = plaintext.encode()
     if code == "A":
-        sealed = AESGCM(key).encrypt(nonce, data, PREFIX.encode())
+        sealed = _aesgcm(key).encrypt(nonce, data, PREFIX.encode())
     else:
         enc = Cipher(algorithms.SM4(_sm4_key(key)), modes.GCM(nonce)).encryptor()
         enc.authenticate_additional_data(PREFIX.encode())
@@ -113,7 +139,7 @@ def decrypt(token: str) -> str:
         if len(sealed) < TAG_BYTES:
             raise DecryptionError("ciphertext too short")
         if code == "A":
-            data = AESGCM(key).decrypt(nonce, sealed, PREFIX.encode())
+            data = _aesgcm(key).decrypt(nonce, sealed, PREFIX.encode())
         elif code == "S":
             ct, tag = sealed[:-TAG_BYTES], sealed[-TAG_BYTES:]
             dec = Cipher(algorithms.SM4(_sm4_key(key)), modes.GCM(nonce, tag)).decryptor()
@@ -147,9 +173,8 @@ def blind_index(value: str, purpose: str) -> str:
     """Keyed HMAC of the normalised value: equal inputs match, the index reveals nothing."""
     if not settings.JINGUO_INDEX_KEY:
         raise ImproperlyConfigured("JINGUO_INDEX_KEY is not set")
-    key = _decode_key(settings.JINGUO_INDEX_KEY, "JINGUO_INDEX_KEY")
     msg = f"{purpose}\x00{normalise(value)}".encode()
-    return hmac.new(key, msg, hashlib.sha256).hexdigest()
+    return hmac.digest(_index_key(settings.JINGUO_INDEX_KEY), msg, "sha256").hex()
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -167,7 +192,7 @@ def encrypt_bytes(data: bytes) -> bytes:
     header = BYTES_MAGIC + code.encode() + kid.encode()
     nonce = os.urandom(NONCE_BYTES)
     if code == "A":
-        sealed = AESGCM(key).encrypt(nonce, bytes(data), header)
+        sealed = _aesgcm(key).encrypt(nonce, bytes(data), header)
     else:
         enc = Cipher(algorithms.SM4(_sm4_key(key)), modes.GCM(nonce)).encryptor()
         enc.authenticate_additional_data(header)
@@ -190,7 +215,7 @@ def decrypt_bytes(blob: bytes) -> bytes:
     sealed = blob[_BYTES_HEADER + NONCE_BYTES :]
     try:
         if code == "A":
-            return AESGCM(key).decrypt(nonce, sealed, header)
+            return _aesgcm(key).decrypt(nonce, sealed, header)
         if code == "S":
             ct, tag = sealed[:-TAG_BYTES], sealed[-TAG_BYTES:]
             dec = Cipher(algorithms.SM4(_sm4_key(key)), modes.GCM(nonce, tag)).decryptor()

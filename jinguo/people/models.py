@@ -47,6 +47,9 @@ class FocusTagType(models.Model):
         return self.name
 
 
+ADULT_AGE = 18  # under 18 is a minor (未成年人保护法)
+
+
 class Person(ScopedModel):
     name = models.CharField(max_length=50, verbose_name=_("姓名"))
     # Indexed through people_person_dup (name_pinyin, birth_date), whose prefix serves it.
@@ -212,10 +215,13 @@ class Person(ScopedModel):
             years -= 1
         return years
 
+    def is_minor_on(self, day: date) -> bool:
+        age = self.age(day)
+        return age is not None and age < ADULT_AGE
+
     @property
     def is_minor(self) -> bool:
-        age = self.age()
-        return age is not None and age < 18
+        return self.is_minor_on(timezone.localdate())
 
 
 class Household(ScopedModel):

@@ -71,6 +71,8 @@ CHOICE_FIELDS = {
     "disability": choices.Disability,
     "living_situation": choices.LivingSituation,
 }
+# Django rebuilds enum.values on every access; an import checks these for every row.
+CHOICE_VALUES = {name: frozenset(enum.values) for name, enum in CHOICE_FIELDS.items()}
 MAX_LENGTHS = {
     "name": 50,
     "ethnicity": 20,
@@ -141,8 +143,8 @@ def clean_person_values(values: dict, *, today: date | None = None) -> dict:
     for name, max_length in MAX_LENGTHS.items():
         if len(data.get(name) or "") > max_length:
             errors[name] = _("不能超过 %(n)d 个字符。") % {"n": max_length}
-    for name, enum in CHOICE_FIELDS.items():
-        if name in data and data[name] not in enum.values:
+    for name, values in CHOICE_VALUES.items():
+        if name in data and data[name] not in values:
             if name == "gender" and not data[name]:
                 data[name] = choices.Gender.UNKNOWN
                 continue

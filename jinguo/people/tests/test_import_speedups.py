@@ -8,18 +8,20 @@ per chunk: each is checked here against the slow path it replaced.
 import io
 import re
 import zipfile
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection
+from django.db.models import Value
 from openpyxl import Workbook, load_workbook
 
+from jinguo.core import crypto
 from jinguo.people import choices
 from jinguo.people.models import Person, PersonTag
 from jinguo.people.services import importing
-from jinguo.people.services.bulk_insert import insert_rows
+from jinguo.people.services.bulk_insert import _preparer, insert_rows
 from jinguo.people.services.derived import id_number_index, person_fill_derived, phone_index
 from jinguo.people.tests.factories import PersonFactory, resident_id
 
@@ -215,3 +217,34 @@ def test_likely_duplicates_over_several_look_ups(tree, community_chair, tmp_path
     assert all(
         f"#{p.pk}" in message for p, (_row, message) in zip(on_file, sorted(warned), strict=True)
     )
+
+
+@pytest.mark.django_db
+def test_each_fields_shortcut_prepares_values_as_the_field_does(recwarn):
+    """Dates, aware datetimes and text skip layers of get_db_prep_save, not its result."""
+    values = [
+        None,
+        "",
+        "13800138000",
+        ADULT,
+        datetime(1990, 1, 31, 8, 30),
+        datetime(1990, 1, 31, 8, 30, tzinfo=UTC),
+        Value("x"),
+    ]
+    for field in [*Person._meta.concrete_fields, *PersonTag._meta.concrete_fields]:
+        prepare = _preparer(field, connection)
+        if prepare is None:
+            continue
+        for value in values:
+            try:
+                expected = field.get_db_prep_save(value, connection)
+            except (ValidationError, TypeError, ValueError, AttributeError) as exc:
+                with pytest.raises(type(exc)):  # not a value this field takes
+                    prepare(value)
+                continue
+            got = prepare(value)
+            if isinstance(expected, str) and expected.startswith("enc1:"):
+                # A fresh nonce each time: compare what was sealed.
+                assert crypto.decrypt(got) == crypto.decrypt(expected), (field, value)
+            else:
+                assert got == expected, (field, value)
