@@ -140,23 +140,29 @@ def token_with_user(key: str):
 
     from .models import User
 
-    found = list(User.objects.raw(_token_user_sql(), [key]))
-    if not found:
+    sql, attnames = _token_user_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    user = found[0]
+    user = User.from_db(connection.alias, attnames, row)
     return Token(key=key, user=user)  # not saved: only the key and the user are needed
 
 
 @functools.cache
-def _token_user_sql() -> str:
+def _token_user_sql() -> tuple[str, list[str]]:
     from rest_framework.authtoken.models import Token
 
     from .models import User
 
     q = connection.ops.quote_name
     token = Token._meta
+    fields = User._meta.concrete_fields
     # Names from the models' metadata; the key is a parameter.
+    columns = ", ".join(f"u.{q(f.column)}" for f in fields)
     user_table, token_table = q(User._meta.db_table), q(token.db_table)
     joined = f"t.{q(token.get_field('user').column)} = u.{q(User._meta.pk.column)}"
     where = f"t.{q(token.pk.column)} = %s"
-    return f"SELECT u.* FROM {user_table} u JOIN {token_table} t ON {joined} WHERE {where}"  # noqa: S608
+    sql = f"SELECT {columns} FROM {user_table} u JOIN {token_table} t ON {joined} WHERE {where}"  # noqa: S608
+    return sql, [f.attname for f in fields]

@@ -56,7 +56,7 @@ def submission_body(request, submission: IntakeSubmission) -> dict:
     return {
         "client_reference": submission.client_reference,
         "status": submission.status,
-        "status_display": str(submission.get_status_display()),
+        "status_display": str(SubmissionStatus(submission.status).label),
         "received_at": submission.received_at,
         "processed_at": submission.processed_at,
         "case": {"id": case.pk, "number": case.number} if case is not None else None,
