@@ -13,10 +13,12 @@ CONTRACT:
 - register_submission(submission) -> IntakeSubmission
     The same for one submission (inline mode: the API registers at once).
 - submission_errors(exc) -> dict[str, list[str]]
+- check_backlog(now=None) -> str   (a scheduled job: warns administrators of a stuck queue)
 """
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -213,3 +215,44 @@ def register_submission(submission: IntakeSubmission) -> IntakeSubmission:
             _register_rows([row])
     submission.refresh_from_db()
     return submission
+
+
+BACKLOG_MINUTES = 10
+
+
+def check_backlog(now=None) -> str:
+    """For the scheduler: warn the system administrators when appeals have waited in the queue
+    longer than BACKLOG_MINUTES (no ``process_intake`` running, or it cannot keep up); each
+    administrator is told at most once an hour."""
+    from django.contrib.auth import get_user_model
+
+    from jinguo.core.models import Notification
+    from jinguo.core.notifications import notify
+
+    now = now or timezone.now()
+    waiting = IntakeSubmission.objects.filter(
+        status=SubmissionStatus.PENDING, received_at__lt=now - timedelta(minutes=BACKLOG_MINUTES)
+    ).count()
+    if not waiting:
+        return _("接入队列正常")
+    title = _("接入队列积压")
+    told = Notification.objects.filter(
+        title=title, created_at__gte=now - timedelta(hours=1)
+    ).values("recipient_id")
+    admins = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            roles__permissions__content_type__app_label="core",
+            roles__permissions__codename="manage_users",
+        )
+        .exclude(pk__in=told)
+        .distinct()
+    )
+    body = _(
+        "接入队列中有 %(n)d 条诉求已等待超过 %(m)d 分钟仍未登记。请检查接入队列处理进程"
+        "（manage.py process_intake）是否在运行。"
+    ) % {"n": waiting, "m": BACKLOG_MINUTES}
+    for admin in admins:
+        notify(admin, title, body, level="warning")
+    return _("接入队列积压 %(n)d 条") % {"n": waiting}

@@ -257,3 +257,29 @@ def test_a_lost_race_leaves_no_audit_row_for_what_was_rolled_back(tree, operator
     from jinguo.core.audit import verify_chain
 
     assert verify_chain().ok
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_a_stuck_queue_is_reported_to_system_administrators_once_an_hour(
+    tree, operator, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jinguo.core.models import Notification
+
+    admin = user_with_role(tree.city, "sysadmin", username="queue-admin")
+    client_for(operator).post(URL, call("Q-stuck"), format="json")
+    assert inbox.check_backlog() == "接入队列正常"  # just arrived
+    later = timezone.now() + timedelta(minutes=11)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert inbox.check_backlog(now=later) == "接入队列积压 1 条"
+    [note] = Notification.objects.filter(recipient=admin)
+    assert "process_intake" in note.body and note.level == "warning"
+    assert not Notification.objects.filter(recipient=operator).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        inbox.check_backlog(now=later + timedelta(minutes=20))
+    assert Notification.objects.filter(recipient=admin).count() == 1  # not again within the hour
+    inbox.register_pending()
+    assert inbox.check_backlog(now=later) == "接入队列正常"

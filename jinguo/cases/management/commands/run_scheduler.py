@@ -1,7 +1,8 @@
 """The platform's one scheduler: runs the periodic sweeps every few minutes.
 
 The jobs are dotted paths to functions taking no argument (or ``now=None``), listed in the
-``JINGUO_SCHEDULED_JOBS`` setting; by default the deadline sweep. One failing job is logged
+``JINGUO_SCHEDULED_JOBS`` setting; by default the deadline sweep and the intake queue's
+backlog check. One failing job is logged
 and does not stop the others or the loop.
 """
 
@@ -17,7 +18,7 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_JOBS = ["jinguo.cases.deadlines.sweep"]
+DEFAULT_JOBS = ["jinguo.cases.deadlines.sweep", "jinguo.cases.services.inbox.check_backlog"]
 
 
 class Command(BaseCommand):
