@@ -14,6 +14,7 @@ CONTRACT:
     The same for one submission (inline mode: the API registers at once).
 - submission_errors(exc) -> dict[str, list[str]]
 - check_backlog(now=None) -> str   (a scheduled job: warns administrators of a stuck queue)
+- queue_pressure(now=None) -> QueuePressure   (how fast appeals arrive, how long the oldest waits)
 """
 
 import json
@@ -256,3 +257,30 @@ def check_backlog(now=None) -> str:
     for admin in admins:
         notify(admin, title, body, level="warning")
     return _("接入队列积压 %(n)d 条") % {"n": waiting}
+
+
+@dataclass
+class QueuePressure:
+    arrived_last_second: int
+    oldest_wait_seconds: float
+
+    def burst(self, rate: float, max_delay: float) -> bool:
+        """A burst is arriving (``rate`` appeals a second or more) and nothing has waited
+        ``max_delay`` seconds yet: answering the platforms comes first, registering later."""
+        return self.arrived_last_second >= rate and self.oldest_wait_seconds < max_delay
+
+
+def queue_pressure(now=None) -> QueuePressure:
+    """One look at the pending rows: arrivals in the last second and the oldest one's age."""
+    from django.db.models import Count, Min, Q
+
+    now = now or timezone.now()
+    found = IntakeSubmission.objects.filter(status=SubmissionStatus.PENDING).aggregate(
+        recent=Count("id", filter=Q(received_at__gte=now - timedelta(seconds=1))),
+        oldest=Min("received_at"),
+    )
+    oldest = found["oldest"]
+    return QueuePressure(
+        arrived_last_second=found["recent"],
+        oldest_wait_seconds=max(0.0, (now - oldest).total_seconds()) if oldest else 0.0,
+    )

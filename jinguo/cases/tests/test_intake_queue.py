@@ -283,3 +283,25 @@ def test_a_stuck_queue_is_reported_to_system_administrators_once_an_hour(
     assert Notification.objects.filter(recipient=admin).count() == 1  # not again within the hour
     inbox.register_pending()
     assert inbox.check_backlog(now=later) == "接入队列正常"
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_the_worker_waits_while_a_burst_arrives_but_not_beyond_the_delay(operator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    api = client_for(operator)
+    for i in range(3):
+        api.post(URL, call(f"Q-b-{i}"), format="json")
+    now = timezone.now()
+    pressure = inbox.queue_pressure(now)
+    assert pressure.arrived_last_second == 3 and pressure.oldest_wait_seconds < 1
+    assert pressure.burst(rate=3, max_delay=60)
+    assert not pressure.burst(rate=4, max_delay=60)  # slower than a burst: register
+    later = inbox.queue_pressure(now + timedelta(seconds=90))
+    assert later.arrived_last_second == 0 and later.oldest_wait_seconds > 89
+    old_burst = inbox.QueuePressure(arrived_last_second=500, oldest_wait_seconds=61)
+    assert not old_burst.burst(rate=20, max_delay=60)  # the oldest has waited long enough
+    inbox.register_pending()
+    assert inbox.queue_pressure(now) == inbox.QueuePressure(0, 0.0)

@@ -1,7 +1,10 @@
 """The intake queue's worker: registers appeals stored by ``POST /api/cases/intake/``.
 
 Runs until stopped, taking the queue in batches oldest first and waiting ``--poll`` seconds
-when it is empty; ``--once`` empties the queue and exits. Several workers may run at once
+when it is empty; ``--once`` empties the queue and exits. While a burst is arriving
+(``--burst-rate`` appeals a second or more) it waits, so that the API answers the platforms
+with the CPU registering would take — but never longer than ``--max-delay`` seconds for the
+oldest appeal. Several workers may run at once
 (each claims its rows with SKIP LOCKED on PostgreSQL). A failed batch — a lost database
 connection, a deadlock — is rolled back whole, logged and tried again.
 """
@@ -13,9 +16,13 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections, connection
 
-from jinguo.cases.services.inbox import REGISTER_BATCH, register_pending
+from jinguo.cases.services.inbox import REGISTER_BATCH, queue_pressure, register_pending
 
 logger = logging.getLogger(__name__)
+
+BURST_RATE = 20  # appeals a second: far above a hotline's normal flow
+MAX_DELAY = 60  # seconds the oldest appeal may wait while a burst is answered first
+BURST_PAUSE = 0.5
 
 
 class Command(BaseCommand):
@@ -27,6 +34,18 @@ class Command(BaseCommand):
             "--batch", type=int, default=REGISTER_BATCH, help="每批登记条数（默认 100）"
         )
         parser.add_argument("--poll", type=float, default=1.0, help="队列为空时的等待秒数")
+        parser.add_argument(
+            "--burst-rate",
+            type=float,
+            default=BURST_RATE,
+            help="每秒到达的诉求达到此数时暂缓登记、先让接口应答（默认 20；0 表示从不暂缓）",
+        )
+        parser.add_argument(
+            "--max-delay",
+            type=float,
+            default=MAX_DELAY,
+            help="暂缓登记的最长秒数：最早的一条等待超过此时长就开始登记（默认 60）",
+        )
 
     def handle(self, *args, **options):
         batch, poll = options["batch"], options["poll"]
@@ -41,6 +60,11 @@ class Command(BaseCommand):
         while not self._stop:
             if not connection.in_atomic_block:
                 close_old_connections()
+            # Registering competes with the API for the same cores: while a burst is
+            # arriving, let the platforms be answered first (within max_delay).
+            if self._yield_to_burst(options):
+                time.sleep(BURST_PAUSE)
+                continue
             try:
                 outcome = register_pending(limit=batch)
             except DatabaseError:
@@ -58,6 +82,13 @@ class Command(BaseCommand):
                 break
             time.sleep(poll)
         self.stdout.write(f"接入队列：登记 {registered} 条，未通过 {rejected} 条。")
+
+    @staticmethod
+    def _yield_to_burst(options) -> bool:
+        rate = options["burst_rate"]
+        if rate <= 0 or options["once"]:
+            return False
+        return queue_pressure().burst(rate, options["max_delay"])
 
     def _request_stop(self, signum, frame):
         self._stop = True
