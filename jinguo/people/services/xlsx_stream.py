@@ -203,7 +203,8 @@ def _read_into(path: str, sender, rows_per_message: int) -> None:
             reader.close()
         sender.send(("end", None))
     except Exception as exc:  # any failure ends the read; the importer reports it
-        sender.send(("error", f"{type(exc).__name__}: {exc}"[:500]))
+        # Only the kind of failure: a converter's message can quote a cell, i.e. personal data.
+        sender.send(("error", type(exc).__name__))
     finally:
         sender.close()
 

@@ -31,8 +31,9 @@ def test_a_damaged_sheet_is_refused_with_the_same_message(tmp_path):
     with zipfile.ZipFile(path, "w") as target:
         for name, data in parts.items():
             target.writestr(name, data)
-    with pytest.raises(importing.ImportFileError, match="无法读取"):
+    with pytest.raises(importing.ImportFileError, match="无法读取") as refused:
         list(importing.iter_rows(path, in_process=True))
+    assert str(refused.value.__cause__) == "XMLSyntaxError"  # the kind only, never a cell's text
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(importing.ImportFileError, match="无法读取"):
         list(importing.iter_rows(path, in_process=True))
