@@ -31,7 +31,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="处理完当前队列后退出")
         parser.add_argument(
-            "--batch", type=int, default=REGISTER_BATCH, help="每批登记条数（默认 100）"
+            "--batch", type=int, default=REGISTER_BATCH, help="每批登记条数（默认 25）"
         )
         parser.add_argument("--poll", type=float, default=1.0, help="队列为空时的等待秒数")
         parser.add_argument(
