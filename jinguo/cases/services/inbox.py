@@ -18,11 +18,12 @@ CONTRACT:
 """
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,8 @@ from .intake import case_create_idempotent
 REGISTER_BATCH = 25
 PAYLOAD_MAX_BYTES = 64 * 1024
 REFERENCE_MAX = IntakeSubmission._meta.get_field("client_reference").max_length
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -184,7 +187,22 @@ def _register_rows(rows: list[IntakeSubmission]) -> RegisterOutcome:
     category_cache: dict = {}
     with audit.batched() as batch, policies_cached():
         for submission in rows:
-            _register(submission, category_cache=category_cache, batch=batch)
+            mark = batch.mark()
+            try:
+                with transaction.atomic():
+                    _register(submission, category_cache=category_cache, batch=batch)
+            except OperationalError:
+                raise  # a lost connection or a deadlock: the whole batch is tried again
+            except Exception as exc:
+                # One appeal the service cannot handle must not block the queue behind it.
+                # The kind only: a message may quote what was submitted.
+                logger.error(
+                    "intake: submission %s could not be registered (%s)",
+                    submission.pk,
+                    type(exc).__name__,
+                )
+                batch.discard_since(mark)
+                _reject(submission, {"__all__": [_("登记时出现系统错误，已记录；请联系管理员。")]})
             if submission.status == SubmissionStatus.REGISTERED:
                 outcome.registered += 1
             else:

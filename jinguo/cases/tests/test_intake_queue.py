@@ -305,3 +305,37 @@ def test_the_worker_waits_while_a_burst_arrives_but_not_beyond_the_delay(operato
     assert not old_burst.burst(rate=20, max_delay=60)  # the oldest has waited long enough
     inbox.register_pending()
     assert inbox.queue_pressure(now) == inbox.QueuePressure(0, 0.0)
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_an_appeal_the_service_chokes_on_does_not_block_the_queue(operator, monkeypatch):
+    from django.db import OperationalError
+
+    from jinguo.cases.services import intake
+
+    api = client_for(operator)
+    for reference in ("Q-x-1", "Q-x-bad", "Q-x-2"):
+        api.post(URL, call(reference), format="json")
+    real = intake.case_create_idempotent
+
+    def choke(**kwargs):
+        if kwargs["client_reference"] == "Q-x-bad":
+            raise RuntimeError("unexpected")
+        return real(**kwargs)
+
+    monkeypatch.setattr(inbox, "case_create_idempotent", choke)
+    outcome = inbox.register_pending()
+    assert (outcome.registered, outcome.rejected) == (2, 1)
+    bad = IntakeSubmission.objects.get(client_reference="Q-x-bad")
+    assert bad.status == SubmissionStatus.REJECTED and "系统错误" in bad.errors["__all__"][0]
+
+    # A lost connection or a deadlock is not the appeal's fault: the batch is tried again.
+    api.post(URL, call("Q-x-3"), format="json")
+
+    def lose_connection(**kwargs):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(inbox, "case_create_idempotent", lose_connection)
+    with pytest.raises(OperationalError):
+        inbox.register_pending()
+    assert IntakeSubmission.objects.get(client_reference="Q-x-3").status == "pending"
