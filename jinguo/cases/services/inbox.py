@@ -111,11 +111,22 @@ def _drf_errors(errors) -> dict:
         else:
             messages = value if isinstance(value, list) else [value]
             flat.setdefault("__all__" if key == "non_field_errors" else key, []).extend(
-                str(m) for m in messages
+                _stored_message(m) for m in messages
             )
 
     walk(errors, "")
     return flat
+
+
+def _stored_message(message) -> str:
+    """The reason as it is kept: messages that quote the submitted value ("…" is not a valid
+    choice) are replaced, so that no typed-in value is stored in clear with the refusal."""
+    code = getattr(message, "code", None)
+    if code == "invalid_choice":
+        return _("请选择有效的选项。")
+    if code == "does_not_exist":
+        return _("所选内容不存在、已停用或不在您的管辖范围内。")
+    return str(message)
 
 
 class _Caller:

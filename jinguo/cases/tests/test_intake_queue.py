@@ -339,3 +339,14 @@ def test_an_appeal_the_service_chokes_on_does_not_block_the_queue(operator, monk
     with pytest.raises(OperationalError):
         inbox.register_pending()
     assert IntakeSubmission.objects.get(client_reference="Q-x-3").status == "pending"
+
+
+@override_settings(JINGUO_INTAKE_INLINE=False)
+def test_stored_reasons_never_quote_what_was_submitted(operator):
+    api = client_for(operator)
+    api.post(URL, call("Q-q", urgency=PHONE, category=PHONE), format="json")
+    inbox.register_pending()
+    submission = IntakeSubmission.objects.get()
+    assert submission.status == SubmissionStatus.REJECTED
+    assert set(submission.errors) == {"urgency", "category"}
+    assert PHONE not in str(submission.errors)
