@@ -50,6 +50,7 @@ serve: migrate
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=jinguo.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=jinguo.settings.test $(PY) manage.py makemigrations --check --dry-run
 

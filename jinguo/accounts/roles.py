@@ -2,36 +2,17 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from jinguo.core.registry import registry
+
 
 def crud(app: str, *models: str, actions=("view", "add", "change")) -> list[str]:
     return [f"{app}.{a}_{m}" for m in models for a in actions]
 
 
-PEOPLE_MODELS = ("person", "household", "persontag", "visit", "consent", "contactassignment")
-PEOPLE_VIEW = crud("people", *PEOPLE_MODELS, actions=("view",))
-PEOPLE_WORK = crud("people", *PEOPLE_MODELS)
-# Tag types are configuration: those who tag people may read them.
-TAG_TYPES_VIEW = ["people.view_focustagtype"]
-
-CASE_CONFIG_VIEW = ["cases.view_category", "cases.view_deadlinepolicy", "cases.view_agency"]
-CASES_VIEW = [
-    "cases.view_case",
-    "cases.view_referral",
-    "cases.view_mediation",
-    "cases.view_attachment",
-    *CASE_CONFIG_VIEW,
-]
-CASES_WORK = [
-    *crud("cases", "case", "referral", "mediation"),
-    "cases.view_attachment",
-    "cases.add_attachment",
-    "cases.dispatch_case",
-    "cases.close_case",
-    "cases.print_case",
-    *CASE_CONFIG_VIEW,
-]
-
-DEFAULT_ROLES = [
+# The shipped roles with the permissions of the platform's base (core, orgs, accounts). Each
+# domain app adds what the role needs from it in its own contrib.py (registry.role_grants);
+# default_roles() puts the two together.
+BASE_ROLES = [
     {
         "code": "sysadmin",
         "name": _("系统管理员"),
@@ -42,18 +23,9 @@ DEFAULT_ROLES = [
             "orgs.change_orgunit",
             "orgs.move_orgunit",
             "orgs.import_orgunit",
-            "accounts.view_user",
-            "accounts.add_user",
-            "accounts.change_user",
-            "accounts.delete_user",
-            "accounts.view_role",
-            "accounts.add_role",
-            "accounts.change_role",
-            "accounts.delete_role",
+            *crud("accounts", "user", "role", actions=("view", "add", "change", "delete")),
             "core.manage_users",
-            *crud("people", "focustagtype"),
             *crud("core", "calendarday", actions=("view", "add", "change", "delete")),
-            *crud("cases", "category", "deadlinepolicy", "agency"),
         ],
     },
     {
@@ -71,12 +43,6 @@ DEFAULT_ROLES = [
             "accounts.view_user",
             "core.view_sensitive",
             "core.export",
-            *PEOPLE_VIEW,
-            *TAG_TYPES_VIEW,
-            *CASES_VIEW,
-            "cases.dispatch_case",
-            "cases.approve_case",
-            "cases.print_case",
         ],
     },
     {
@@ -89,33 +55,13 @@ DEFAULT_ROLES = [
             "core.view_sensitive",
             "core.reveal_pii",
             "core.export",
-            *PEOPLE_WORK,
-            *TAG_TYPES_VIEW,
-            "people.merge_person",
-            "people.import_person",
-            *CASES_WORK,
-            "cases.add_agency",
-            "cases.change_agency",
         ],
     },
     {
         "code": "hotline_operator",
         "name": _("12338接线员"),
         "description": _("接听 12338 热线，登记来电诉求并查看来电人历史记录。"),
-        "permissions": [
-            "orgs.view_orgunit",
-            "core.view_sensitive",
-            "people.view_person",
-            "people.add_person",
-            "people.view_persontag",
-            "people.view_consent",
-            "cases.view_case",
-            "cases.add_case",
-            "cases.change_case",
-            "cases.dispatch_case",
-            "cases.close_case",
-            *CASE_CONFIG_VIEW,
-        ],
+        "permissions": ["orgs.view_orgunit", "core.view_sensitive"],
     },
     {
         "code": "community_chair",
@@ -126,41 +72,34 @@ DEFAULT_ROLES = [
             "accounts.view_user",
             "core.export",
             "core.reveal_pii",
-            *PEOPLE_WORK,
-            *TAG_TYPES_VIEW,
-            "people.import_person",
-            *CASES_WORK,
         ],
     },
     {
         "code": "grid_worker",
         "name": _("网格员"),
         "description": _("走访联系户、上报网格内的诉求和矛盾纠纷。"),
-        "permissions": [
-            "orgs.view_orgunit",
-            "people.view_person",
-            "people.add_person",
-            "people.change_person",
-            "people.view_household",
-            "people.view_persontag",
-            "people.view_consent",
-            "people.view_contactassignment",
-            "people.view_visit",
-            "people.add_visit",
-            "people.change_visit",
-            "cases.view_case",
-            "cases.add_case",
-            "cases.view_category",
-        ],
+        "permissions": ["orgs.view_orgunit"],
     },
     {
         "code": "partner",
         "name": _("合作机构用户"),
         "description": _("公安、法院、法律援助、庇护所等合作机构；只能看到转介给本机构的事项。"),
         # Access comes from membership of an agency (cases.AgencyMember), never from a subtree.
-        "permissions": ["cases.respond_referral"],
+        "permissions": [],
     },
 ]
+ROLE_CODES = [spec["code"] for spec in BASE_ROLES]
+
+
+def default_roles() -> list[dict]:
+    """The shipped roles, each with its base permissions and those the apps grant it."""
+    roles = []
+    for spec in BASE_ROLES:
+        granted = registry.role_grants.get(spec["code"], [])
+        permissions = list(dict.fromkeys([*spec["permissions"], *granted]))
+        roles.append({**spec, "permissions": permissions})
+    return roles
+
 
 # Separation of duties (三权分立): no role, and no account through its roles, may hold both
 # permissions of a pair — whoever manages accounts must not also read the audit trail on them.

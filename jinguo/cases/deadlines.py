@@ -331,3 +331,12 @@ def sweep(*, now=None) -> dict:
                 detail={"at": now.isoformat(), **counts},
             )
     return counts
+
+
+def describe_sweep(counts: dict) -> str:
+    """One line for the scheduler's log and the command's output."""
+    return (
+        f"新进入“即将到期” {counts['soon']} 件，新超期 {counts['overdue']} 件，"
+        f"恢复正常 {counts['ok']} 件，清除期限状态 {counts['cleared']} 件，"
+        f"新逾期未答复的转介 {counts['referrals']} 件。"
+    )

@@ -5,8 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +14,7 @@ from jinguo.people.models import Person
 
 from . import choices, selectors
 from .forms import ACTION_FORMS, CaseEditForm, NoteForm, PartyAddForm, add_service_error
-from .models import Attachment, Case, CaseParty, Mediation, Referral
+from .models import Case, CaseParty
 from .services import intake, workflow
 from .services.common import ConflictError
 from .tables import due_html, status_badge, urgency_badge
@@ -58,26 +56,6 @@ SUCCESS = {
 # Services whose contract takes the optimistic-lock version themselves; for the others the
 # view compares it before calling.
 VERSIONED = {"accept", "decline", "assign", "start", "resolve", "pass_down", "escalate", "transfer"}
-
-
-# The referral, mediation and attachment sections belong to another module; they appear
-# as soon as their templates exist.
-SECTION_PARTIALS = (
-    "cases/partials/case_referrals.html",
-    "cases/partials/case_mediations.html",
-    "cases/partials/case_attachments.html",
-)
-
-
-def available_partials() -> list[str]:
-    found = []
-    for name in SECTION_PARTIALS:
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            continue
-        found.append(name)
-    return found
 
 
 def visible_case(user, pk, action="view") -> Case:
@@ -198,14 +176,8 @@ def case_context(user, case) -> dict:
         "timeline": timeline_rows(case),
         "extensions": list(case.extensions.select_related("requested_by", "decided_by")),
         "follow_ups": list(case.follow_ups.select_related("caller")),
-        "referrals": list(
-            Referral.objects.restrict(user, "view").filter(case=case).select_related("agency")
-        ),
-        "mediations": list(Mediation.objects.restrict(user, "view").filter(case=case)),
-        "attachments": list(Attachment.objects.restrict(user, "view").filter(case=case)),
         "repeat_of": repeat_of,
         "repeats": repeats,
-        "section_partials": available_partials(),
         "note_form": NoteForm(user=user, case=case) if "note" in allowed else None,
         "can_decline_notice": case.status == choices.Status.DECLINED
         and (user.has_perm("cases.print_case") or user.has_perm("cases.dispatch_case")),

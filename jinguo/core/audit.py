@@ -50,48 +50,29 @@ HASHED_FIELDS = (
     "detail",
 )
 
-# Labels of the actions the platform writes; an action not listed is shown as written.
-ACTION_LABELS = {
+# Labels of the platform's generic actions; each app registers its own verbs in its contrib.py
+# (core/registry.audit_labels). An action nobody labelled is shown as written.
+CORE_ACTION_LABELS = {
     "create": _("新建"),
     "update": _("修改"),
     "delete": _("删除"),
-    "move": _("调整隶属"),
     "import": _("导入"),
     "open": _("查看"),
     "view": _("查看"),
     "reveal": _("查看完整信息"),
     "export": _("导出"),
-    "login": _("登录"),
-    "login_failed": _("登录失败"),
-    "lockout": _("账号锁定"),
-    "unlock": _("解除锁定"),
-    "logout": _("退出登录"),
-    "password_change": _("修改密码"),
-    "password_reset": _("重置密码"),
-    "role_change": _("角色变更"),
     "activate": _("启用"),
     "deactivate": _("停用"),
+    "reactivate": _("重新启用"),
     "share": _("共享"),
     "unshare": _("撤销共享"),
     "assign": _("指派"),
     "transfer": _("移交"),
-    "refer": _("转介"),
-    "emergency_access": _("紧急访问"),
-    "key_rotation": _("数据密钥轮换"),
-    "demo_load": _("加载示范数据"),
-    "merge": _("合并档案"),
-    "unmerge": _("撤销合并"),
-    "review": _("复核"),
     "end": _("解除"),
     "withdraw": _("撤回"),
-    "admin_bootstrap": _("创建首个系统管理员"),
-    "roles_synced": _("同步默认角色"),
-    "reactivate": _("重新启用"),
     "note": _("办理记录"),
-    "extension_request": _("申请延期"),
-    "sweep": _("期限巡查"),
-    "urge": _("督促办理"),
-    "reject": _("退回（未通过校验）"),
+    "emergency_access": _("紧急访问"),
+    "key_rotation": _("数据密钥轮换"),
 }
 
 # Why verify_chain stopped, in words an operator can act on.
@@ -103,8 +84,17 @@ BREAK_REASONS = {
 }
 
 
+def action_labels() -> dict:
+    """Every labelled action, core's and the apps' (in registration order)."""
+    from .registry import registry
+
+    return dict(registry.audit_labels)
+
+
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    from .registry import registry
+
+    return str(registry.audit_labels.get(action, action))
 
 
 HASH_ALGORITHMS = ("sha256", "sm3")

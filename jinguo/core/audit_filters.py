@@ -9,14 +9,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit import ACTION_LABELS
+from .audit import action_labels
 from .filters import BaseFilterSet
 from .models import AuditEvent, AuditKind
 from .paths import SEPARATOR
+from .units import get_unit_model
 
 
 def action_choices():
-    return [("", _("全部")), *((value, label) for value, label in ACTION_LABELS.items())]
+    return [("", _("全部")), *action_labels().items()]
 
 
 def object_type_choices():
@@ -74,9 +75,7 @@ class AuditEventFilterSet(BaseFilterSet):
             return queryset
         if SEPARATOR in value:
             return queryset.filter(in_unit(value.rstrip(SEPARATOR) + SEPARATOR))
-        from jinguo.orgs.models import OrgUnit
-
-        path = OrgUnit.objects.filter(code=value).values_list("path", flat=True).first()
+        path = get_unit_model().objects.filter(code=value).values_list("path", flat=True).first()
         if path is not None:
             return queryset.filter(in_unit(path))
         # A unit no longer in the tree: its code is still one segment of the stored paths.

@@ -253,3 +253,30 @@ class SavedFilter(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class JobRun(models.Model):
+    """The last run of one registered scheduled job: when, how it ended and what it said."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("执行中")
+        OK = "ok", _("成功")
+        FAILED = "failed", _("失败")
+
+    key = models.CharField(max_length=100, unique=True, verbose_name=_("任务"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("开始时间"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("结束时间"))
+    outcome = models.CharField(
+        max_length=10, choices=Outcome.choices, blank=True, verbose_name=_("结果")
+    )
+    summary = models.CharField(max_length=500, blank=True, verbose_name=_("执行情况"))
+    last_success_at = models.DateTimeField(null=True, blank=True, verbose_name=_("上次成功"))
+    failures = models.PositiveIntegerField(default=0, verbose_name=_("连续失败次数"))
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("定时任务执行记录")
+        verbose_name_plural = _("定时任务执行记录")
+
+    def __str__(self):
+        return self.key

@@ -6,22 +6,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import registry
 from .models import Notification
-from .selectors import home_summary
 
 
 @login_required
 def home(request):
-    from jinguo.cases.dashboard import case_summary
-
+    """The 工作台: a greeting, then every panel the apps registered that has something for
+    this user (core/registry.py)."""
     return render(
         request,
         "core/home.html",
-        {
-            "title": _("工作台"),
-            "summary": home_summary(request.user),
-            "cases": case_summary(request.user),
-        },
+        {"title": _("工作台"), "panels": registry.panels_for(request.user)},
     )
 
 

@@ -3,10 +3,12 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from jinguo.core.paths import SEPARATOR
 
+from .choices import UnitKind
 from .models import OrgUnit
 
 TREE_PAGE_SIZE = 200
@@ -32,7 +34,7 @@ def user_counts_by_child(user, unit: OrgUnit) -> dict[str, int] | None:
     """
     if not may_view_users(user):
         return None
-    from jinguo.accounts.models import User
+    User = get_user_model()  # accounts sits above orgs
 
     rows = (
         User.objects.restrict(user, "view")
@@ -92,7 +94,7 @@ def subtree_summary(user, unit: OrgUnit) -> dict:
     units = OrgUnit.objects.restrict(user, "view").filter(path__subtree=unit.path).count() - 1
     users = None
     if may_view_users(user):
-        from jinguo.accounts.models import User
+        User = get_user_model()  # accounts sits above orgs
 
         users = (
             User.objects.restrict(user, "view")
@@ -106,7 +108,7 @@ def members_of(user, unit: OrgUnit):
     """Users whose home unit is ``unit``, as far as the viewer may see users (else None)."""
     if not may_view_users(user):
         return None
-    from jinguo.accounts.models import User
+    User = get_user_model()  # accounts sits above orgs
 
     return (
         User.objects.restrict(user, "view")
@@ -132,3 +134,16 @@ def choice_units(queryset, *, user, depth: int = 2, limit: int = 400, include=()
         units.extend(queryset.filter(pk__in=extra))
         units.sort(key=lambda u: u.path)
     return units
+
+
+def unit_kind_counts(user) -> list[dict] | None:
+    """The units of each kind in the user's subtree (the 工作台's 辖区单位 figures), or None."""
+    if not user.has_perm("orgs.view_orgunit") or user.home_unit_id is None:
+        return None
+    units = OrgUnit.objects.restrict(user, "view").filter(path__subtree=user.home_path)
+    by_kind = dict(units.values_list("kind").annotate(n=Count("id")).order_by())
+    return [
+        {"label": label, "count": by_kind.get(value, 0)}
+        for value, label in UnitKind.choices
+        if by_kind.get(value)
+    ]

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -103,20 +102,8 @@ class PersonDetailView(ObjectDetailView):
             merged_into=visible_person(user, person.merged_into_id),
             merge_events=selectors.merge_events(person) if can_merge else [],
             **person_related_context(user, person),
-            **person_cases_context(user, person),
         )
         return ctx
-
-
-def person_cases_context(user, person) -> dict:
-    """The appeals she made or is concerned in, for users who may see cases (scoped)."""
-    if not user.has_perm("cases.view_case"):
-        return {}
-    from jinguo.cases.selectors import cases_for_person
-
-    cases = list(cases_for_person(user, person)[:20])
-    recent = [c for c in cases if (timezone.now() - c.received_at).days <= 30]
-    return {"person_cases": cases, "person_cases_recent": len(recent), "show_cases": True}
 
 
 def identity_rows(person) -> list[dict]:

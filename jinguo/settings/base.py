@@ -225,3 +225,7 @@ JINGUO_SITE_NAME = _("巾帼 · 妇联工作平台")
 # running, leave this off and the API only stores each appeal; on, the API registers it in the
 # same request (a single-process installation, the demo).
 JINGUO_INTAKE_INLINE = env_bool("JINGUO_INTAKE_INLINE", False)
+
+# The model of the federation tree's units. Core knows "a unit" only through this setting
+# (jinguo.core.units.get_unit_model), as Django knows users through AUTH_USER_MODEL.
+JINGUO_UNIT_MODEL = "orgs.OrgUnit"

@@ -12,7 +12,7 @@ from jinguo.core import audit
 
 from ..choices import SecurityAction
 from ..models import Role, User
-from ..roles import DEFAULT_ROLES, INCOMPATIBLE_PERMISSIONS
+from ..roles import INCOMPATIBLE_PERMISSIONS, default_roles
 from ..selectors import MANAGE_USERS, permission_labels
 from .common import perm_names, require, security_event, separation_errors
 
@@ -197,7 +197,7 @@ def ensure_default_roles(*, using: str = "default", reset: bool = False) -> list
     """
     roles = []
     with transaction.atomic(using=using):
-        for spec in DEFAULT_ROLES:
+        for spec in default_roles():
             role, created = Role.objects.using(using).get_or_create(
                 code=spec["code"],
                 defaults={

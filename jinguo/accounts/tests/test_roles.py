@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from jinguo.accounts.models import Role
-from jinguo.accounts.roles import DEFAULT_ROLES
+from jinguo.accounts.roles import default_roles
 from jinguo.accounts.selectors import assignable_permissions, role_permission_names
 from jinguo.core.models import AuditEvent
 from jinguo.testing.factories import RoleFactory, grant, permission, user_with_role
@@ -204,7 +204,7 @@ def test_sync_default_roles_creates_missing_and_resets(security_events):
     assert Role.objects.filter(code="partner", is_builtin=True).exists()
     assert "core.export" in perms_of("grid_worker")
     call_command("sync_default_roles", "--reset", stdout=out)
-    shipped = next(r for r in DEFAULT_ROLES if r["code"] == "grid_worker")["permissions"]
+    shipped = next(r for r in default_roles() if r["code"] == "grid_worker")["permissions"]
     assert perms_of("grid_worker") == set(shipped)
     assert "core.export" not in shipped
     first, second = security_events("roles_synced")

@@ -105,14 +105,14 @@ def test_case_partial_lists_attachments_and_the_upload_form(rf, case, attachment
     request = rf.get("/")
     request.user = community_chair
     html = render_to_string(
-        "cases/partials/case_attachments.html",
+        "cases/sections/case_attachments.html",
         {"case": case, "attachments": [attachment], "allowed": {"attach"}, "request": request},
     )
     assert "验伤报告 2026.pdf" in html
     assert reverse("cases:attachment_download", args=[attachment.pk]) in html
     assert reverse("cases:attachment_add", args=[case.pk]) in html
     html = render_to_string(
-        "cases/partials/case_attachments.html",
+        "cases/sections/case_attachments.html",
         {"case": case, "attachments": [], "allowed": set(), "request": request},
     )
     assert reverse("cases:attachment_add", args=[case.pk]) not in html

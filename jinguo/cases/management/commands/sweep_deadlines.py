@@ -2,15 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from jinguo.cases.deadlines import sweep
-
-
-def describe(counts: dict) -> str:
-    return (
-        f"新进入“即将到期” {counts['soon']} 件，新超期 {counts['overdue']} 件，"
-        f"恢复正常 {counts['ok']} 件，清除期限状态 {counts['cleared']} 件，"
-        f"新逾期未答复的转介 {counts['referrals']} 件。"
-    )
+from jinguo.cases.deadlines import describe_sweep, sweep
 
 
 class Command(BaseCommand):
@@ -18,4 +10,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = sweep()
-        self.stdout.write(self.style.SUCCESS("期限检查完成：" + describe(counts)))
+        self.stdout.write(self.style.SUCCESS("期限检查完成：" + describe_sweep(counts)))

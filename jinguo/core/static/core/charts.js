@@ -40,3 +40,14 @@
     });
   };
 })();
+
+/* Charts declared in markup: <div id=… data-jg-chart="pie|bar" data-jg-rows="<json_script id>">,
+   so a panel's template needs no script of its own. */
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-jg-chart]").forEach(function (el) {
+    var source = document.getElementById(el.dataset.jgRows);
+    if (!source || !el.id) return;
+    var draw = el.dataset.jgChart === "pie" ? window.jinguoPie : window.jinguoBar;
+    draw(el.id, JSON.parse(source.textContent));
+  });
+});

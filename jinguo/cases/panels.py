@@ -1,4 +1,5 @@
-"""The cases figures of the 工作台: counts over what the user may see, by status and due state.
+"""What the cases app shows on other pages: its 工作台 figures and its sections of the person
+and case pages (registered in contrib.py), each read through restrict().
 
 Read straight from the case rows through restrict(); the statistics issue will move the
 roll-ups to summary tables.
@@ -7,7 +8,12 @@ roll-ups to summary tables.
 from django.db.models import Count, Q
 
 from . import choices
-from .models import AgencyMember, Case, Referral
+from .models import AgencyMember, Attachment, Case, Mediation, Referral
+
+
+def home_panel(user) -> dict | None:
+    figures = case_summary(user)
+    return None if figures is None else {"cases": figures}
 
 
 def case_summary(user) -> dict | None:
@@ -37,3 +43,30 @@ def case_summary(user) -> dict | None:
     ]
     figures["agency"] = False
     return figures
+
+
+# --- sections of other pages ----------------------------------------------------------------
+
+
+def person_cases(user, person) -> dict:
+    """The appeals she made or is concerned in (the person page), scoped for ``user``."""
+    from django.utils import timezone
+
+    from .selectors import cases_for_person
+
+    cases = list(cases_for_person(user, person)[:20])
+    recent = [c for c in cases if (timezone.now() - c.received_at).days <= 30]
+    return {"person_cases": cases, "person_cases_recent": len(recent)}
+
+
+def case_referrals(user, case) -> dict:
+    referrals = Referral.objects.restrict(user, "view").filter(case=case).select_related("agency")
+    return {"referrals": list(referrals)}
+
+
+def case_mediations(user, case) -> dict:
+    return {"mediations": list(Mediation.objects.restrict(user, "view").filter(case=case))}
+
+
+def case_attachments(user, case) -> dict:
+    return {"attachments": list(Attachment.objects.restrict(user, "view").filter(case=case))}

@@ -1,0 +1,59 @@
+"""What the accounts app adds to the platform's shared places (core/registry.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.core import registry
+
+from .models import User
+
+registry.menu_item(
+    "admin",
+    _("用户"),
+    "accounts:user_list",
+    "ti-users",
+    permissions=("accounts.view_user",),
+    order=10,
+)
+registry.menu_item(
+    "admin",
+    _("角色与权限"),
+    "accounts:role_list",
+    "ti-shield-lock",
+    permissions=("accounts.view_role",),
+    order=20,
+)
+
+
+def users_panel(user) -> dict | None:
+    if user.home_unit_id is None:
+        return None
+    total = (
+        User.objects.restrict(user, "view")
+        .filter(org_path__subtree=user.home_path, is_active=True)
+        .count()
+    )
+    return {"users_total": total}
+
+
+registry.home_panel(
+    "accounts.users",
+    "accounts/panels/home_users.html",
+    context=users_panel,
+    order=850,
+    permissions=("accounts.view_user",),
+)
+
+registry.audit_labels(
+    {
+        "login": _("登录"),
+        "login_failed": _("登录失败"),
+        "lockout": _("账号锁定"),
+        "unlock": _("解除锁定"),
+        "logout": _("退出登录"),
+        "password_change": _("修改密码"),
+        "password_reset": _("重置密码"),
+        "role_change": _("角色变更"),
+        "admin_bootstrap": _("创建首个系统管理员"),
+        "roles_synced": _("同步默认角色"),
+    }
+)
