@@ -30,8 +30,8 @@ from jinguo.core import audit
 from jinguo.core.masking import mask_address, mask_id_number, mask_name, mask_phone
 from jinguo.core.models import AuditKind
 from jinguo.orgs.importing import ImportFileError
+from jinguo.orgs.importing.readers import MAX_ROWS, MAX_UPLOAD_BYTES, XLSX_MAGIC, cell_text
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.readers import MAX_ROWS, MAX_UPLOAD_BYTES, XLSX_MAGIC, cell_text
 
 from .. import choices
 from ..models import FocusTagType, Person, PersonImport, PersonTag
