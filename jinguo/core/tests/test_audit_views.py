@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from jinguo.core import audit
 from jinguo.core.context import ActorContext, acting
 from jinguo.core.models import AuditEvent, AuditKind
-from jinguo.core.selectors_audit import audit_events_for
+from jinguo.core.selectors import audit_events_for
 from jinguo.testing.factories import UserFactory, grant, user_with_role
 from jinguo.testing.tree import make_unit
 
@@ -285,7 +285,7 @@ def test_export_needs_the_export_permission(client, tree, trail):
 
 
 def test_an_oversized_export_is_refused_with_a_message(client, auditor, trail, monkeypatch):
-    from jinguo.core.audit_views import AuditEventListView
+    from jinguo.core.views.audit import AuditEventListView
 
     monkeypatch.setattr(AuditEventListView, "max_export_rows", 2)
     client.force_login(auditor)

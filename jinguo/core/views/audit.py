@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
-from . import audit, crypto
-from .audit_filters import AuditEventFilterSet
-from .audit_tables import AuditEventTable, local_time, type_label
-from .exports import table_to_xlsx_response
-from .fields import BlindIndexField
-from .generic import ObjectListView
-from .models import AuditEvent
-from .selectors_audit import VIEW_AUDIT, audit_events_for
+from .. import audit, crypto
+from ..exports import table_to_xlsx_response
+from ..fields import BlindIndexField
+from ..filtersets import AuditEventFilterSet
+from ..generic import ObjectListView
+from ..models import AuditEvent
+from ..selectors import VIEW_AUDIT, audit_events_for
+from ..tables import AuditEventTable, local_time, type_label
 
 ENCRYPTED = gettext_lazy("（已加密）")
 HIDDEN = gettext_lazy("（已隐藏）")
