@@ -14,6 +14,7 @@ from jinguo.core.models import AuditEvent
 from jinguo.people import choices
 from jinguo.people.models import Person, PersonImport, PersonTag
 from jinguo.people.services import importing
+from jinguo.people.services.importing import reader
 from jinguo.people.tests.factories import PersonFactory, resident_id
 
 pytestmark = pytest.mark.django_db
@@ -413,13 +414,13 @@ def test_empty_and_oversized_files(login, community_chair, monkeypatch):
     assert last_job().status == choices.ImportStatus.FAILED
     assert "没有数据行" in last_job().message
 
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(reader, "MAX_ROWS", 2)
     response = upload(client, xlsx([row(), row(), row()]))
     assert "超过 2 行的上限" in response.content.decode()
 
 
 def test_too_many_rows_found_while_reading_fails_the_job(community_chair, media, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(reader, "MAX_ROWS", 2)
     path = Path(media) / "imports" / "big.xlsx"
     path.parent.mkdir(parents=True)
     path.write_bytes(xlsx([row(), row(), row()]))

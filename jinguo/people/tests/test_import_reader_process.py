@@ -7,6 +7,7 @@ import pytest
 
 from jinguo.people.models import Person
 from jinguo.people.services import importing
+from jinguo.people.services.importing import reader
 from jinguo.people.services.xlsx_stream import rows_in_process
 from jinguo.people.tests.test_import_speedups import awkward_workbook, fast_rows
 
@@ -51,7 +52,7 @@ def test_stopping_early_ends_the_helper_process(tmp_path, monkeypatch):
     for i in range(3000):
         sheet.append([f"人员{i}", "女"])
     workbook.save(path)
-    monkeypatch.setattr(importing, "MAX_ROWS", 10)
+    monkeypatch.setattr(reader, "MAX_ROWS", 10)
     with pytest.raises(importing.ImportFileError, match="上限"):
         list(importing.iter_rows(path, in_process=True))
     assert not [p for p in multiprocessing.active_children() if p.is_alive()]
@@ -69,7 +70,7 @@ def test_a_whole_import_through_the_helper_process(tree, community_chair, tmp_pa
         row = {"name": f"测试{i}", "gender": "女", "unit_code": code}
         workbook.active.append([row.get(c.key, "") for c in importing.COLUMNS])
     workbook.save(path)
-    monkeypatch.setattr(importing, "READ_IN_PROCESS_BYTES", 0)  # every file through the process
+    monkeypatch.setattr(reader, "READ_IN_PROCESS_BYTES", 0)  # every file through the process
     outcome = importing.import_persons(community_chair, path, file_name=path.name)
     assert outcome.errors == 0 and outcome.created == 30
     assert Person.objects.filter(name__startswith="测试").count() == 30

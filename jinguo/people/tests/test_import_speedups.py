@@ -23,6 +23,7 @@ from jinguo.people.models import Person, PersonTag
 from jinguo.people.services import importing
 from jinguo.people.services.bulk_insert import _preparer, insert_rows
 from jinguo.people.services.derived import id_number_index, person_fill_derived, phone_index
+from jinguo.people.services.importing import checks, columns
 from jinguo.people.tests.factories import PersonFactory, resident_id
 
 ADULT = date(1985, 3, 1)
@@ -107,13 +108,13 @@ def test_a_damaged_or_foreign_file_is_refused_with_a_message(tmp_path):
 
 def test_every_word_for_a_choice_leads_to_a_valid_value(monkeypatch):
     """Rows are not re-checked against the choices, so an alias to nothing must not load."""
-    maps = importing._choice_maps()
+    maps = columns.choice_maps()
     for column in importing.COLUMNS:
         if column.choices:
             assert set(maps[column.key].values()) <= set(column.choices.values)
-    monkeypatch.setitem(importing.CHOICE_ALIASES, "education", {"中专": "vocational"})
+    monkeypatch.setitem(columns.CHOICE_ALIASES, "education", {"中专": "vocational"})
     with pytest.raises(ImproperlyConfigured):
-        importing._choice_maps()
+        columns.choice_maps()
 
 
 @pytest.mark.django_db
@@ -192,7 +193,7 @@ def test_an_import_stores_ciphertext_and_blind_indexes(tree, community_chair, tm
 
 @pytest.mark.django_db
 def test_likely_duplicates_over_several_look_ups(tree, community_chair, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "LOOKUP_CHUNK", 2)
+    monkeypatch.setattr(checks, "LOOKUP_CHUNK", 2)
     births = [date(1970 + i, 1, 1) for i in range(5)]
     names = ["王芳", "李娜", "张敏", "刘静", "陈丽"]
     on_file = [
