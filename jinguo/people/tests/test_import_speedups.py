@@ -23,7 +23,7 @@ from jinguo.people.models import Person, PersonTag
 from jinguo.people.services import importing
 from jinguo.people.services.bulk_insert import _preparer, insert_rows
 from jinguo.people.services.derived import id_number_index, person_fill_derived, phone_index
-from jinguo.people.services.importing import checks, columns
+from jinguo.people.services.importing import columns, lookups
 from jinguo.people.tests.factories import PersonFactory, resident_id
 
 ADULT = date(1985, 3, 1)
@@ -193,7 +193,7 @@ def test_an_import_stores_ciphertext_and_blind_indexes(tree, community_chair, tm
 
 @pytest.mark.django_db
 def test_likely_duplicates_over_several_look_ups(tree, community_chair, tmp_path, monkeypatch):
-    monkeypatch.setattr(checks, "LOOKUP_CHUNK", 2)
+    monkeypatch.setattr(lookups, "LOOKUP_CHUNK", 2)
     births = [date(1970 + i, 1, 1) for i in range(5)]
     names = ["王芳", "李娜", "张敏", "刘静", "陈丽"]
     on_file = [

@@ -8,7 +8,8 @@ not one per row. Progress is committed after every batch of validated rows, so t
 can show it while a background worker runs the import.
 
 ``columns`` the file's columns and choice words · ``reader`` the upload and its rows ·
-``checks`` one row into a Person and tags, with its problems · ``runner`` the job.
+``checks`` one row into a Person and tags, with its problems · ``lookups`` the registry
+queries of the checks · ``runner`` the job: progress, the all-or-nothing write, the audit.
 """
 
 from jinguo.orgs.importing import ImportFileError

@@ -1,6 +1,6 @@
 """Checking rows: each row becomes an unsaved Person and its tag types, with every problem
 recorded as (row, column, masked value, reason); duplicates are looked for inside the file and
-against the registry, a few queries per batch."""
+against the registry (``lookups``)."""
 
 import re
 from dataclasses import dataclass
@@ -8,10 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models
 from django.db.models import signals
 from django.db.models.base import ModelState
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +20,7 @@ from jinguo.orgs.readers import cell_text
 from ... import choices
 from ...models import FocusTagType, Person
 from ..derived import person_fill_derived
-from ..persons import clean_person_values, placeable_units
+from ..persons import clean_person_values
 from .columns import (
     CHOICE_DEFAULTS,
     COLUMN_BY_KEY,
@@ -33,8 +31,8 @@ from .columns import (
     choice_labels,
     choice_maps,
 )
+from .lookups import filed_id_numbers, same_pinyin_and_birth, units_by_code, visible_person_ids
 
-LOOKUP_CHUNK = 200  # (pinyin, birth date) pairs per OR query: well inside SQLite's limits
 ISSUES_KEPT = 20_000  # problems stored on the job; the count is always complete
 MASKS = {
     "name": mask_name,
@@ -155,15 +153,7 @@ class RowChecker:
         codes = sorted(c for c in codes if c and c not in self.units)
         if not codes:
             return
-        found = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
-        placeable = set(
-            placeable_units(self.user).filter(code__in=codes).values_list("code", flat=True)
-        )
-        visible = set(
-            OrgUnit.objects.restrict(self.user, "view")
-            .filter(code__in=codes, path__subtree=self.user.home_path)
-            .values_list("code", flat=True)
-        )
+        found, placeable, visible = units_by_code(self.user, codes)
         for code in codes:
             unit = found.get(code)
             if code in placeable:
@@ -349,21 +339,16 @@ class RowChecker:
                         level="warning" if different_ids else "error",
                     )
         by_index = {r.person.id_number_index: r for r in rows if r.person.id_number_index}
-        keys = list(by_index)
         taken = set()
-        for i in range(0, len(keys), LOOKUP_CHUNK * 2):
-            chunk = keys[i : i + LOOKUP_CHUNK * 2]
-            for index, pk, active in Person.objects.filter(
-                id_number_index__in=chunk, merged_into__isnull=True
-            ).values_list("id_number_index", "pk", "is_active"):
-                row = by_index[index]
-                taken.add(row.line)
-                message = (
-                    _("系统中已有该证件号码的档案 #%(pk)d，不能重复建档。")
-                    if active
-                    else _("该证件号码属于已停用的档案 #%(pk)d，不能重复建档。")
-                )
-                self.add(row.line, "id_number", row.person.id_number, message % {"pk": pk})
+        for index, pk, active in filed_id_numbers(list(by_index)):
+            row = by_index[index]
+            taken.add(row.line)
+            message = (
+                _("系统中已有该证件号码的档案 #%(pk)d，不能重复建档。")
+                if active
+                else _("该证件号码属于已停用的档案 #%(pk)d，不能重复建档。")
+            )
+            self.add(row.line, "id_number", row.person.id_number, message % {"pk": pk})
         self._likely_duplicates(
             [r for r in rows if r.line not in taken and r.person.birth_date and r.person.name]
         )
@@ -373,25 +358,16 @@ class RowChecker:
         by_pair: dict[tuple[str, date], list[_Row]] = {}
         for row in rows:
             by_pair.setdefault((row.person.name_pinyin, row.person.birth_date), []).append(row)
-        pairs = list(by_pair)
         matches: list[tuple[_Row, int]] = []
-        for i in range(0, len(pairs), LOOKUP_CHUNK):
-            found = Person.objects.filter(
-                _any_pair(pairs[i : i + LOOKUP_CHUNK]), is_active=True, merged_into__isnull=True
-            ).values_list("pk", "name_pinyin", "birth_date", "id_number_index")
-            for pk, pinyin, birth, index in found:
-                for row in by_pair[(pinyin, birth)]:
-                    # Both carry an ID and they differ: two people, not a duplicate.
-                    if index and row.person.id_number_index:
-                        continue
-                    matches.append((row, pk))
+        for pk, pinyin, birth, index in same_pinyin_and_birth(list(by_pair)):
+            for row in by_pair[(pinyin, birth)]:
+                # Both carry an ID and they differ: two people, not a duplicate.
+                if index and row.person.id_number_index:
+                    continue
+                matches.append((row, pk))
         if not matches:
             return
-        visible = set(
-            Person.objects.restrict(self.user, "view")
-            .filter(pk__in={pk for _row, pk in matches})
-            .values_list("pk", flat=True)
-        )
+        visible = visible_person_ids(self.user, {pk for _row, pk in matches})
         for row, pk in matches:
             if pk in visible:
                 message = _("疑似重复：已有档案 #%(pk)d 的姓名拼音和出生日期与此行相同。") % {
@@ -411,20 +387,6 @@ class RowChecker:
         Today's date is passed in: Person.is_minor would look it up for every row.
         """
         return row.person.is_minor_on(today) or any(t.sensitive for t in row.tag_types)
-
-
-def _any_pair(pairs: list[tuple[str, date]]) -> RawSQL:
-    """(name_pinyin = … AND birth_date = …) OR …, as Q objects would give it.
-
-    Each pair is one probe of people_person_dup. Built as text because combining and
-    compiling 200 Q objects per look-up cost more than running the query.
-    """
-    quote = connection.ops.quote_name
-    one = f"({quote('name_pinyin')} = %s AND {quote('birth_date')} = %s)"
-    adapt = connection.ops.adapt_datefield_value
-    params = [value for pinyin, birth in pairs for value in (pinyin, adapt(birth))]
-    condition = " OR ".join([one] * len(pairs))
-    return RawSQL(condition, params, output_field=models.BooleanField())  # noqa: S611 - values are params
 
 
 def masked(key: str, raw) -> str:
