@@ -15,27 +15,20 @@ queries of the checks · ``runner`` the job: progress, the all-or-nothing write,
 from jinguo.orgs.importing import ImportFileError
 from jinguo.orgs.readers import MAX_UPLOAD_BYTES
 
-from .checks import parse_date
-from .columns import CHOICE_ALIASES, COLUMNS, HEADERS, NOTES_MAX, choice_labels
-from .reader import inspect_file, iter_rows, open_sheet
-from .runner import IMPORT_DIR, import_persons, issue_counts, person_import_run
+from .columns import COLUMNS, HEADERS
+from .reader import inspect_file
+from .runner import import_persons, issue_counts, person_import_run
 
-# Limits and chunk sizes (MAX_ROWS, READ_IN_PROCESS_BYTES, …) are not re-exported: patching
-# them here would not reach the module that reads them.
+# The entry points, for code outside people/services (the upload form, the bench, other
+# apps); everything else is imported from its module. Limits and chunk sizes (MAX_ROWS,
+# READ_IN_PROCESS_BYTES, LOOKUP_CHUNK) are not re-exported: a patch here would not reach them.
 __all__ = [
-    "CHOICE_ALIASES",
     "COLUMNS",
     "HEADERS",
-    "IMPORT_DIR",
     "MAX_UPLOAD_BYTES",
-    "NOTES_MAX",
     "ImportFileError",
-    "choice_labels",
     "import_persons",
     "inspect_file",
     "issue_counts",
-    "iter_rows",
-    "open_sheet",
-    "parse_date",
     "person_import_run",
 ]
