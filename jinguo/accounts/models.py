@@ -173,3 +173,5 @@ class LoginFailure(models.Model):
 
     class Meta:
         default_permissions = ()
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")

@@ -73,6 +73,7 @@ CORE_ACTION_LABELS = {
     "note": _("办理记录"),
     "emergency_access": _("紧急访问"),
     "key_rotation": _("数据密钥轮换"),
+    "verify": _("校验审计链"),
 }
 
 # Why verify_chain stopped, in words an operator can act on.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("notifications/read-all/", home.notification_read_all, name="notification_read_all"),
     path("audit/", audit.AuditEventListView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", audit.AuditEventDetailView.as_view(), name="audit_detail"),
+    path("audit/chain/", audit.audit_chain, name="audit_chain"),
     path("calendar/", calendar.CalendarListView.as_view(), name="calendar_list"),
     path("calendar/new/", calendar.CalendarDayCreateView.as_view(), name="calendar_create"),
     path(

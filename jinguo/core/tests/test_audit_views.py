@@ -172,7 +172,7 @@ def test_htmx_gets_only_the_table(client, auditor, trail):
 
 
 def test_the_list_pages_and_does_not_query_per_row(
-    client, auditor, django_assert_num_queries, tree
+    client, auditor, django_assert_max_num_queries, tree
 ):
     client.force_login(auditor)
     audit.write_event(kind=AuditKind.ACCESS, action="open")
@@ -181,7 +181,7 @@ def test_the_list_pages_and_does_not_query_per_row(
         client.get(LIST)
     for _ in range(60):
         audit.record_change(None, tree.community_a, "update", {"a": 1}, {"a": 2})
-    with django_assert_num_queries(len(few)):
+    with django_assert_max_num_queries(len(few)):
         r = client.get(LIST)
     total = AuditEvent.objects.count()
     assert r.content.decode().count("data-audit-id=") == 50
