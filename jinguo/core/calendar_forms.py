@@ -35,9 +35,7 @@ class CalendarDayForm(ScopedForm):
             try:
                 workdays.validate_day(date=data["date"], kind=data["kind"], instance=self.instance)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        self.add_error(field, error)
+                self.add_service_error(exc)
         return data
 
 
