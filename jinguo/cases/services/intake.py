@@ -254,7 +254,7 @@ def case_create_idempotent(**kwargs) -> tuple[Case, bool]:
     if not reference:
         raise ValidationError({"client_reference": _("请提供对方系统编号（用于防止重复提交）。")})
     kwargs["client_reference"] = reference
-    existing = Case.objects.filter(created_by=user, client_reference=reference).first()
+    existing = registered_case(user, reference)
     if existing is not None:
         return existing, False
     try:
@@ -262,10 +262,15 @@ def case_create_idempotent(**kwargs) -> tuple[Case, bool]:
             return case_create(**kwargs), True
     except IntegrityError:
         # The same request raced us and won; answer with its case.
-        existing = Case.objects.filter(created_by=user, client_reference=reference).first()
+        existing = registered_case(user, reference)
         if existing is None:
             raise
         return existing, False
+
+
+def registered_case(user, reference: str) -> Case | None:
+    """The case this account already registered under ``reference``, if any."""
+    return Case.objects.filter(created_by=user, client_reference=reference).first()
 
 
 # --- edit ----------------------------------------------------------------------------------
