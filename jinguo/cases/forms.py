@@ -19,6 +19,8 @@ class ActionForm(ScopedForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     # The services name the category pair; the form picks both in one field.
     service_error_fields = {"category": "category_node", "subcategory": "category_node"}
+    # The case page shows the case as it is now: after a conflict she checks, then submits.
+    resubmit_after_conflict = True
 
     def __init__(self, *args, case=None, **kwargs):
         self.case = case

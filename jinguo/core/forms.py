@@ -30,8 +30,7 @@ class ServiceErrorsMixin:
     the form shows that field, the rest (and unkeyed messages) on top of the form.
 
     Views call ``form.add_service_error(exc)`` and render the bound form again, so what was
-    typed stays. A stale version also moves the hidden ``version`` input to the record's
-    current version: the user reads the conflict, checks, and her next submit goes through.
+    typed stays; a stale version shows as the conflict message on top.
     """
 
     # A service's name for a field → the form's name for it (None: on top of the form). A
@@ -39,6 +38,10 @@ class ServiceErrorsMixin:
     service_error_fields: dict[str, str | None] = {}
     # Where a message that names no field goes (None: on top of the form).
     service_error_default: str | None = None
+    # On a stale version, move the hidden ``version`` input to the record's current one, so
+    # that her next submit, once she has checked, goes through. Only for pages that show the
+    # record as it is now beside the form; otherwise she must reload to see what changed.
+    resubmit_after_conflict = False
 
     def service_error_field(self, key: str) -> str | None:
         return self.service_error_fields.get(key, key)
@@ -51,7 +54,8 @@ class ServiceErrorsMixin:
         return name
 
     def add_service_error(self, exc: ValidationError) -> None:
-        if isinstance(exc, StaleVersion) and exc.current_version is not None:
+        stale = isinstance(exc, StaleVersion) and exc.current_version is not None
+        if stale and self.resubmit_after_conflict:
             self._take_version(exc.current_version)
         if not hasattr(exc, "error_dict"):
             target = self._error_target(self.service_error_default, declared=True)

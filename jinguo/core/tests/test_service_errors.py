@@ -84,12 +84,24 @@ def test_a_list_of_messages_goes_on_top_unless_the_form_says_where():
     assert form.errors["note"] == ["理由太短。"]
 
 
-def test_a_stale_version_shows_the_conflict_and_takes_the_current_version():
+def test_a_stale_version_shows_the_conflict_and_keeps_the_typing():
     form = submitted()
     form.add_service_error(StaleVersion("已被其他人修改。", current_version=5))
     assert form.non_field_errors() == ["已被其他人修改。"]
-    assert form["version"].value() == 5  # the next submit goes through
     assert form["note"].value() == "她说的原话" and form["name"].value() == "王芳"
+    assert form["version"].value() == "3"  # she reloads to see what changed
+
+
+def test_a_form_beside_the_current_record_may_take_its_version():
+    class CheckedForm(VisitForm):
+        resubmit_after_conflict = True
+
+    form = CheckedForm(TYPED)
+    assert form.is_valid()
+    form.add_service_error(StaleVersion("已被其他人修改。", current_version=5))
+    assert form.non_field_errors() == ["已被其他人修改。"]
+    assert form["version"].value() == 5  # her next submit goes through
+    assert form["note"].value() == "她说的原话"
 
 
 class VisitFormView(ServiceFormView):
@@ -119,4 +131,4 @@ def test_a_service_form_view_shows_a_conflict_and_keeps_the_typing():
     response = post_to_view(StaleVersion("已被其他人修改。", current_version=4))
     form = response.context_data["form"]
     assert form.non_field_errors() == ["已被其他人修改。"]
-    assert form["version"].value() == 4 and form["note"].value() == "她说的原话"
+    assert form["version"].value() == "3" and form["note"].value() == "她说的原话"
