@@ -206,7 +206,7 @@ class ReferralActionView(LoginRequiredMixin, View):
             try:
                 service(user=request.user, referral=referral, **kwargs)
             except ValidationError as exc:
-                form.add_error("text" if "text" in form.fields else None, exc.messages)
+                form.add_service_error(exc)
             else:
                 messages.success(request, done)
                 return redirect(referral.get_absolute_url())

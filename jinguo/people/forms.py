@@ -5,10 +5,9 @@ scope) lives in the services, whose errors are put back on the fields.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from jinguo.core.forms import ScopedForm
+from jinguo.core.forms import ScopedForm, ServiceErrorsMixin
 from jinguo.orgs.forms import UnitChoiceField
 
 from . import choices
@@ -142,13 +141,6 @@ class PersonForm(ScopedForm):
         """Cleaned editable values for the service (protected fields left blank are omitted)."""
         return {n: self.cleaned_data[n] for n in EDITABLE_FIELDS if n in self.cleaned_data}
 
-    def add_service_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
-
 
 class PersonCreateForm(PersonForm):
     confirm_duplicates = forms.BooleanField(
@@ -206,7 +198,8 @@ def person_initial(person) -> dict:
     return initial
 
 
-class RevealForm(forms.Form):
+class RevealForm(ServiceErrorsMixin, forms.Form):
+    service_error_default = "reason"  # the only input of the small inline form
     reason = forms.CharField(
         label=_("查看理由"),
         max_length=200,

@@ -159,7 +159,7 @@ class PersonRevealView(LoginRequiredMixin, View):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                form.add_error("reason", exc)
+                form.add_service_error(exc)
             else:
                 ctx = self.context(person, field, form)
                 ctx["value"] = value
@@ -374,7 +374,7 @@ class PersonMergeView(ScopedObjectMixin, ServiceFormView):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_service_error(exc)
             return self.form_invalid(form)
         messages.success(
             self.request,

@@ -18,7 +18,6 @@ from ..models import Category, Referral
 from ..services import referrals as services
 from . import inputs
 from . import serializers as s
-from .cases import call_service
 
 RESPONSES = {
     200: s.ReferralDetailSerializer,
@@ -75,9 +74,7 @@ class ReferralViewSet(ScopedModelViewSet):
         referral = self.get_object()
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
-        call_service(
-            service, user=self.request.user, referral=referral, **serializer.validated_data
-        )
+        service(user=self.request.user, referral=referral, **serializer.validated_data)
         return self._read(referral)
 
     def retrieve(self, request, *args, **kwargs):

@@ -4,18 +4,16 @@ No response ever carries a plaintext ID number, phone or address: the serializer
 the masked properties. Revealing a value is a UI action with a typed reason.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from jinguo.core.api import ScopedModelViewSet
@@ -126,7 +124,7 @@ class PersonWriteSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
     version = serializers.IntegerField(
         required=False,
-        help_text="修改时：读取档案时的 version；若其间已被他人修改则返回 400（冲突）。",
+        help_text="修改时：读取档案时的 version；若其间已被他人修改则返回 409。",
     )
     confirm_duplicates = serializers.BooleanField(
         required=False,
@@ -162,7 +160,10 @@ FILTER_PARAMS = [
     partial_update=extend_schema(
         summary="修改人员档案（只改提交的字段）",
         request=PersonWriteSerializer,
-        responses={200: PersonSerializer},
+        responses={
+            200: PersonSerializer,
+            409: OpenApiResponse(description="档案已被他人修改（version 过期）"),
+        },
     ),
 )
 class PersonViewSet(ScopedModelViewSet):
@@ -211,10 +212,7 @@ class PersonViewSet(ScopedModelViewSet):
                     },
                     status=status.HTTP_400_BAD_REQUEST,
                 )
-        try:
-            person = services.person_create(user=request.user, org=data.get("org"), **values)
-        except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
+        person = services.person_create(user=request.user, org=data.get("org"), **values)
         body = self._read(person)
         if body is None:
             body = {"id": person.pk, "detail": _("档案已保存；该档案为敏感档案，您没有查看权限。")}
@@ -227,18 +225,13 @@ class PersonViewSet(ScopedModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            person = services.person_update(
-                user=request.user,
-                person=person,
-                expected_version=data.get("version", person.version),
-                org=data.get("org"),
-                **self._values(data),
-            )
-        except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise NotFound from exc
+        person = services.person_update(
+            user=request.user,
+            person=person,
+            expected_version=data.get("version"),
+            org=data.get("org"),
+            **self._values(data),
+        )
         body = self._read(person)
         if body is None:
             body = {"id": person.pk, "detail": _("档案已保存；该档案为敏感档案，您没有查看权限。")}

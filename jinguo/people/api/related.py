@@ -6,7 +6,6 @@ filtersets. Addresses appear only masked; a visit's situation and needs (a survi
 narrative) only in the detail response, never in a list, and each such reading is logged.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -362,10 +361,7 @@ class RelatedViewSet(ScopedModelViewSet):
         return self.serializer_class
 
     def call(self, service, **kwargs):
-        try:
-            return service(user=self.request.user, **kwargs)
-        except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
+        return service(user=self.request.user, **kwargs)
 
     def read(self, obj, code=status.HTTP_200_OK):
         cls = self.detail_serializer_class or self.serializer_class

@@ -9,11 +9,12 @@ filled field with its value before (empty, so no personal data), which is all
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit
+from jinguo.core.errors import OutOfScope
 from jinguo.core.models import AuditEvent, Share
 
 from .. import choices
@@ -105,7 +106,7 @@ def person_merge(*, user, survivor: Person, duplicate: Person, reason: str = "")
         scoped = _scoped_persons(user, "change").select_for_update()
         locked = {p.pk: p for p in scoped.filter(pk__in=[survivor.pk, duplicate.pk])}
         if len(locked) != 2:
-            raise PermissionDenied(_("档案不存在或不在您的管辖范围内。"))
+            raise OutOfScope(_("档案不存在或不在您的管辖范围内。"))
         survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
         for person in (survivor, duplicate):
             if not person.is_active or person.merged_into_id:
@@ -204,7 +205,7 @@ def person_unmerge(*, user, merge_event_id: int) -> AuditEvent:
         scoped = _scoped_persons(user, "change").select_for_update()
         locked = {p.pk: p for p in scoped.filter(pk__in=[detail["survivor"], detail["duplicate"]])}
         if len(locked) != 2:
-            raise PermissionDenied(_("档案不存在或不在您的管辖范围内。"))
+            raise OutOfScope(_("档案不存在或不在您的管辖范围内。"))
         survivor, duplicate = locked[detail["survivor"]], locked[detail["duplicate"]]
         already = AuditEvent.objects.filter(
             action="unmerge", object_type="people.person", object_id=str(survivor.pk)

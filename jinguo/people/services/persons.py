@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit
+from jinguo.core.concurrency import StaleVersion, check_version
+from jinguo.core.errors import OutOfScope
 from jinguo.core.identity import cross_check_resident_id, parse_resident_id, validate_phone
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
@@ -282,17 +284,14 @@ def person_create(*, user, org: OrgUnit, **values) -> Person:
 def _locked(user, person: Person, action: str = "change") -> Person:
     locked = _scoped_persons(user, action).select_for_update().filter(pk=person.pk).first()
     if locked is None:
-        raise PermissionDenied(_("档案不存在或不在您的管辖范围内。"))
+        raise OutOfScope(_("档案不存在或不在您的管辖范围内。"))
     return locked
 
 
-def conflict_error() -> ValidationError:
-    return ValidationError(
-        _(
-            "保存失败：在您编辑期间，其他人已修改了这份档案。您填写的内容仍保留在下面，"
-            "请刷新页面查看最新内容后重新修改。"
-        ),
-        code="conflict",
+def stale_message() -> str:
+    return _(
+        "保存失败：在您编辑期间，其他人已修改了这份档案。您填写的内容仍保留在下面，"
+        "请刷新页面查看最新内容后重新修改。"
     )
 
 
@@ -307,7 +306,7 @@ def _write_version(person: Person, expected_version: int, fields: list[str]) -> 
         **values, version=F("version") + 1, updated_at=now
     )
     if updated != 1:
-        raise conflict_error()
+        raise StaleVersion(stale_message())
     person.version = expected_version + 1
     person.updated_at = now
     if "org" in fields:
@@ -315,9 +314,12 @@ def _write_version(person: Person, expected_version: int, fields: list[str]) -> 
 
 
 def person_update(
-    *, user, person: Person, expected_version: int, org: OrgUnit | None = None, **values
+    *, user, person: Person, expected_version: int | None, org: OrgUnit | None = None, **values
 ) -> Person:
-    """Change a person's typed fields (only those given) and optionally her unit."""
+    """Change a person's typed fields (only those given) and optionally her unit.
+
+    ``expected_version`` is the version the worker read (None: not checked); a stale one
+    raises StaleVersion."""
     _require(user, "people.change_person")
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -326,8 +328,7 @@ def person_update(
         current = _locked(user, person)
         if not current.is_active:
             raise ValidationError(_("该档案已停用或已合并，不能修改。"), code="inactive")
-        if current.version != expected_version:
-            raise conflict_error()
+        check_version(current, expected_version, message=stale_message())
         merged = {name: getattr(current, name) for name in EDITABLE_FIELDS}
         merged.update(values)
         # Derive birth date and gender again only when the worker cleared them.
@@ -359,7 +360,7 @@ def person_update(
             raise duplicate_id_error(dup)
         try:
             with transaction.atomic():
-                _write_version(current, expected_version, [*changed, *DERIVED_FIELDS])
+                _write_version(current, current.version, [*changed, *DERIVED_FIELDS])
         except IntegrityError as exc:
             dup = find_id_duplicate(
                 id_type=current.id_type, id_number=current.id_number, exclude_pk=current.pk
@@ -437,6 +438,6 @@ def person_reveal(*, user, person: Person, field: str, reason: str) -> str:
     with transaction.atomic():
         current = _scoped_persons(user, "view").filter(pk=person.pk).first()
         if current is None:
-            raise PermissionDenied(_("档案不存在或不在您的管辖范围内。"))
+            raise OutOfScope(_("档案不存在或不在您的管辖范围内。"))
         audit.log_reveal(user, current, field, reason)
     return getattr(current, field)
