@@ -125,6 +125,9 @@ class PersonForm(ScopedForm):
         help_text=_("可被全文检索；请勿在备注中填写证件号码、电话等个人信息。"),
     )
 
+    # Shown only with the warning that the ID's area code is unknown (see the template).
+    confirm_unknown_area = forms.BooleanField(label=_("仍然保存"), required=False)
+
     sections = SECTIONS
 
     def __init__(self, *args, person=None, **kwargs):
@@ -145,7 +148,10 @@ class PersonForm(ScopedForm):
     def add_service_error(self, exc: ValidationError) -> None:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
+                # An unknown area code is a question beside the form, not a field in error.
+                errors = [e for e in errors if e.code != "unknown_area"]
+                if errors:
+                    self.add_error(field if field in self.fields else None, errors)
         else:
             self.add_error(None, exc)
 
