@@ -19,6 +19,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from jinguo.core.api import ScopedModelViewSet
+from jinguo.core.identity import unknown_area_message
 from jinguo.orgs.api.serializers import ScopedUnitField
 
 from .. import choices, selectors
@@ -133,6 +134,12 @@ class PersonWriteSerializer(serializers.Serializer):
         default=False,
         help_text="新建时：发现疑似重复档案会返回 400 并列出；确认是另一个人后设为 true 重新提交。",
     )
+    confirm_unknown_area = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="居民身份证号码前六位不是已知的行政区划代码（含已撤销的历史代码）时返回 400，"
+        "错误在 id_number 上，unknown_area 给出这六位；核对无误后设为 true 重新提交。",
+    )
 
 
 FILTER_PARAMS = [
@@ -155,12 +162,15 @@ FILTER_PARAMS = [
     create=extend_schema(
         summary="新建人员档案",
         description="证件号码完全相同的档案不能重复建立；疑似重复（同名同生日或同一电话）"
-        "须设置 confirm_duplicates=true 确认。",
+        "须设置 confirm_duplicates=true 确认；身份证号码前六位不是已知的行政区划代码时"
+        "须设置 confirm_unknown_area=true 确认。",
         request=PersonWriteSerializer,
         responses={201: PersonSerializer},
     ),
     partial_update=extend_schema(
         summary="修改人员档案（只改提交的字段）",
+        description="改为前六位不是已知行政区划代码的身份证号码时，须设置 "
+        "confirm_unknown_area=true 确认。",
         request=PersonWriteSerializer,
         responses={200: PersonSerializer},
     ),
@@ -183,6 +193,18 @@ class PersonViewSet(ScopedModelViewSet):
     @staticmethod
     def _values(data: dict) -> dict:
         return {k: v for k, v in data.items() if k in services.EDITABLE_FIELDS}
+
+    def service_error(self, exc: DjangoValidationError):
+        """The services' refusal; an unknown area code says how to confirm it here."""
+        error = self.as_drf_error(exc)
+        area = services.unknown_area_of(exc)
+        if area is not None:
+            error.detail["id_number"] = [
+                unknown_area_message(area)
+                + _("请核对号码；确认无误后设置 confirm_unknown_area=true 重新提交。")
+            ]
+            error.detail["unknown_area"] = area
+        return error
 
     def create(self, request, *args, **kwargs):
         serializer = PersonWriteSerializer(data=request.data, context=self.get_serializer_context())
@@ -212,9 +234,14 @@ class PersonViewSet(ScopedModelViewSet):
                     status=status.HTTP_400_BAD_REQUEST,
                 )
         try:
-            person = services.person_create(user=request.user, org=data.get("org"), **values)
+            person = services.person_create(
+                user=request.user,
+                org=data.get("org"),
+                confirm_unknown_area=data.get("confirm_unknown_area", False),
+                **values,
+            )
         except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
+            raise self.service_error(exc) from exc
         body = self._read(person)
         if body is None:
             body = {"id": person.pk, "detail": _("档案已保存；该档案为敏感档案，您没有查看权限。")}
@@ -233,10 +260,11 @@ class PersonViewSet(ScopedModelViewSet):
                 person=person,
                 expected_version=data.get("version", person.version),
                 org=data.get("org"),
+                confirm_unknown_area=data.get("confirm_unknown_area", False),
                 **self._values(data),
             )
         except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
+            raise self.service_error(exc) from exc
         except DjangoPermissionDenied as exc:
             raise NotFound from exc
         body = self._read(person)

@@ -1,5 +1,5 @@
 """A resident ID whose area code is no known division: a question the user answers, not a
-refusal — in the services and the person form."""
+refusal — in the services, the person form and the API."""
 
 import re
 from datetime import date
@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from jinguo.core.models import AuditEvent
 from jinguo.people.models import Person
@@ -145,3 +146,57 @@ def test_form_refuses_superscript_digits(client, tree, community_chair):
     html = r.content.decode()
     assert r.status_code == 200 and "第 1 位的“¹”不是普通的数字" in html
     assert not Person.objects.exists()
+
+
+# --- the API --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api(community_chair):
+    client = APIClient()
+    client.force_authenticate(community_chair)
+    return client
+
+
+def test_api_refuses_an_unknown_area_until_confirmed(api, tree):
+    url = reverse("person-list")
+    data = {"name": "陈敏", "org": tree.community_a.pk, "id_number": UNKNOWN}
+    r = api.post(url, data, format="json")
+    assert r.status_code == 400
+    body = r.json()
+    assert body["unknown_area"] == "449329"
+    assert WARNING in body["id_number"][0] and "confirm_unknown_area=true" in body["id_number"][0]
+    assert not Person.objects.exists()
+    r = api.post(url, {**data, "confirm_unknown_area": True}, format="json")
+    assert r.status_code == 201, r.json()
+    assert r.json()["birth_date"] == "1956-07-29"
+
+
+def test_api_update_to_an_unknown_area_needs_the_flag(api, tree):
+    person = PersonFactory(org=tree.community_a, name="陈敏", birth_date=date(1956, 7, 29))
+    url = reverse("person-detail", args=[person.pk])
+    r = api.patch(url, {"id_type": "resident", "id_number": UNKNOWN}, format="json")
+    assert r.status_code == 400 and r.json()["unknown_area"] == "449329"
+    r = api.patch(
+        url,
+        {"id_type": "resident", "id_number": UNKNOWN, "confirm_unknown_area": True},
+        format="json",
+    )
+    assert r.status_code == 200, r.json()
+
+
+def test_api_refuses_circled_digits_and_takes_full_width(api, tree):
+    url = reverse("person-list")
+    data = {"name": "陈敏", "org": tree.community_a.pk}
+    r = api.post(url, {**data, "id_number": "①" + CURRENT[1:]}, format="json")
+    assert r.status_code == 400 and "“①”" in r.json()["id_number"][0]
+    full_width = CURRENT.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    r = api.post(url, {**data, "id_number": full_width}, format="json")
+    assert r.status_code == 201, r.json()
+    assert Person.objects.get().id_number == CURRENT
+
+
+def test_schema_documents_the_confirmation(client, community_chair):
+    client.force_login(community_chair)
+    schema = client.get(reverse("api-schema")).content.decode()
+    assert "confirm_unknown_area" in schema
