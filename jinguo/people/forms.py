@@ -5,6 +5,7 @@ scope) lives in the services, whose errors are put back on the fields.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.forms import ScopedForm, ServiceErrorsMixin
@@ -124,6 +125,9 @@ class PersonForm(ScopedForm):
         help_text=_("可被全文检索；请勿在备注中填写证件号码、电话等个人信息。"),
     )
 
+    # Shown only with the warning that the ID's area code is unknown (see the template).
+    confirm_unknown_area = forms.BooleanField(label=_("仍然保存"), required=False)
+
     sections = SECTIONS
 
     def __init__(self, *args, person=None, **kwargs):
@@ -140,6 +144,19 @@ class PersonForm(ScopedForm):
     def values(self) -> dict:
         """Cleaned editable values for the service (protected fields left blank are omitted)."""
         return {n: self.cleaned_data[n] for n in EDITABLE_FIELDS if n in self.cleaned_data}
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            # An unknown area code is a question beside the form, not a field in error.
+            kept = {
+                field: [e for e in errors if e.code != "unknown_area"]
+                for field, errors in exc.error_dict.items()
+            }
+            kept = {field: errors for field, errors in kept.items() if errors}
+            if not kept:
+                return
+            exc = ValidationError(kept)
+        super().add_service_error(exc)
 
 
 class PersonCreateForm(PersonForm):

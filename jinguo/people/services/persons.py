@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from jinguo.core import audit
 from jinguo.core.concurrency import StaleVersion, check_version
 from jinguo.core.errors import OutOfScope
-from jinguo.core.identity import cross_check_resident_id, parse_resident_id, validate_phone
+from jinguo.core.identity import (
+    area_is_known,
+    cross_check_resident_id,
+    parse_resident_id,
+    unknown_area_message,
+    validate_phone,
+)
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
 
@@ -203,6 +209,31 @@ def clean_person_values(values: dict, *, today: date | None = None) -> dict:
     return data
 
 
+def unknown_area_error(data: dict) -> ValidationError | None:
+    """For cleaned values: a resident ID whose area code is no division, current or abolished.
+
+    Not a refusal: an old number may carry a code the tables missed, so the user confirms."""
+    number = data.get("id_number") or ""
+    if not number or data.get("id_type", choices.IdType.RESIDENT) != choices.IdType.RESIDENT:
+        return None
+    area = number[:6]
+    if area_is_known(area):
+        return None
+    return ValidationError(
+        unknown_area_message(area) + _("请核对号码；确认无误后确认保存。"),
+        code="unknown_area",
+        params={"area": area},
+    )
+
+
+def unknown_area_of(exc: ValidationError) -> str | None:
+    """The area code of an unknown-area warning in ``exc``, for the form to ask about."""
+    for error in getattr(exc, "error_dict", {}).get("id_number", []):
+        if error.code == "unknown_area":
+            return error.params["area"]
+    return None
+
+
 @dataclass
 class DuplicateId:
     pk: int
@@ -243,8 +274,11 @@ def duplicate_pk(exc: ValidationError) -> int | None:
 # --- create / update / deactivate -----------------------------------------------------
 
 
-def person_create(*, user, org: OrgUnit, **values) -> Person:
-    """File a new person with ``org``; ``values`` are the editable fields (see EDITABLE_FIELDS)."""
+def person_create(*, user, org: OrgUnit, confirm_unknown_area: bool = False, **values) -> Person:
+    """File a new person with ``org``; ``values`` are the editable fields (see EDITABLE_FIELDS).
+
+    A resident ID with an unknown area code is refused (code "unknown_area" on id_number)
+    unless ``confirm_unknown_area``: the user has checked the number."""
     _require(user, "people.add_person")
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -256,6 +290,10 @@ def person_create(*, user, org: OrgUnit, **values) -> Person:
     except ValidationError as exc:
         errors.update(exc.message_dict)
         data = values
+    else:
+        area_error = None if confirm_unknown_area else unknown_area_error(data)
+        if area_error is not None:
+            errors["id_number"] = area_error
     with transaction.atomic():
         unit = _check_unit(user, org, errors)
         if errors:
@@ -314,12 +352,19 @@ def _write_version(person: Person, expected_version: int, fields: list[str]) -> 
 
 
 def person_update(
-    *, user, person: Person, expected_version: int | None, org: OrgUnit | None = None, **values
+    *,
+    user,
+    person: Person,
+    expected_version: int | None,
+    org: OrgUnit | None = None,
+    confirm_unknown_area: bool = False,
+    **values,
 ) -> Person:
     """Change a person's typed fields (only those given) and optionally her unit.
 
     ``expected_version`` is the version the worker read (None: not checked); a stale one
-    raises StaleVersion."""
+    raises StaleVersion. A changed resident ID is checked for an unknown area code as in
+    person_create."""
     _require(user, "people.change_person")
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -338,6 +383,15 @@ def person_update(
         except ValidationError as exc:
             errors.update(exc.message_dict)
             data = merged
+        else:
+            # A record filed before this check keeps its number without a new question.
+            id_changed = (data["id_type"], data["id_number"]) != (
+                current.id_type,
+                current.id_number,
+            )
+            area_error = unknown_area_error(data) if id_changed else None
+            if area_error is not None and not confirm_unknown_area:
+                errors["id_number"] = area_error
         unit = current.org
         if org is not None and org.pk != current.org_id:
             unit = _check_unit(user, org, errors)
