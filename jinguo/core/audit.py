@@ -236,11 +236,13 @@ def _actor(user) -> Actor:
 def _object_fields(obj) -> dict:
     if obj is None:
         return {}
+    # A record outside the tree (scope_path_field = None) has no unit path.
+    path_field = getattr(obj, "scope_path_field", "org_path")
     return {
         "object_type": obj._meta.label_lower,
         "object_id": str(obj.pk),
         "object_repr": _strip_nul(str(obj))[:200],
-        "object_org_path": getattr(obj, getattr(obj, "scope_path_field", "org_path"), "") or "",
+        "object_org_path": (getattr(obj, path_field, "") if path_field else "") or "",
     }
 
 

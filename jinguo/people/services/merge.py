@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.core import audit
 from jinguo.core.models import AuditEvent, Share
+from jinguo.core.scoping import grants_changed
 
 from .. import choices
 from ..models import Consent, ContactAssignment, HouseholdMember, Person, PersonTag, Visit
@@ -148,6 +149,7 @@ def person_merge(*, user, survivor: Person, duplicate: Person, reason: str = "")
         shares = _person_shares(duplicate).filter(revoked_at__isnull=True)
         share_ids = sorted(shares.values_list("pk", flat=True))
         shares.update(object_id=survivor.pk)
+        grants_changed()
 
         # Close the duplicate first: its ID number leaves the unique index before the survivor
         # may take it over.
@@ -264,6 +266,7 @@ def person_unmerge(*, user, merge_event_id: int) -> AuditEvent:
 
         share_ids = detail.get("shares", [])
         _person_shares(survivor).filter(pk__in=share_ids).update(object_id=duplicate.pk)
+        grants_changed()
 
         person_refresh_sensitivity(duplicate)
         person_refresh_sensitivity(survivor)
