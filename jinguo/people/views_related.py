@@ -1,9 +1,9 @@
 """Pages of households, key-focus tags and their reviews, tag types, visits, consents, contacts.
 
 Views are thin: a scoped object (404 outside scope), a form, one service call. Records that
-hang off a person are loaded through ``selectors_related.scoped`` so a worker assigned to a
-person reaches them too. After a save the user returns to ``?next=`` (a page of this site) or
-to the person's or household's page.
+hang off a person come from restrict() too, which lets a worker assigned to the person reach
+them. After a save the user returns to ``?next=`` (a page of this site) or to the person's or
+household's page.
 """
 
 from django.contrib import messages
@@ -78,7 +78,7 @@ class RelatedFormView(ServiceFormView):
 
     def get_object(self):
         return get_object_or_404(
-            sel.scoped(self.model, self.request.user, self.scope_action), pk=self.kwargs["pk"]
+            self.model.objects.restrict(self.request.user, self.scope_action), pk=self.kwargs["pk"]
         )
 
     def target_url(self, obj) -> str:
@@ -196,10 +196,10 @@ class HouseholdDetailView(ObjectDetailView):
         ctx.update(
             title=household.name,
             members=[(m, m.person_id in visible) for m in members],
-            visits=sel.scoped(Visit, user)
+            visits=Visit.objects.restrict(user, "view")
             .filter(household=household)
             .select_related("worker")[: sel.VISITS_ON_PERSON_PAGE],
-            contacts=sel.scoped(ContactAssignment, user)
+            contacts=ContactAssignment.objects.restrict(user, "view")
             .filter(household=household, ended_on__isnull=True)
             .select_related("worker", "worker__home_unit"),
             can_change=can_change,
@@ -389,7 +389,7 @@ class ReviewListView(ObjectListView):
         qs = sel.review_queryset(user)
         if self.tab == "mine":
             return qs.filter(responsible=user)
-        return qs.filter(org_path__subtree=user.home_path) if user.home_path else qs.none()
+        return sel.within_home_subtree(qs, user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -502,7 +502,7 @@ class VisitListView(ObjectListView):
 
     def get_queryset(self):
         return (
-            sel.scoped(Visit, self.request.user, self.action)
+            Visit.objects.restrict(self.request.user, self.action)
             .select_related("person", "household", "worker", "org")
             .order_by("-visited_on", "-id")
         )
@@ -514,7 +514,7 @@ class VisitDetailView(ObjectDetailView):
     context_object_name = "visit"
 
     def get_queryset(self):
-        return sel.scoped(Visit, self.request.user).select_related(
+        return Visit.objects.restrict(self.request.user, "view").select_related(
             "person", "household", "worker", "org"
         )
 
@@ -530,7 +530,7 @@ class VisitDetailView(ObjectDetailView):
         ctx.update(
             title=_("走访记录 %(date)s") % {"date": visit.visited_on.isoformat()},
             can_change=user.has_perm("people.change_visit")
-            and sel.scoped(Visit, user, "change").filter(pk=visit.pk).exists(),
+            and Visit.objects.restrict(user, "change").filter(pk=visit.pk).exists(),
             person_visible=bool(visit.person_id)
             and sel.visible_persons(user).filter(pk=visit.person_id).exists(),
             household_visible=bool(visit.household_id)
@@ -701,8 +701,7 @@ class ContactListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        base = ContactAssignment.objects.restrict(user, "view")
-        base = base.filter(org_path__subtree=user.home_path) if user.home_path else base.none()
+        base = sel.within_home_subtree(ContactAssignment.objects.restrict(user, "view"), user)
         filterset = ContactAssignmentFilterSet(
             self.request.GET, queryset=base, request=self.request
         )

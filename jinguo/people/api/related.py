@@ -1,8 +1,7 @@
 """REST API for households, tags, visits, consents and contact assignments.
 
-Scoped like the UI (``selectors_related.scoped``: restrict() plus records of persons or
-households shared with the caller), writes through the same services, filtered by the same
-filtersets. Addresses appear only masked; a visit's situation and needs (a survivor's
+Scoped like the UI (restrict(), which also grants the records of persons or households shared
+with the caller), writes through the same services, filtered by the same filtersets. Addresses appear only masked; a visit's situation and needs (a survivor's
 narrative) only in the detail response, never in a list, and each such reading is logged.
 """
 
@@ -336,7 +335,7 @@ class ContactEndSerializer(serializers.Serializer):
 
 
 class RelatedViewSet(ScopedModelViewSet):
-    """Scoped through ``selectors_related.scoped``; writes call a service, read back scoped."""
+    """Scoped through restrict(); writes call a service, read back scoped."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
     detail_serializer_class = None
@@ -352,9 +351,6 @@ class RelatedViewSet(ScopedModelViewSet):
         if self.action in self.change_actions:
             return [permissions.IsAuthenticated()]
         return super().get_permissions()
-
-    def get_queryset(self):
-        return sel.scoped(self.model, self.request.user, self.scope_action())
 
     def get_serializer_class(self):
         if self.action == "retrieve" and self.detail_serializer_class is not None:
@@ -443,7 +439,7 @@ class PersonTagViewSet(RelatedViewSet):
         qs = super().get_queryset()
         if self.action == "review":
             # Its responsible worker may review a tag she only sees; the service decides.
-            qs = sel.scoped(PersonTag, self.request.user, "view")
+            qs = PersonTag.objects.restrict(self.request.user, "view")
         return qs.select_related("tag_type", "responsible").order_by("next_review_on", "id")
 
     def create(self, request, *args, **kwargs):
