@@ -20,15 +20,12 @@ due_at) and (assigned_to, status) indexes serve it; an unknown queue name is the
 from collections import OrderedDict
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.identity import normalise_phone, validate_phone
-from jinguo.core.models import Share
-from jinguo.core.scoping import VIEW_SENSITIVE
+from jinguo.core.scoping import may, permitted_actions
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
@@ -139,11 +136,13 @@ def case_timeline(case) -> QuerySet:
 
 
 def pass_down_targets(user, case) -> QuerySet:
-    """Units strictly below the case's owner, within the user's own subtree."""
-    if not user.home_path or not case.org_path.startswith(user.home_path):
+    """Units strictly below the case's owner, when the owner is a unit the user may see (her
+    own subtree): nothing to pass down to from a case she holds only through a share."""
+    if not may(user, "view", OrgUnit(pk=case.org_id)):
         return OrgUnit.objects.none()
     return (
-        OrgUnit.objects.filter(path__subtree=case.org_path, is_active=True)
+        OrgUnit.objects.restrict(user, "view")
+        .filter(path__subtree=case.org_path, is_active=True)
         .filter(HANDLING_UNIT)
         .exclude(pk=case.org_id)
         .order_by("path")
@@ -189,34 +188,12 @@ def pending_extensions(case) -> QuerySet:
 CASE_ACTIONS = ("dispatch", "change", "close", "approve")
 
 
-def _granted(user, case) -> set[str]:
-    """The case actions the user may take on this case: by role within her subtree, or by a
-    share. One query for the shares; the permissions are cached on the user."""
-    granted = set()
-    in_scope = bool(user.home_path) and case.org_path.startswith(user.home_path)
-    if in_scope and case.is_sensitive and not user.has_perm(VIEW_SENSITIVE):
-        in_scope = False
-    for action in CASE_ACTIONS:
-        if in_scope and user.has_perm(f"cases.{action}_case"):
-            granted.add(action)
-    grantee = Q(user_id=user.pk)
-    if user.home_unit_id:
-        grantee |= Q(unit_id=user.home_unit_id)
-    shared = Share.objects.filter(
-        grantee,
-        content_type=ContentType.objects.get_for_model(type(case), for_concrete_model=False),
-        object_id=case.pk,
-        revoked_at__isnull=True,
-    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-    granted |= set(shared.values_list("action", flat=True)) & set(CASE_ACTIONS)
-    return granted
-
-
 def allowed_actions(user, case) -> set[str]:
     """The buttons the case page shows; assumes the user may view the case."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    can = _granted(user, case)
+    # The case actions restrict() grants on this case: by role within her subtree, or by a share.
+    can = permitted_actions(user, case, CASE_ACTIONS)
     status = case.status
     actions = {"print"} if user.has_perm("cases.print_case") else set()
     if "dispatch" in can:
