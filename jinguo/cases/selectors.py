@@ -12,6 +12,10 @@ CONTRACT:
 - pass_down_targets(user, case), transfer_targets(user, case) -> QuerySet[OrgUnit]
 - assignable_workers(user, case) -> QuerySet[User]
 - allowed_actions(user, case) -> set[str]  (re-exported by services.workflow, its contract home)
+- member_agency(user) -> Agency | None  (the partner agency she answers for)
+- case_open / referral_open / mediation_open(user, pk, *, queryset=None, channel=None)
+    -> the record (404 outside scope), its opening logged by the same rule for every door;
+    case_opened(user, case, **detail) logs a case a page loaded itself
 
 Every queue is restrict() first and then plain column filters, so that the (org_path, status,
 due_at) and (assigned_to, status) indexes serve it; an unknown queue name is the "all" queue.
@@ -22,8 +26,10 @@ from collections import OrderedDict
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from jinguo.core import audit
 from jinguo.core.identity import normalise_phone, validate_phone
 from jinguo.core.scoping import may, permitted_actions
 from jinguo.orgs.choices import UnitKind
@@ -33,7 +39,7 @@ from jinguo.people.services.derived import phone_index
 
 from .choices import OPEN_STATUSES, DueState, ExtensionStatus, Status
 from .deadlines import policy_for
-from .models import AgencyMember, Case, CaseParty
+from .models import Agency, AgencyMember, Case, CaseParty, Mediation, Referral
 
 QUEUES = OrderedDict(
     [
@@ -126,6 +132,71 @@ def cases_for_person(user, person) -> QuerySet:
         .select_related("org", "category", "subcategory")
         .order_by("-received_at", "-pk")
     )
+
+
+def member_agency(user) -> Agency | None:
+    """The partner agency ``user`` answers for, or None for a federation user."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_jinguo_agency"):
+        membership = (
+            AgencyMember.objects.filter(user_id=user.pk).select_related("agency", "agency__org")
+        ).first()
+        user._jinguo_agency = membership.agency if membership else None
+    return user._jinguo_agency
+
+
+# --- opening one record: the page, the API and a print log it alike ------------------------
+
+
+def case_open(user, pk, *, queryset=None, channel: str | None = None) -> Case:
+    """The case ``user`` opens (404 outside her scope), logged by ``case_opened``.
+    ``queryset``: the door's own scoped queryset (what it loads, the API's filters); by
+    default restrict(user, "view")."""
+    if queryset is None:
+        queryset = visible_cases(user)
+    case = get_object_or_404(queryset, pk=pk)
+    case_opened(user, case, channel=channel)
+    return case
+
+
+def case_opened(user, case: Case, *, channel: str | None = None, **detail) -> None:
+    """Log that ``user`` was shown ``case`` if it is sensitive (violence, sexual violence, a
+    minor). For a page that loads the case before deciding to show it (the edit form, which
+    shows the narrative); ``detail`` goes into the access row."""
+    if case.is_sensitive:
+        audit.record_open(user, case, channel=channel, **detail)
+
+
+def referral_open(user, pk, *, queryset=None, channel: str | None = None) -> Referral:
+    """The referral ``user`` opens (404 outside her scope). Logged when it is sensitive, or
+    when she answers for the agency and the referral shares the people's identity with it."""
+    if queryset is None:
+        queryset = Referral.objects.restrict(user, "view").select_related("case")
+    referral = get_object_or_404(queryset, pk=pk)
+    identity_shared = bool(
+        member_agency(user) is not None and referral.share_identity and not referral.case.anonymous
+    )
+    if referral.is_sensitive or identity_shared:
+        audit.record_open(
+            user,
+            referral,
+            channel=channel,
+            case_id=referral.case_id,
+            identity_shared=identity_shared,
+        )
+    return referral
+
+
+def mediation_open(user, pk, *, queryset=None, channel: str | None = None) -> Mediation:
+    """The mediation session ``user`` opens (404 outside her scope); a sensitive one is
+    logged."""
+    if queryset is None:
+        queryset = Mediation.objects.restrict(user, "view")
+    mediation = get_object_or_404(queryset, pk=pk)
+    if mediation.is_sensitive:
+        audit.record_open(user, mediation, channel=channel, case_id=mediation.case_id)
+    return mediation
 
 
 def case_timeline(case) -> QuerySet:

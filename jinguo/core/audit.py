@@ -403,6 +403,13 @@ def record_access(user, obj=None, *, action: str, **detail) -> AuditEvent:
     )
 
 
+def record_open(user, obj, *, channel: str | None = None, **detail) -> AuditEvent:
+    """Opening one record; ``channel`` names a door other than the web page (``"api"``)."""
+    if channel:
+        detail["channel"] = channel
+    return record_access(user, obj, action="open", **detail)
+
+
 def record_security(
     user=None,
     *,

@@ -11,10 +11,12 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
+from jinguo.core import audit
 from jinguo.core.scoping import permission_name
 
 from .choices import ConsentPurpose, Relationship
@@ -68,6 +70,30 @@ def visible_persons(user, action: str = "view") -> QuerySet:
 
 def visible_households(user, action: str = "view") -> QuerySet:
     return visible(Household, user, action)
+
+
+# --- opening one record (the page and the API log alike) ----------------------------------
+
+
+def household_open(user, pk, *, queryset=None, channel: str | None = None) -> Household:
+    """The household ``user`` opens (404 outside her scope); a sensitive one is logged.
+    ``queryset``: the door's own scoped queryset; by default restrict(user, "view")."""
+    if queryset is None:
+        queryset = Household.objects.restrict(user, "view")
+    household = get_object_or_404(queryset, pk=pk)
+    if household.is_sensitive:
+        audit.record_open(user, household, channel=channel)
+    return household
+
+
+def visit_open(user, pk, *, queryset=None, channel: str | None = None) -> Visit:
+    """The visit ``user`` opens (404 outside her scope). Its situation and needs are a
+    survivor's narrative: every reading is logged."""
+    if queryset is None:
+        queryset = Visit.objects.restrict(user, "view")
+    visit = get_object_or_404(queryset, pk=pk)
+    audit.record_open(user, visit, channel=channel)
+    return visit
 
 
 def assignable_workers(user) -> QuerySet:

@@ -20,7 +20,6 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
-from jinguo.core import audit
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ServiceFormView
 
 from . import forms_related as forms
@@ -171,10 +170,11 @@ class HouseholdDetailView(ObjectDetailView):
     context_object_name = "household"
 
     def get_object(self, queryset=None):
-        household = super().get_object(queryset)
-        if household.is_sensitive:
-            audit.record_access(self.request.user, household, action="open")
-        return household
+        return sel.household_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.get_queryset() if queryset is None else queryset,
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -519,10 +519,11 @@ class VisitDetailView(ObjectDetailView):
         )
 
     def get_object(self, queryset=None):
-        visit = super().get_object(queryset)
-        # The situation and needs are a survivor's narrative: every reading is logged.
-        audit.record_access(self.request.user, visit, action="open")
-        return visit
+        return sel.visit_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.get_queryset() if queryset is None else queryset,
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -13,7 +13,6 @@ from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jinguo.core import audit
 from jinguo.core.api import ScopedModelViewSet
 from jinguo.orgs.api.serializers import ScopedUnitField
 
@@ -397,6 +396,16 @@ class HouseholdViewSet(RelatedViewSet):
         qs = Household.objects.restrict(self.request.user, self.scope_action())
         return qs.select_related("org").order_by("name", "id")
 
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return sel.household_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
+
     def create(self, request, *args, **kwargs):
         data = self.validated(HouseholdCreateSerializer)
         return self.read(self.call(households.household_create, **data), status.HTTP_201_CREATED)
@@ -489,10 +498,15 @@ class VisitViewSet(RelatedViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("worker").order_by("-visited_on", "-id")
 
-    def retrieve(self, request, *args, **kwargs):
-        visit = self.get_object()
-        audit.record_access(request.user, visit, action="open", channel="api")
-        return Response(VisitDetailSerializer(visit, context=self.get_serializer_context()).data)
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return sel.visit_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
 
     def create(self, request, *args, **kwargs):
         data = self.validated(VisitCreateSerializer)
