@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinguo.core import audit
 from jinguo.people.models import Person
 
 from . import choices, selectors
@@ -54,11 +53,14 @@ SUCCESS = {
 }
 
 
-def visible_case(user, pk, action="view") -> Case:
-    qs = Case.objects.restrict(user, action).select_related(
+def case_queryset(user, action="view"):
+    return Case.objects.restrict(user, action).select_related(
         "org", "category", "subcategory", "assigned_to", "complainant", "created_by", "repeat_of"
     )
-    return get_object_or_404(qs, pk=pk)
+
+
+def visible_case(user, pk, action="view") -> Case:
+    return get_object_or_404(case_queryset(user, action), pk=pk)
 
 
 def case_header(case) -> dict:
@@ -183,9 +185,7 @@ def case_context(user, case) -> dict:
 
 @login_required
 def case_detail(request, pk):
-    case = visible_case(request.user, pk)
-    if case.is_sensitive:
-        audit.record_access(request.user, case, action="open")
+    case = selectors.case_open(request.user, pk, queryset=case_queryset(request.user))
     return render(request, "cases/case_detail.html", case_context(request.user, case))
 
 
@@ -310,8 +310,7 @@ def case_edit(request, pk):
             else:
                 return _after_change(request, case, _("个案信息已保存。"))
     else:
-        if case.is_sensitive:
-            audit.record_access(user, case, action="open", page="edit")  # shows the narrative
+        selectors.case_opened(user, case, page="edit")  # the form shows the narrative
         form = CaseEditForm(user=user, case=case)
     ctx = {"case": case, "form": form, "title": _("编辑个案"), **case_header(case)}
     return render(request, "cases/case_form.html", ctx)

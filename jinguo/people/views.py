@@ -77,10 +77,11 @@ class PersonDetailView(ObjectDetailView):
         return super().get_queryset().select_related("org", "merged_into", "created_by")
 
     def get_object(self, queryset=None):
-        person = super().get_object(queryset)
-        if person.is_sensitive:
-            audit.record_access(self.request.user, person, action="open")
-        return person
+        return selectors.person_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.get_queryset() if queryset is None else queryset,
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -21,7 +21,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
-from jinguo.core import audit
 from jinguo.core.api import ScopedModelViewSet
 
 from .. import selectors
@@ -139,9 +138,18 @@ class CaseViewSet(ScopedModelViewSet):
             case = found
         return s.CaseListSerializer(case, context=self.get_serializer_context()).data
 
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return selectors.case_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
+
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
-        audit.record_access(request.user, case, action="open", channel="api")
         return Response(s.CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
     def create(self, request, *args, **kwargs):

@@ -11,9 +11,9 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jinguo.core import audit
 from jinguo.core.api import ScopedModelViewSet
 
+from .. import selectors
 from ..models import Category, Referral
 from ..services import referrals as services
 from . import inputs
@@ -77,9 +77,18 @@ class ReferralViewSet(ScopedModelViewSet):
         service(user=self.request.user, referral=referral, **serializer.validated_data)
         return self._read(referral)
 
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return selectors.referral_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
+
     def retrieve(self, request, *args, **kwargs):
         referral = self.get_object()
-        audit.record_access(request.user, referral, action="open", channel="api")
         return Response(s.ReferralDetailSerializer(referral).data)
 
     @extend_schema(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from jinguo.core import audit
 from jinguo.core.concurrency import StaleVersion
 from jinguo.core.identity import validate_phone
-from jinguo.core.scoping import permission_name
+from jinguo.core.scoping import may, permission_name
 from jinguo.orgs.choices import UnitKind
 from jinguo.people.models import Person
 
@@ -147,9 +147,9 @@ def check_org(user, org, errors: dict):
     home = default_org(user)
     if org is None:
         return home
-    if org.pk == home.pk or (
-        user.home_path and org.path.startswith(user.home_path) and org.is_active
-    ):
+    # A unit the user may see (her subtree) and place the case in; a grid worker's default,
+    # the community above her grid, is allowed too.
+    if org.pk == home.pk or (org.is_active and may(user, "view", org)):
         return org
     errors["org"] = _("所选单位不存在或不在您的管辖范围内。")
     return home

@@ -189,6 +189,16 @@ class PersonViewSet(ScopedModelViewSet):
     def get_queryset(self):
         return selectors.person_list_queryset(self.request.user, self.scope_action())
 
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return selectors.person_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
+
     def _read(self, person: Person) -> dict:
         person = selectors.person_list_queryset(self.request.user).filter(pk=person.pk).first()
         if person is None:

@@ -1,8 +1,7 @@
 """REST API for households, tags, visits, consents and contact assignments.
 
-Scoped like the UI (``selectors_related.scoped``: restrict() plus records of persons or
-households shared with the caller), writes through the same services, filtered by the same
-filtersets. Addresses appear only masked; a visit's situation and needs (a survivor's
+Scoped like the UI (restrict(), which also grants the records of persons or households shared
+with the caller), writes through the same services, filtered by the same filtersets. Addresses appear only masked; a visit's situation and needs (a survivor's
 narrative) only in the detail response, never in a list, and each such reading is logged.
 """
 
@@ -13,7 +12,6 @@ from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jinguo.core import audit
 from jinguo.core.api import ScopedModelViewSet
 from jinguo.orgs.api.serializers import ScopedUnitField
 
@@ -335,7 +333,7 @@ class ContactEndSerializer(serializers.Serializer):
 
 
 class RelatedViewSet(ScopedModelViewSet):
-    """Scoped through ``selectors_related.scoped``; writes call a service, read back scoped."""
+    """Scoped through restrict(); writes call a service, read back scoped."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
     detail_serializer_class = None
@@ -351,9 +349,6 @@ class RelatedViewSet(ScopedModelViewSet):
         if self.action in self.change_actions:
             return [permissions.IsAuthenticated()]
         return super().get_permissions()
-
-    def get_queryset(self):
-        return sel.scoped(self.model, self.request.user, self.scope_action())
 
     def get_serializer_class(self):
         if self.action == "retrieve" and self.detail_serializer_class is not None:
@@ -397,6 +392,16 @@ class HouseholdViewSet(RelatedViewSet):
         qs = Household.objects.restrict(self.request.user, self.scope_action())
         return qs.select_related("org").order_by("name", "id")
 
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return sel.household_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
+
     def create(self, request, *args, **kwargs):
         data = self.validated(HouseholdCreateSerializer)
         return self.read(self.call(households.household_create, **data), status.HTTP_201_CREATED)
@@ -439,7 +444,7 @@ class PersonTagViewSet(RelatedViewSet):
         qs = super().get_queryset()
         if self.action == "review":
             # Its responsible worker may review a tag she only sees; the service decides.
-            qs = sel.scoped(PersonTag, self.request.user, "view")
+            qs = PersonTag.objects.restrict(self.request.user, "view")
         return qs.select_related("tag_type", "responsible").order_by("next_review_on", "id")
 
     def create(self, request, *args, **kwargs):
@@ -489,10 +494,15 @@ class VisitViewSet(RelatedViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("worker").order_by("-visited_on", "-id")
 
-    def retrieve(self, request, *args, **kwargs):
-        visit = self.get_object()
-        audit.record_access(request.user, visit, action="open", channel="api")
-        return Response(VisitDetailSerializer(visit, context=self.get_serializer_context()).data)
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return sel.visit_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
 
     def create(self, request, *args, **kwargs):
         data = self.validated(VisitCreateSerializer)

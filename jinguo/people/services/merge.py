@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jinguo.core import audit
 from jinguo.core.errors import OutOfScope
 from jinguo.core.models import AuditEvent, Share
+from jinguo.core.scoping import grants_changed
 
 from .. import choices
 from ..models import Consent, ContactAssignment, HouseholdMember, Person, PersonTag, Visit
@@ -149,6 +150,7 @@ def person_merge(*, user, survivor: Person, duplicate: Person, reason: str = "")
         shares = _person_shares(duplicate).filter(revoked_at__isnull=True)
         share_ids = sorted(shares.values_list("pk", flat=True))
         shares.update(object_id=survivor.pk)
+        grants_changed()
 
         # Close the duplicate first: its ID number leaves the unique index before the survivor
         # may take it over.
@@ -265,6 +267,7 @@ def person_unmerge(*, user, merge_event_id: int) -> AuditEvent:
 
         share_ids = detail.get("shares", [])
         _person_shares(survivor).filter(pk__in=share_ids).update(object_id=duplicate.pk)
+        grants_changed()
 
         person_refresh_sensitivity(duplicate)
         person_refresh_sensitivity(survivor)
