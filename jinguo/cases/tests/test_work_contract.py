@@ -16,12 +16,13 @@ from jinguo.cases.services.attachments import attachment_add
 from jinguo.cases.services.mediation import mediation_create
 from jinguo.cases.tests.factories import clerk, make_case
 from jinguo.core.scoping import VIEW_SENSITIVE
+from jinguo.testing import samples
 from jinguo.testing.factories import grant
 from jinguo.testing.scoping import ScopedModelContract
 
 _n = itertools.count(1)
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF"
+PDF = samples.pdf()
 # Recording on a case needs the case in reach for "change".
 ON_A_CASE = ("cases.view_case", "cases.change_case")
 
