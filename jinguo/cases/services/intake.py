@@ -85,7 +85,12 @@ def _create_complainant(user, case_org, values: dict):
         org = case_org if case_org.kind in PERSON_UNIT_KINDS else user.home_unit
     try:
         with transaction.atomic():
-            return person_create(user=user, org=org, **data)
+            return person_create(
+                user=user,
+                org=org,
+                confirm_unknown_area=bool(values.get("confirm_unknown_area")),
+                **data,
+            )
     except PermissionDenied:
         raise ValidationError(
             {"complainant_name": _("您没有新建人员档案的权限，请选择已有档案或匿名登记。")}

@@ -278,3 +278,23 @@ def test_a_deadlocked_registration_is_retried(api):
         r = api.post(URL, call(client_reference="DL-1"), format="json")
     assert r.status_code == 201 and len(attempts) == 2
     assert Case.objects.filter(client_reference="DL-1").count() == 1
+
+
+def test_a_complainant_id_with_an_unknown_area_is_confirmed_not_refused(api, tree):
+    body = call(
+        anonymous=False,
+        client_reference="AREA-1",
+        new_complainant={
+            "name": "李桂兰",
+            "id_number": "449329195607298926",  # a county code that never existed
+            "org": tree.community_a.pk,
+        },
+    )
+    r = api.post(URL, body, format="json")
+    assert r.status_code == 400
+    assert "449329" in str(r.json()["complainant_id_number"])
+    assert not Person.objects.filter(name="李桂兰").exists()
+    body["new_complainant"]["confirm_unknown_area"] = True
+    r = api.post(URL, body, format="json")
+    assert r.status_code == 201, r.json()
+    assert Person.objects.filter(name="李桂兰").count() == 1
