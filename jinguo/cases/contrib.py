@@ -45,8 +45,19 @@ registry.menu_item(
 
 # --- 工作台 and other pages -------------------------------------------------------------------
 
+# Work first (low orders), the figures after it.
 registry.home_panel(
-    "cases.summary", "cases/panels/home_cases.html", context=panels.home_panel, order=20
+    "cases.agency", "cases/panels/agency.html", context=panels.agency_panel, order=5
+)
+registry.home_panel(
+    "cases.hotline", "cases/panels/hotline.html", context=panels.hotline_panel, order=8
+)
+registry.home_panel(
+    "cases.leader", "cases/panels/leader.html", context=panels.leader_panel, order=12
+)
+registry.home_panel("cases.work", "cases/panels/work.html", context=panels.work_panel, order=15)
+registry.home_panel(
+    "cases.summary", "cases/panels/figures.html", context=panels.figures_panel, order=700
 )
 registry.section(
     "people.person",

@@ -2,7 +2,8 @@
 
 CONTRACT:
 - visible_cases(user, action="view") -> QuerySet[Case]
-- QUEUES: ordered dict name -> label: mine, unassigned, due_soon, overdue, sensitive, all
+- QUEUES: ordered dict name -> label: mine, unassigned, overdue, due_soon, urgent, sensitive,
+  follow_up, all (work queues by urgency, then due date; "all" newest first)
 - queue_cases(user, name) -> QuerySet[Case]
 - queue_counts(user) -> dict[name, int]
 - cases_by_phone(user, phone) -> QuerySet[Case]  (caller phone or complainant's phone)
@@ -25,7 +26,8 @@ from collections import OrderedDict
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +39,7 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
 from jinguo.people.services.derived import phone_index
 
-from .choices import OPEN_STATUSES, DueState, ExtensionStatus, Status
+from .choices import OPEN_STATUSES, DueState, ExtensionStatus, Status, Urgency
 from .deadlines import policy_for
 from .models import Agency, AgencyMember, Case, CaseParty, Mediation, Referral
 
@@ -45,12 +47,23 @@ QUEUES = OrderedDict(
     [
         ("mine", _("我的个案")),
         ("unassigned", _("本单位待分派")),
-        ("due_soon", _("即将到期")),
         ("overdue", _("已超期")),
+        ("due_soon", _("即将到期")),
+        ("urgent", _("紧急")),
         ("sensitive", _("敏感个案")),
+        ("follow_up", _("待回访")),
         ("all", _("全部个案")),
     ]
 )
+# Work queues list what must be done first on top: the most urgent, then the latest (or
+# the soonest due). Only 全部个案 is a register, newest first.
+URGENCY_RANK = SqlCase(
+    When(urgency=Urgency.URGENT, then=Value(0)),
+    When(urgency=Urgency.PRIORITY, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+WORK_ORDER = (URGENCY_RANK.asc(), F("due_at").asc(nulls_last=True), "-received_at", "-pk")
 UNASSIGNED_STATUSES = (Status.REGISTERED, Status.ACCEPTED)
 HANDLING = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
 MOVABLE = (Status.REGISTERED, *HANDLING)
@@ -73,11 +86,18 @@ def _queue_filter(user, name: str) -> Q:
         return Q(due_state=DueState.OVERDUE, status__in=OPEN_STATUSES)
     if name == "sensitive":
         return Q(is_sensitive=True, status__in=OPEN_STATUSES)
+    if name == "urgent":
+        return Q(urgency=Urgency.URGENT, status__in=OPEN_STATUSES)
+    if name == "follow_up":
+        return Q(status=Status.RESOLVED)
     return Q()
 
 
 def queue_cases(user, name: str) -> QuerySet:
-    return visible_cases(user).filter(_queue_filter(user, name))
+    cases = visible_cases(user).filter(_queue_filter(user, name))
+    if name in QUEUES and name != "all":
+        cases = cases.order_by(*WORK_ORDER)
+    return cases
 
 
 def queue_counts(user) -> dict:
