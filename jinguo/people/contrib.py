@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.core import registry
 
+from . import panels
+
 MODELS = ("person", "household", "persontag", "visit", "consent", "contactassignment")
 
 
@@ -82,4 +84,10 @@ registry.stats_source(
     model="people.Visit",
     date_field="visited_on",
     dimensions={"method": _("走访方式")},
+)
+
+# --- 工作台 ----------------------------------------------------------------------------------
+
+registry.home_panel(
+    "people.contacts", "people/panels/contacts.html", context=panels.contacts_panel, order=14
 )

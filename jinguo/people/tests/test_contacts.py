@@ -178,3 +178,46 @@ def test_end_through_the_page(client, tree, community_chair, grid_worker_a):
     assignment.refresh_from_db()
     assert assignment.ended_on == timezone.localdate()
     assert not ContactAssignment.objects.filter(ended_on__isnull=True).exists()
+
+
+def test_the_grid_workers_home_lists_her_households_overdue_first_one_tap_from_a_visit(
+    client, tree, community_chair, grid_worker_a
+):
+    today = timezone.localdate()
+    soon = PersonFactory(org=tree.community_a, name="下周走访")
+    home = HouseholdFactory(org=tree.community_a, name="钱家")
+    contacts.contact_assign(
+        user=community_chair, worker=grid_worker_a, person=soon, since=today - timedelta(days=25)
+    )
+    contacts.contact_assign(
+        user=community_chair, worker=grid_worker_a, household=home, since=today - timedelta(days=70)
+    )
+    client.force_login(grid_worker_a)
+    html = client.get(reverse("core:home")).content.decode()
+    assert 'data-testid="panel-contacts"' in html
+    assert html.index("钱家") < html.index("下周走访")
+    assert "逾期 40 天" in html
+    start = html.index('data-testid="home-visit"')
+    link = html[html.rfind("<a", 0, start) : start]
+    url = link.split('href="')[1].split('"')[0].replace("&amp;", "&")
+    assert url.startswith(reverse("people:visit_create")) and f"household={home.pk}" in url
+    form = client.get(url)
+    assert form.status_code == 200
+    saved = client.post(
+        url,
+        {
+            "household": home.pk,
+            "visited_on": today.isoformat(),
+            "method": "home",
+            "situation": "入户走访，一切正常",
+        },
+    )
+    assert saved.status_code == 302 and saved["Location"] == reverse("core:home")
+    assert Visit.objects.filter(household=home).count() == 1
+    html = client.get(reverse("core:home")).content.decode()
+    assert "逾期 40 天" not in html
+
+
+def test_someone_without_contacts_gets_no_contacts_panel(client, tree, community_chair):
+    client.force_login(community_chair)
+    assert 'data-testid="panel-contacts"' not in client.get(reverse("core:home")).content.decode()
