@@ -46,6 +46,18 @@ def test_navigation_follows_permissions(client, sysadmin, auditor, community_cha
     chair_menu = menu_labels(client, community_chair)
     assert "组织树" in chair_menu
     assert not {"审计日志", "角色与权限", "导入区划代码"} & chair_menu
+    assert {"12338来电登记", "登记诉求"} <= chair_menu and "网格上报" not in chair_menu
+
+
+def test_the_grid_worker_sees_her_own_entries(client, tree):
+    from jinguo.testing.factories import user_with_role
+
+    grid = user_with_role(tree.grid_a, "grid_worker", username="grid_menu")
+    menu = menu_labels(client, grid)
+    assert "网格上报" in menu
+    assert not {"12338来电登记", "登记诉求"} & menu
+    page = client.get(reverse("cases:intake")).content.decode()
+    assert "网格上报" in page
 
 
 def test_home_shows_the_unit_and_counts_over_the_subtree(client, tree, district_officer):

@@ -11,9 +11,39 @@ from .services.inbox import check_backlog
 # --- menu ----------------------------------------------------------------------------------
 
 registry.menu_group("cases", _("维权服务"), order=20)
+
+
+def dispatches(user) -> bool:
+    # Whoever accepts and dispatches cases registers calls and appeals in full; a grid worker
+    # (add_case only) reports from the street on the short grid form at the same address.
+    return user.has_perm("cases.dispatch_case")
+
+
+registry.menu_item(
+    "cases",
+    _("12338来电登记"),
+    "cases:hotline",
+    "ti-phone-call",
+    permissions=("cases.add_case",),
+    visible=dispatches,
+)
+registry.menu_item(
+    "cases",
+    _("登记诉求"),
+    "cases:intake",
+    "ti-file-plus",
+    permissions=("cases.add_case",),
+    visible=dispatches,
+)
+registry.menu_item(
+    "cases",
+    _("网格上报"),
+    "cases:intake",
+    "ti-speakerphone",
+    permissions=("cases.add_case",),
+    visible=lambda user: not dispatches(user),
+)
 for label, url_name, icon, permissions in [
-    (_("12338来电登记"), "cases:hotline", "ti-phone-call", ("cases.add_case",)),
-    (_("登记诉求"), "cases:intake", "ti-file-plus", ("cases.add_case",)),
     (_("个案工作台"), "cases:case_list", "ti-briefcase", ("cases.view_case",)),
     (_("延期审批"), "cases:extension_list", "ti-clock-plus", ("cases.approve_case",)),
     (
