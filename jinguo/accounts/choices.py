@@ -8,6 +8,7 @@ class SecurityAction(models.TextChoices):
     LOGIN = "login", _("登录")
     LOGIN_FAILED = "login_failed", _("登录失败")
     LOCKOUT = "lockout", _("登录锁定")
+    ADDRESS_THROTTLE = "address_throttle", _("来源地址限制登录")
     LOGOUT = "logout", _("退出登录")
     TOKEN_REFUSED = "token_refused", _("拒绝签发接口令牌")
     PASSWORD_CHANGE = "password_change", _("修改密码")
@@ -27,3 +28,10 @@ class LogoutReason(models.TextChoices):
 class LoginChannel(models.TextChoices):
     WEB = "web", _("网页")
     API = "api", _("接口令牌")
+
+
+class LockScope(models.TextChoices):
+    """What a login lock applies to."""
+
+    ACCOUNT = "account", _("该用户名在该来源地址")
+    ADDRESS = "address", _("该来源地址的全部登录")

@@ -48,6 +48,7 @@ registry.audit_labels(
         "login": _("登录"),
         "login_failed": _("登录失败"),
         "lockout": _("账号锁定"),
+        "address_throttle": _("来源地址限制登录"),
         "unlock": _("解除锁定"),
         "logout": _("退出登录"),
         "password_change": _("修改密码"),

@@ -12,8 +12,7 @@ from .selectors import (
     assignable_permissions,
     assignable_roles,
     assignable_units,
-    lockout_message,
-    lockout_remaining,
+    login_refusal,
     permission_groups,
 )
 from .validators import validate_phone
@@ -31,9 +30,9 @@ class LoginForm(StyledFormMixin, auth_forms.AuthenticationForm):
         # Checked before the password: a locked name or address learns nothing, whatever it
         # types, and the answer is the same whether or not the account exists.
         ip = client_ip(self.request) if self.request is not None else None
-        remaining = lockout_remaining(username=self.cleaned_data.get("username"), ip=ip)
-        if remaining:
-            raise ValidationError(lockout_message(remaining), code="locked")
+        refusal = login_refusal(username=self.cleaned_data.get("username"), ip=ip)
+        if refusal is not None:
+            raise ValidationError(refusal.message, code="locked")
         return super().clean()
 
 

@@ -165,7 +165,8 @@ class User(AbstractBaseUser):
 
 
 class LoginFailure(models.Model):
-    """A failed login attempt, kept to lock accounts and addresses after repeated failures."""
+    """A failed login attempt (password or second-factor code), kept to lock a username on an
+    address after repeated failures and to throttle an address that tries many usernames."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
@@ -173,3 +174,7 @@ class LoginFailure(models.Model):
 
     class Meta:
         default_permissions = ()
+        indexes = [
+            models.Index(fields=["username", "ip", "at"], name="accounts_failure_account"),
+            models.Index(fields=["ip", "at"], name="accounts_failure_address"),
+        ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.core.models import AuditEvent, AuditKind
 from jinguo.orgs.models import OrgUnit
 
-from .choices import LoginChannel, LogoutReason, SecurityAction
+from .choices import LockScope, LoginChannel, LogoutReason, SecurityAction
 from .models import LoginFailure, Role, User
 from .roles import UNASSIGNABLE_MODELS
 
@@ -102,7 +102,11 @@ def _event_summary(event: AuditEvent) -> str:
         after = "、".join(names.get(c, c) for c in (event.after or {}).get("roles", [])) or "—"
         return f"{before} → {after}"
     if event.action == SecurityAction.LOCKOUT:
-        scope = gettext("按用户名") if detail.get("scope") == "username" else gettext("按来源地址")
+        # Before account+address locks, a lock applied to a username or to an address.
+        scope = {
+            LockScope.ACCOUNT: gettext("按用户名和来源地址"),
+            "username": gettext("按用户名"),
+        }.get(detail.get("scope"), gettext("按来源地址"))
         return gettext("%(scope)s锁定 %(minutes)s 分钟") % {
             "scope": scope,
             "minutes": detail.get("minutes", ""),
@@ -248,34 +252,119 @@ def lockout_window() -> timedelta:
     return timedelta(minutes=settings.JINGUO_LOCKOUT_MINUTES)
 
 
-def lockout_remaining(*, username: str | None, ip: str | None) -> int:
-    """Seconds before this username or address may try again; 0 when neither is locked.
+def throttle_window() -> timedelta:
+    return timedelta(minutes=settings.JINGUO_ADDRESS_THROTTLE_MINUTES)
 
-    Locked means JINGUO_LOCKOUT_FAILURES failures within the window; the lock lasts the same
-    number of minutes from the failure that reached the limit.
-    """
+
+def account_failures(*, username: str | None, ip: str | None) -> QuerySet[LoginFailure]:
+    """Recent failures of this username from this address: what locks an account."""
+    condition = Q(ip=ip) if ip else Q(ip__isnull=True)
+    return LoginFailure.objects.filter(
+        condition, username=normalise_username(username), at__gt=timezone.now() - lockout_window()
+    )
+
+
+def _seconds_until(moment) -> int:
+    return max(0, math.ceil((moment - timezone.now()).total_seconds()))
+
+
+def account_lock_seconds(*, username: str | None, ip: str | None) -> int:
+    """Seconds before this username may try again from this address; 0 when it may now.
+
+    JINGUO_LOCKOUT_FAILURES failures of one name from one address within the window lock that
+    name on that address only: a colleague behind the same address, or the same person at
+    another desk, is not affected. The lock lasts the window from the failure that reached the
+    limit (refused attempts are not counted)."""
+    if not normalise_username(username):
+        return 0
     limit = settings.JINGUO_LOCKOUT_FAILURES
-    window = lockout_window()
-    now = timezone.now()
-    recent = LoginFailure.objects.filter(at__gt=now - window)
-    conditions = []
-    if normalise_username(username):
-        conditions.append(Q(username=normalise_username(username)))
-    if ip:
-        conditions.append(Q(ip=ip))
-    remaining = 0
-    for condition in conditions:
-        times = list(recent.filter(condition).order_by("-at").values_list("at", flat=True)[:limit])
-        if len(times) >= limit:
-            seconds = (times[0] + window - now).total_seconds()
-            remaining = max(remaining, math.ceil(seconds))
-    return remaining
+    times = list(
+        account_failures(username=username, ip=ip)
+        .order_by("-at")
+        .values_list("at", flat=True)[:limit]
+    )
+    if len(times) < limit:
+        return 0
+    return _seconds_until(times[0] + lockout_window())
 
 
-def lockout_message(seconds: int) -> str:
-    from django.utils.translation import gettext
+@dataclass(frozen=True)
+class AddressFailures:
+    failures: int
+    accounts: int
 
-    minutes = max(1, math.ceil(seconds / 60))
-    return gettext("登录失败次数过多，已暂时锁定。请 %(minutes)d 分钟后再试。") % {
-        "minutes": minutes
-    }
+
+def address_failures(ip: str | None) -> AddressFailures:
+    if not ip:
+        return AddressFailures(0, 0)
+    recent = LoginFailure.objects.filter(ip=ip, at__gt=timezone.now() - throttle_window())
+    counts = recent.aggregate(failures=Count("id"), accounts=Count("username", distinct=True))
+    return AddressFailures(counts["failures"], counts["accounts"])
+
+
+def address_throttle_seconds(ip: str | None) -> int:
+    """Seconds before any login may be tried again from this address; 0 when it may now.
+
+    An address is throttled only when it fails at a rate no office reaches by mistyping:
+    JINGUO_ADDRESS_THROTTLE_FAILURES failures over at least JINGUO_ADDRESS_THROTTLE_ACCOUNTS
+    different usernames within JINGUO_ADDRESS_THROTTLE_MINUTES (someone trying names). It
+    lifts when the failures in the window fall below the limit again."""
+    limit = settings.JINGUO_ADDRESS_THROTTLE_FAILURES
+    seen = address_failures(ip)
+    if seen.failures < limit or seen.accounts < settings.JINGUO_ADDRESS_THROTTLE_ACCOUNTS:
+        return 0
+    times = list(
+        LoginFailure.objects.filter(ip=ip, at__gt=timezone.now() - throttle_window())
+        .order_by("-at")
+        .values_list("at", flat=True)[:limit]
+    )
+    return _seconds_until(times[-1] + throttle_window())
+
+
+@dataclass(frozen=True)
+class LoginRefusal:
+    """Why a login is refused before any password or code is checked, and for how long.
+
+    The message names the reason and the time to try again, and reads the same whether or not
+    the username exists (unknown names are counted and locked like real ones)."""
+
+    scope: str
+    seconds: int
+
+    @property
+    def until(self):
+        return timezone.localtime(timezone.now() + timedelta(seconds=self.seconds))
+
+    @property
+    def message(self) -> str:
+        from django.utils.translation import gettext
+
+        values = {
+            "minutes": max(1, math.ceil(self.seconds / 60)),
+            "until": self.until.strftime("%H:%M"),
+        }
+        if self.scope == LockScope.ADDRESS:
+            return (
+                gettext(
+                    "登录失败次数过多：当前网络地址在短时间内用多个用户名登录失败，已暂时限制从该地址登录。"
+                    "请 %(minutes)d 分钟后再试（约 %(until)s 解除）；如非本人操作，请告知系统管理员。"
+                )
+                % values
+            )
+        return (
+            gettext(
+                "登录失败次数过多：该用户名在当前网络地址连续登录失败，已暂时锁定。"
+                "请 %(minutes)d 分钟后再试（约 %(until)s 解除）；忘记密码请联系本单位系统管理员重置。"
+            )
+            % values
+        )
+
+
+def login_refusal(*, username: str | None, ip: str | None) -> LoginRefusal | None:
+    """The lock or throttle that refuses this username from this address now, if any."""
+    found = [
+        LoginRefusal(LockScope.ADDRESS, address_throttle_seconds(ip)),
+        LoginRefusal(LockScope.ACCOUNT, account_lock_seconds(username=username, ip=ip)),
+    ]
+    longest = max(found, key=lambda r: r.seconds)
+    return longest if longest.seconds > 0 else None

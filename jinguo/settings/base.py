@@ -140,6 +140,12 @@ PASSWORD_HASHERS = [
 # Login security (等保 2.0 level 3 practice).
 JINGUO_LOCKOUT_FAILURES = int(os.environ.get("JINGUO_LOCKOUT_FAILURES", "5"))
 JINGUO_LOCKOUT_MINUTES = int(os.environ.get("JINGUO_LOCKOUT_MINUTES", "5"))
+# The lockout above applies to one username on one address. A whole address (a federation
+# office behind one NAT address) is throttled only at a rate no mistyping reaches: this many
+# failures over at least this many usernames within this many minutes.
+JINGUO_ADDRESS_THROTTLE_FAILURES = int(os.environ.get("JINGUO_ADDRESS_THROTTLE_FAILURES", "50"))
+JINGUO_ADDRESS_THROTTLE_ACCOUNTS = int(os.environ.get("JINGUO_ADDRESS_THROTTLE_ACCOUNTS", "10"))
+JINGUO_ADDRESS_THROTTLE_MINUTES = int(os.environ.get("JINGUO_ADDRESS_THROTTLE_MINUTES", "15"))
 JINGUO_IDLE_TIMEOUT_MINUTES = int(os.environ.get("JINGUO_IDLE_TIMEOUT_MINUTES", "30"))
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

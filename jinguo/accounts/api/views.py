@@ -12,7 +12,7 @@ from jinguo.core.middleware import client_ip
 from .. import services
 from ..filtersets import UserFilterSet
 from ..models import User
-from ..selectors import lockout_message, lockout_remaining, user_list_for
+from ..selectors import login_refusal, user_list_for
 from .serializers import (
     DetailSerializer,
     MeSerializer,
@@ -104,8 +104,9 @@ class TokenView(APIView):
     @extend_schema(
         summary="以用户名和密码换取接口令牌",
         description=(
-            "成功后在请求头中使用 `Authorization: Token <token>`。连续失败达到上限后，"
-            "该用户名或来源地址将被暂时锁定（429）；须修改初始密码的账号不签发令牌（403）。"
+            "成功后在请求头中使用 `Authorization: Token <token>`。同一用户名从同一来源地址连续失败"
+            "达到上限后，该用户名在该地址被暂时锁定；同一地址短时间内用多个用户名大量失败时，该地址被暂时"
+            "限制（均返回 429 和 Retry-After）；须修改初始密码的账号不签发令牌（403）。"
         ),
         request=TokenRequestSerializer,
         responses={
@@ -120,12 +121,12 @@ class TokenView(APIView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         username = serializer.validated_data["username"]
-        remaining = lockout_remaining(username=username, ip=client_ip(request))
-        if remaining:
+        refusal = login_refusal(username=username, ip=client_ip(request))
+        if refusal is not None:
             return Response(
-                {"detail": lockout_message(remaining)},
+                {"detail": refusal.message},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(remaining)},
+                headers={"Retry-After": str(refusal.seconds)},
             )
         # A failure fires user_login_failed, which counts it and writes the security event.
         user = authenticate(
