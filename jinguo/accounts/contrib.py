@@ -54,7 +54,17 @@ registry.audit_labels(
         "password_change": _("修改密码"),
         "password_reset": _("重置密码"),
         "role_change": _("角色变更"),
+        "role_permission_change": _("角色权限变更"),
+        "user_deactivate": _("停用账号"),
+        "user_reactivate": _("启用账号"),
+        "token_refused": _("拒绝签发接口令牌"),
         "admin_bootstrap": _("创建首个系统管理员"),
         "roles_synced": _("同步默认角色"),
+        "role_two_factor_change": _("角色两步验证要求变更"),
+        "two_factor_enrol": _("启用两步验证"),
+        "two_factor_disable": _("停用两步验证"),
+        "two_factor_reset": _("重置两步验证"),
+        "recovery_codes_regenerate": _("重新生成恢复码"),
+        "recovery_code_used": _("使用恢复码登录"),
     }
 )

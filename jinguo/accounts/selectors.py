@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.core.models import AuditEvent, AuditKind
 from jinguo.orgs.models import OrgUnit
 
-from .choices import LockScope, LoginChannel, LogoutReason, SecurityAction
-from .models import LoginFailure, Role, User
+from .choices import LockScope, LoginChannel, LoginStep, LogoutReason, SecurityAction
+from .models import LoginFailure, RecoveryCode, Role, TOTPDevice, User
 from .roles import UNASSIGNABLE_MODELS
 
 MANAGE_USERS = "core.manage_users"
@@ -368,3 +368,53 @@ def login_refusal(*, username: str | None, ip: str | None) -> LoginRefusal | Non
     ]
     longest = max(found, key=lambda r: r.seconds)
     return longest if longest.seconds > 0 else None
+
+
+# --- the second factor ----------------------------------------------------------------------
+
+
+def two_factor_required(user: User) -> bool:
+    """Whether one of the user's roles requires a second factor (and the installation
+    enforces it: JINGUO_TWO_FACTOR_ENFORCED)."""
+    if not settings.JINGUO_TWO_FACTOR_ENFORCED or user.pk is None:
+        return False
+    return user.roles.filter(requires_two_factor=True).exists()
+
+
+def two_factor_device(user: User) -> TOTPDevice | None:
+    """The user's enrolled authenticator, if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def recovery_codes_left(user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+def login_step_after_password(user: User) -> str | None:
+    """What a login must still do once the password is right: a code from the enrolled
+    authenticator (whether or not a role requires it), enrolling one, or nothing."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return LoginStep.CODE
+    if two_factor_required(user):
+        return LoginStep.ENROL
+    return None
+
+
+@dataclass
+class TwoFactorStatus:
+    enrolled: bool
+    required: bool
+    recovery_codes_left: int
+    enrolled_at: object = None
+    last_used_at: object = None
+
+
+def two_factor_status(user: User) -> TwoFactorStatus:
+    device = two_factor_device(user)
+    return TwoFactorStatus(
+        enrolled=device is not None,
+        required=two_factor_required(user),
+        recovery_codes_left=recovery_codes_left(user) if device is not None else 0,
+        enrolled_at=device.created_at if device is not None else None,
+        last_used_at=device.last_used_at if device is not None else None,
+    )

@@ -107,12 +107,16 @@ class TokenView(APIView):
             "成功后在请求头中使用 `Authorization: Token <token>`。同一用户名从同一来源地址连续失败"
             "达到上限后，该用户名在该地址被暂时锁定；同一地址短时间内用多个用户名大量失败时，该地址被暂时"
             "限制（均返回 429 和 Retry-After）；须修改初始密码的账号不签发令牌（403）。"
+            "已启用两步验证的账号须同时提供 `code`（身份验证器上的验证码或恢复码，错误计入同一锁定）；"
+            "角色要求两步验证而尚未启用的账号须先登录网页启用（403）。已签发的令牌不受两步验证影响。"
         ),
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
-            400: OpenApiResponse(DetailSerializer, description="用户名或密码错误"),
-            403: OpenApiResponse(DetailSerializer, description="须先修改初始密码"),
+            400: OpenApiResponse(DetailSerializer, description="用户名、密码或验证码错误"),
+            403: OpenApiResponse(
+                DetailSerializer, description="须先修改初始密码、须提供验证码或须先启用两步验证"
+            ),
             429: OpenApiResponse(DetailSerializer, description="失败次数过多，暂时锁定"),
         },
         auth=[],
@@ -134,6 +138,14 @@ class TokenView(APIView):
         )
         if user is None:
             return Response({"detail": _("用户名或密码错误。")}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            services.token_second_factor_check(
+                user=user, code=serializer.validated_data.get("code"), ip=client_ip(request)
+            )
+        except DjangoValidationError as exc:
+            if exc.code in ("code_required", "enrol_required"):
+                return Response({"detail": exc.messages[0]}, status=status.HTTP_403_FORBIDDEN)
+            return Response({"detail": exc.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
         try:
             token = services.token_issue(user=user)
         except DjangoValidationError as exc:
