@@ -12,9 +12,9 @@ from .selectors import (
     assignable_permissions,
     assignable_roles,
     assignable_units,
-    login_refusal,
     permission_groups,
 )
+from .selectors_login import login_refusal
 from .validators import validate_phone
 
 # --- signing in and the own password ---------------------------------------------------------

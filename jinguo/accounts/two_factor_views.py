@@ -18,8 +18,8 @@ from . import onetime, pending, services, two_factor
 from .choices import LoginStep, SecondFactor
 from .forms import AuthenticatorCodeForm, LoginCodeForm, TwoFactorResetForm
 from .models import TOTPDevice
-from .selectors import (
-    MANAGE_USERS,
+from .selectors import MANAGE_USERS
+from .selectors_login import (
     login_refusal,
     recovery_codes_left,
     two_factor_device,

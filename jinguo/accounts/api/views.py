@@ -12,7 +12,8 @@ from jinguo.core.middleware import client_ip
 from .. import services
 from ..filtersets import UserFilterSet
 from ..models import User
-from ..selectors import login_refusal, user_list_for
+from ..selectors import user_list_for
+from ..selectors_login import login_refusal
 from .serializers import (
     DetailSerializer,
     MeSerializer,
