@@ -807,6 +807,7 @@ def bench_queue(args, user, label: str) -> None:
 
     from jinguo.cases.filtersets import CaseFilterSet
     from jinguo.cases.models import Case
+    from jinguo.core.scoping import grants_changed
 
     print(f"\n(b) district queue — {label} ({user.home_unit.code} {user.home_unit.name})")
     client = Client()
@@ -816,6 +817,7 @@ def bench_queue(args, user, label: str) -> None:
         request.user = user
 
         def query(params=params, ordering=ordering, request=request):
+            grants_changed()  # a request reads the user's shares once: time that read too
             base = Case.objects.restrict(user, "view").select_related(
                 "category", "subcategory", "org", "assigned_to"
             )

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from jinguo.core import views as core_views
+from jinguo.core.views import home as core_views
 
 api_patterns = [
     path("orgs/", include("jinguo.orgs.api.urls")),

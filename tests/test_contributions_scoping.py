@@ -23,11 +23,12 @@ from jinguo.cases.tests.factories import make_case
 from jinguo.core import registry
 from jinguo.core.navigation import menu_for
 from jinguo.people.tests.factories import HouseholdFactory, PersonFactory
+from jinguo.testing import samples
 from jinguo.testing.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf()
 
 
 def everything(unit):

@@ -39,6 +39,8 @@ class LoginForm(StyledFormMixin, auth_forms.AuthenticationForm):
 class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
     """Saved through services.user_password_change, which also refuses reusing the password."""
 
+    service_error_default = "new_password1"
+
 
 # --- the second factor -----------------------------------------------------------------------
 

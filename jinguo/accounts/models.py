@@ -187,6 +187,8 @@ class LoginFailure(models.Model):
 
     class Meta:
         default_permissions = ()
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
         indexes = [
             models.Index(fields=["username", "ip", "at"], name="accounts_failure_account"),
             models.Index(fields=["ip", "at"], name="accounts_failure_address"),

@@ -62,7 +62,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                 user=self.request.user, new_password=form.cleaned_data["new_password1"]
             )
         except ValidationError as exc:
-            form.add_error("new_password1", exc)
+            form.add_service_error(exc)
             return self.form_invalid(form)
         # Other sessions fail Django's session-hash check from now on; this one stays.
         update_session_auth_hash(self.request, user)
@@ -82,22 +82,6 @@ class AccountsFormView(ServiceFormView):
         if request.user.is_authenticated and not request.user.has_perms(self.permissions):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            result = self.perform(form)
-        except ValidationError as exc:
-            self.add_service_error(form, exc)
-            return self.form_invalid(form)
-        return redirect(self.get_success_url(result))
-
-    @staticmethod
-    def add_service_error(form, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            form.add_error(None, exc)
-            return
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -12,26 +12,15 @@ from jinguo.people.models import Person
 from . import choices, selectors
 from .forms_intake import CategoryField, split_category
 
-SERVICE_ALIASES = {"category": "category_node", "subcategory": "category_node"}
-
-
-def add_service_error(form, exc: ValidationError) -> None:
-    """Put a service's messages by the fields they name; others on top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, errors in exc.error_dict.items():
-        name = SERVICE_ALIASES.get(key, key)
-        if name not in form.fields:
-            name = None
-        for error in errors:
-            form.add_error(name, error)
-
 
 class ActionForm(ScopedForm):
     """A transition of ``case``; ``version`` is the optimistic-lock token."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # The services name the category pair; the form picks both in one field.
+    service_error_fields = {"category": "category_node", "subcategory": "category_node"}
+    # The case page shows the case as it is now: after a conflict she checks, then submits.
+    resubmit_after_conflict = True
 
     def __init__(self, *args, case=None, **kwargs):
         self.case = case

@@ -269,19 +269,13 @@ class BaseIntakeForm(ScopedForm):
 
     preset_channel = ""
 
-    def add_service_error(self, exc: ValidationError) -> None:
-        """Put each service message by the field it is about; the rest on top of the form."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for key, errors in exc.error_dict.items():
-            name = SERVICE_FIELDS.get(key, key)
-            if name not in self.fields and key.startswith("complainant_"):
-                name = "nc_name"
-            if name not in self.fields:
-                name = None
-            for error in errors:
-                self.add_error(name, error)
+    service_error_fields = SERVICE_FIELDS
+
+    def service_error_field(self, key: str) -> str | None:
+        name = super().service_error_field(key)
+        if name not in self.fields and key.startswith("complainant_"):
+            return "nc_name"  # about the new complainant: by her name
+        return name
 
 
 class HotlineIntakeForm(BaseIntakeForm):

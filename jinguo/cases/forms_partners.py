@@ -16,19 +16,7 @@ from jinguo.orgs.models import OrgUnit
 from . import choices
 
 
-class ServiceErrorsMixin:
-    """Route a service's ValidationError({field: msg}) to the fields shown, the rest on top."""
-
-    def add_error(self, field, error):
-        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                shown = name in self.fields and not self.fields[name].widget.is_hidden
-                super().add_error(name if shown else None, errors)
-            return
-        super().add_error(field, error)
-
-
-class BaseForm(ServiceErrorsMixin, ScopedForm):
+class BaseForm(ScopedForm):
     pass
 
 
@@ -140,6 +128,9 @@ class ReferralActionForm(BaseForm):
         "urge": None,
     }
     text = forms.CharField(widget=textarea(3), required=False)
+    # Whatever the service says about the action goes by its one text box.
+    service_error_fields = {"note": "text", "reason": "text", "report": "text"}
+    service_error_default = "text"
 
     def __init__(self, *args, action: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,10 @@ CONTRACT:
 - pass_down_targets(user, case), transfer_targets(user, case) -> QuerySet[OrgUnit]
 - assignable_workers(user, case) -> QuerySet[User]
 - allowed_actions(user, case) -> set[str]  (re-exported by services.workflow, its contract home)
+- member_agency(user) -> Agency | None  (the partner agency she answers for)
+- case_open / referral_open / mediation_open(user, pk, *, queryset=None, channel=None)
+    -> the record (404 outside scope), its opening logged by the same rule for every door;
+    case_opened(user, case, **detail) logs a case a page loaded itself
 
 Every queue is restrict() first and then plain column filters, so that the (org_path, status,
 due_at) and (assigned_to, status) indexes serve it; an unknown queue name is the "all" queue.
@@ -20,15 +24,14 @@ due_at) and (assigned_to, status) indexes serve it; an unknown queue name is the
 from collections import OrderedDict
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from jinguo.core import audit
 from jinguo.core.identity import normalise_phone, validate_phone
-from jinguo.core.models import Share
-from jinguo.core.scoping import VIEW_SENSITIVE
+from jinguo.core.scoping import may, permitted_actions
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
@@ -36,7 +39,7 @@ from jinguo.people.services.derived import phone_index
 
 from .choices import OPEN_STATUSES, DueState, ExtensionStatus, Status
 from .deadlines import policy_for
-from .models import AgencyMember, Case, CaseParty
+from .models import Agency, AgencyMember, Case, CaseParty, Mediation, Referral
 
 QUEUES = OrderedDict(
     [
@@ -131,6 +134,71 @@ def cases_for_person(user, person) -> QuerySet:
     )
 
 
+def member_agency(user) -> Agency | None:
+    """The partner agency ``user`` answers for, or None for a federation user."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_jinguo_agency"):
+        membership = (
+            AgencyMember.objects.filter(user_id=user.pk).select_related("agency", "agency__org")
+        ).first()
+        user._jinguo_agency = membership.agency if membership else None
+    return user._jinguo_agency
+
+
+# --- opening one record: the page, the API and a print log it alike ------------------------
+
+
+def case_open(user, pk, *, queryset=None, channel: str | None = None) -> Case:
+    """The case ``user`` opens (404 outside her scope), logged by ``case_opened``.
+    ``queryset``: the door's own scoped queryset (what it loads, the API's filters); by
+    default restrict(user, "view")."""
+    if queryset is None:
+        queryset = visible_cases(user)
+    case = get_object_or_404(queryset, pk=pk)
+    case_opened(user, case, channel=channel)
+    return case
+
+
+def case_opened(user, case: Case, *, channel: str | None = None, **detail) -> None:
+    """Log that ``user`` was shown ``case`` if it is sensitive (violence, sexual violence, a
+    minor). For a page that loads the case before deciding to show it (the edit form, which
+    shows the narrative); ``detail`` goes into the access row."""
+    if case.is_sensitive:
+        audit.record_open(user, case, channel=channel, **detail)
+
+
+def referral_open(user, pk, *, queryset=None, channel: str | None = None) -> Referral:
+    """The referral ``user`` opens (404 outside her scope). Logged when it is sensitive, or
+    when she answers for the agency and the referral shares the people's identity with it."""
+    if queryset is None:
+        queryset = Referral.objects.restrict(user, "view").select_related("case")
+    referral = get_object_or_404(queryset, pk=pk)
+    identity_shared = bool(
+        member_agency(user) is not None and referral.share_identity and not referral.case.anonymous
+    )
+    if referral.is_sensitive or identity_shared:
+        audit.record_open(
+            user,
+            referral,
+            channel=channel,
+            case_id=referral.case_id,
+            identity_shared=identity_shared,
+        )
+    return referral
+
+
+def mediation_open(user, pk, *, queryset=None, channel: str | None = None) -> Mediation:
+    """The mediation session ``user`` opens (404 outside her scope); a sensitive one is
+    logged."""
+    if queryset is None:
+        queryset = Mediation.objects.restrict(user, "view")
+    mediation = get_object_or_404(queryset, pk=pk)
+    if mediation.is_sensitive:
+        audit.record_open(user, mediation, channel=channel, case_id=mediation.case_id)
+    return mediation
+
+
 def case_timeline(case) -> QuerySet:
     return case.events.select_related("actor", "actor_unit").order_by("at", "pk")
 
@@ -139,11 +207,13 @@ def case_timeline(case) -> QuerySet:
 
 
 def pass_down_targets(user, case) -> QuerySet:
-    """Units strictly below the case's owner, within the user's own subtree."""
-    if not user.home_path or not case.org_path.startswith(user.home_path):
+    """Units strictly below the case's owner, when the owner is a unit the user may see (her
+    own subtree): nothing to pass down to from a case she holds only through a share."""
+    if not may(user, "view", OrgUnit(pk=case.org_id)):
         return OrgUnit.objects.none()
     return (
-        OrgUnit.objects.filter(path__subtree=case.org_path, is_active=True)
+        OrgUnit.objects.restrict(user, "view")
+        .filter(path__subtree=case.org_path, is_active=True)
         .filter(HANDLING_UNIT)
         .exclude(pk=case.org_id)
         .order_by("path")
@@ -189,34 +259,12 @@ def pending_extensions(case) -> QuerySet:
 CASE_ACTIONS = ("dispatch", "change", "close", "approve")
 
 
-def _granted(user, case) -> set[str]:
-    """The case actions the user may take on this case: by role within her subtree, or by a
-    share. One query for the shares; the permissions are cached on the user."""
-    granted = set()
-    in_scope = bool(user.home_path) and case.org_path.startswith(user.home_path)
-    if in_scope and case.is_sensitive and not user.has_perm(VIEW_SENSITIVE):
-        in_scope = False
-    for action in CASE_ACTIONS:
-        if in_scope and user.has_perm(f"cases.{action}_case"):
-            granted.add(action)
-    grantee = Q(user_id=user.pk)
-    if user.home_unit_id:
-        grantee |= Q(unit_id=user.home_unit_id)
-    shared = Share.objects.filter(
-        grantee,
-        content_type=ContentType.objects.get_for_model(type(case), for_concrete_model=False),
-        object_id=case.pk,
-        revoked_at__isnull=True,
-    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-    granted |= set(shared.values_list("action", flat=True)) & set(CASE_ACTIONS)
-    return granted
-
-
 def allowed_actions(user, case) -> set[str]:
     """The buttons the case page shows; assumes the user may view the case."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    can = _granted(user, case)
+    # The case actions restrict() grants on this case: by role within her subtree, or by a share.
+    can = permitted_actions(user, case, CASE_ACTIONS)
     status = case.status
     actions = {"print"} if user.has_perm("cases.print_case") else set()
     if "dispatch" in can:

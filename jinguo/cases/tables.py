@@ -153,6 +153,9 @@ class CaseTable(tables.Table):
             format_html_join(" ", '<span class="badge {}">{}</span>', badges),
         )
 
+    def value_number(self, value):
+        return value
+
     def render_received_at(self, value, record):
         return format_html(
             '<span class="text-nowrap">{}</span><div class="small text-secondary text-nowrap">{}</div>',

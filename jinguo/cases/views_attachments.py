@@ -9,6 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from jinguo.core.errors import is_not_found
 from jinguo.core.generic import ServiceFormView
 
 from .forms_partners import AttachmentForm
@@ -66,7 +67,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         try:
             data = services.attachment_read(user=request.user, attachment=attachment)
         except ValidationError as exc:
-            if getattr(exc, "code", "") == "not_found":
+            if is_not_found(exc):
                 raise Http404 from exc
             messages.error(request, " ".join(exc.messages))
             return redirect(attachment.case.get_absolute_url() + "#attachments")

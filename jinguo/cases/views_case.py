@@ -9,14 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinguo.core import audit
 from jinguo.people.models import Person
 
 from . import choices, selectors
-from .forms import ACTION_FORMS, CaseEditForm, NoteForm, PartyAddForm, add_service_error
+from .forms import ACTION_FORMS, CaseEditForm, NoteForm, PartyAddForm
 from .models import Case, CaseParty
 from .services import intake, workflow
-from .services.common import ConflictError
 from .tables import due_html, status_badge, urgency_badge
 
 # Label, icon and button style of each transition, in the order the buttons appear.
@@ -53,16 +51,16 @@ SUCCESS = {
     "request_extension": gettext_lazy("延期申请已提交，等待审批。"),
     "note": gettext_lazy("办理记录已添加。"),
 }
-# Services whose contract takes the optimistic-lock version themselves; for the others the
-# view compares it before calling.
-VERSIONED = {"accept", "decline", "assign", "start", "resolve", "pass_down", "escalate", "transfer"}
+
+
+def case_queryset(user, action="view"):
+    return Case.objects.restrict(user, action).select_related(
+        "org", "category", "subcategory", "assigned_to", "complainant", "created_by", "repeat_of"
+    )
 
 
 def visible_case(user, pk, action="view") -> Case:
-    qs = Case.objects.restrict(user, action).select_related(
-        "org", "category", "subcategory", "assigned_to", "complainant", "created_by", "repeat_of"
-    )
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(case_queryset(user, action), pk=pk)
 
 
 def case_header(case) -> dict:
@@ -187,9 +185,7 @@ def case_context(user, case) -> dict:
 
 @login_required
 def case_detail(request, pk):
-    case = visible_case(request.user, pk)
-    if case.is_sensitive:
-        audit.record_access(request.user, case, action="open")
+    case = selectors.case_open(request.user, pk, queryset=case_queryset(request.user))
     return render(request, "cases/case_detail.html", case_context(request.user, case))
 
 
@@ -215,9 +211,6 @@ def _after_change(request, case, text):
 
 def perform_action(action: str, *, user, case, data: dict):
     version = data.get("version")
-    # Services without a version argument: compare it here so a stale page still conflicts.
-    if action not in VERSIONED and version is not None and int(version) != case.version:
-        raise ConflictError()
     if action == "accept":
         return workflow.case_accept(user=user, case=case, note=data["note"], version=version)
     if action == "decline":
@@ -243,11 +236,12 @@ def perform_action(action: str, *, user, case, data: dict):
             satisfaction=data.get("satisfaction") or "",
             result=data["result"],
             note=data["note"],
+            version=version,
         )
     if action == "close":
-        return workflow.case_close(user=user, case=case, note=data["note"])
+        return workflow.case_close(user=user, case=case, note=data["note"], version=version)
     if action == "reopen":
-        return workflow.case_reopen(user=user, case=case, reason=data["reason"])
+        return workflow.case_reopen(user=user, case=case, reason=data["reason"], version=version)
     if action == "pass_down":
         return workflow.case_pass_down(
             user=user, case=case, unit=data["unit"], note=data["note"], version=version
@@ -260,20 +254,11 @@ def perform_action(action: str, *, user, case, data: dict):
         )
     if action == "request_extension":
         return workflow.extension_request(
-            user=user, case=case, days=data["days"], reason=data["reason"]
+            user=user, case=case, days=data["days"], reason=data["reason"], version=version
         )
     if action == "note":
-        return intake.case_add_note(user=user, case=case, note=data["note"])
+        return intake.case_add_note(user=user, case=case, note=data["note"], version=version)
     raise Http404
-
-
-def _conflicted(form, case, exc):
-    """Keep what she typed, show the conflict, and let the next submit use the new version."""
-    data = form.data.copy()
-    data["version"] = case.version
-    form.data = data
-    add_service_error(form, exc)
-    return form
 
 
 @login_required
@@ -292,11 +277,9 @@ def case_action(request, pk, action):
         if form.is_valid():
             try:
                 perform_action(action, user=user, case=case, data=form.cleaned_data)
-            except ConflictError as exc:
-                case = visible_case(user, pk)
-                form = _conflicted(form, case, exc)
             except ValidationError as exc:
-                add_service_error(form, exc)
+                form.add_service_error(exc)
+                case = visible_case(user, pk)  # the page shows the case as it is now
             else:
                 return _after_change(request, case, str(SUCCESS[action]))
     ctx = {
@@ -321,16 +304,13 @@ def case_edit(request, pk):
         if form.is_valid():
             try:
                 intake.case_update(user=user, case=case, **form.service_kwargs())
-            except ConflictError as exc:
-                case = visible_case(user, pk)
-                form = _conflicted(form, case, exc)
             except ValidationError as exc:
-                add_service_error(form, exc)
+                form.add_service_error(exc)
+                case = visible_case(user, pk)  # the page shows the case as it is now
             else:
                 return _after_change(request, case, _("个案信息已保存。"))
     else:
-        if case.is_sensitive:
-            audit.record_access(user, case, action="open", page="edit")  # shows the narrative
+        selectors.case_opened(user, case, page="edit")  # the form shows the narrative
         form = CaseEditForm(user=user, case=case)
     ctx = {"case": case, "form": form, "title": _("编辑个案"), **case_header(case)}
     return render(request, "cases/case_form.html", ctx)
@@ -371,7 +351,7 @@ def party_add(request, pk):
                     description=(form.cleaned_data.get("description") or "").strip(),
                 )
             except ValidationError as exc:
-                add_service_error(form, exc)
+                form.add_service_error(exc)
             else:
                 messages.success(request, _("当事人已添加。"))
                 return redirect(reverse("cases:case_detail", args=[case.pk]) + "#people")

@@ -18,6 +18,7 @@ from jinguo.core.masking import mask_name
 from .filtersets_partners import MediationFilterSet
 from .forms_partners import MediationForm
 from .models import Case, Mediation
+from .selectors import mediation_open
 from .services import mediation as services
 from .tables_partners import MediationTable
 
@@ -46,11 +47,14 @@ def party_lines(text: str, *, reveal: bool) -> list[str]:
     return out
 
 
-def visible_mediation(user, pk, action="view") -> Mediation:
-    qs = Mediation.objects.restrict(user, action).select_related(
+def mediation_queryset(user, action="view"):
+    return Mediation.objects.restrict(user, action).select_related(
         "case", "case__category", "org", "recorded_by"
     )
-    return get_object_or_404(qs, pk=pk)
+
+
+def visible_mediation(user, pk, action="view") -> Mediation:
+    return get_object_or_404(mediation_queryset(user, action), pk=pk)
 
 
 class MediationListView(ObjectListView):
@@ -128,10 +132,8 @@ class MediationUpdateView(MediationFormMixin, ScopedObjectMixin, ServiceFormView
 
 class MediationDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        mediation = visible_mediation(request.user, pk)
+        mediation = mediation_open(request.user, pk, queryset=mediation_queryset(request.user))
         reveal = request.user.has_perm("core.reveal_pii")
-        if mediation.is_sensitive:
-            audit.record_access(request.user, mediation, action="open", case_id=mediation.case_id)
         can_change = (
             request.user.has_perm("cases.change_mediation")
             and Mediation.objects.restrict(request.user, "change").filter(pk=pk).exists()

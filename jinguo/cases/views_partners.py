@@ -21,18 +21,6 @@ from .services import agencies as agency_services
 from .tables_partners import AgencyTable
 
 
-def member_agency(user) -> Agency | None:
-    """The partner agency ``user`` answers for, or None for a federation user."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, "_jinguo_agency"):
-        membership = (
-            AgencyMember.objects.filter(user_id=user.pk).select_related("agency", "agency__org")
-        ).first()
-        user._jinguo_agency = membership.agency if membership else None
-    return user._jinguo_agency
-
-
 class AgencyListView(ObjectListView):
     model = Agency
     filterset_class = AgencyFilterSet

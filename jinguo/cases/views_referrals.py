@@ -25,9 +25,9 @@ from .deadlines import policy_for
 from .filtersets_partners import AgencyInboxFilterSet, ReferralFilterSet
 from .forms_partners import ReferralActionForm, ReferralCreateForm
 from .models import Case, CaseEvent, Referral
+from .selectors import member_agency, referral_open
 from .services import referrals as services
 from .tables_partners import AgencyInboxTable, ReferralTable
-from .views_partners import member_agency
 
 ACTIONS = {
     # action: (service, keyword of the text, success message)
@@ -51,11 +51,14 @@ REFERRAL_EVENT_KINDS = (
 )
 
 
-def visible_referral(user, pk) -> Referral:
-    qs = Referral.objects.restrict(user, "view").select_related(
+def referral_queryset(user):
+    return Referral.objects.restrict(user, "view").select_related(
         "case", "case__category", "case__subcategory", "agency", "org", "sent_by"
     )
-    return get_object_or_404(qs, pk=pk)
+
+
+def visible_referral(user, pk) -> Referral:
+    return get_object_or_404(referral_queryset(user), pk=pk)
 
 
 # --- list / inbox ---------------------------------------------------------------------------
@@ -175,17 +178,8 @@ def detail_context(request, referral: Referral, forms=None) -> dict:
 
 class ReferralDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        referral = visible_referral(request.user, pk)
-        ctx = detail_context(request, referral)
-        if referral.is_sensitive or (ctx["is_agency"] and ctx["identity_shared"]):
-            audit.record_access(
-                request.user,
-                referral,
-                action="open",
-                case_id=referral.case_id,
-                identity_shown=bool(ctx["is_agency"] and ctx["identity_shared"]),
-            )
-        return render(request, "cases/referral_detail.html", ctx)
+        referral = referral_open(request.user, pk, queryset=referral_queryset(request.user))
+        return render(request, "cases/referral_detail.html", detail_context(request, referral))
 
 
 class ReferralActionView(LoginRequiredMixin, View):
@@ -206,7 +200,7 @@ class ReferralActionView(LoginRequiredMixin, View):
             try:
                 service(user=request.user, referral=referral, **kwargs)
             except ValidationError as exc:
-                form.add_error("text" if "text" in form.fields else None, exc.messages)
+                form.add_service_error(exc)
             else:
                 messages.success(request, done)
                 return redirect(referral.get_absolute_url())

@@ -1,8 +1,6 @@
 """Base classes for the REST API: the same restrict() scoping as the UI, 404 outside scope."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, viewsets
-from rest_framework.exceptions import ValidationError
 
 from .scoping import permission_name
 
@@ -36,7 +34,11 @@ class ModelActionPermission(permissions.BasePermission):
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):
-    """Subclasses set ``model`` and call services from perform_create/update/destroy."""
+    """Subclasses set ``model`` and call services from perform_create/update/destroy.
+
+    A service's exceptions pass through untouched: core.api_errors answers them (400, 404,
+    409) alike for every endpoint.
+    """
 
     model = None
     permission_classes = [permissions.IsAuthenticated, ModelActionPermission]
@@ -49,9 +51,3 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return self.model.objects.restrict(self.request.user, self.scope_action())
-
-    @staticmethod
-    def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-        if hasattr(exc, "message_dict"):
-            return ValidationError(exc.message_dict)
-        return ValidationError({"non_field_errors": exc.messages})

@@ -73,6 +73,7 @@ CORE_ACTION_LABELS = {
     "note": _("办理记录"),
     "emergency_access": _("紧急访问"),
     "key_rotation": _("数据密钥轮换"),
+    "verify": _("校验审计链"),
 }
 
 # Why verify_chain stopped, in words an operator can act on.
@@ -226,11 +227,13 @@ def _actor(user) -> Actor:
 def _object_fields(obj) -> dict:
     if obj is None:
         return {}
+    # A record outside the tree (scope_path_field = None) has no unit path.
+    path_field = getattr(obj, "scope_path_field", "org_path")
     return {
         "object_type": obj._meta.label_lower,
         "object_id": str(obj.pk),
         "object_repr": _strip_nul(str(obj))[:200],
-        "object_org_path": getattr(obj, getattr(obj, "scope_path_field", "org_path"), "") or "",
+        "object_org_path": (getattr(obj, path_field, "") if path_field else "") or "",
     }
 
 
@@ -389,6 +392,13 @@ def record_access(user, obj=None, *, action: str, **detail) -> AuditEvent:
         detail=detail,
         object_type=object_type,
     )
+
+
+def record_open(user, obj, *, channel: str | None = None, **detail) -> AuditEvent:
+    """Opening one record; ``channel`` names a door other than the web page (``"api"``)."""
+    if channel:
+        detail["channel"] = channel
+    return record_access(user, obj, action="open", **detail)
 
 
 def record_security(

@@ -2,8 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from . import registry
+from . import panels, registry
 from .audit import CORE_ACTION_LABELS
+from .chaincheck import scheduled_chain_check
 
 registry.menu_group("work", _("工作"), order=10)
 registry.menu_item("work", _("工作台"), "core:home", "ti-layout-dashboard", order=10)
@@ -31,3 +32,14 @@ registry.menu_item(
 )
 
 registry.audit_labels(CORE_ACTION_LABELS)
+
+registry.home_panel(
+    "core.audit",
+    "core/panels/home_audit.html",
+    context=panels.auditor_panel,
+    order=10,
+    permissions=("core.view_audit",),
+)
+
+# 等保 asks that the trail's integrity be checked regularly, not only when someone remembers.
+registry.job("core.audit_chain", _("审计链校验"), scheduled_chain_check, every_minutes=24 * 60)

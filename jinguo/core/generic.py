@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView
@@ -126,12 +126,10 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         raise NotImplementedError
 
     def form_valid(self, form):
-        from django.core.exceptions import ValidationError
-
         try:
             result = self.perform(form)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_service_error(exc)
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message)

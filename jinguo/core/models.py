@@ -185,6 +185,8 @@ class AuditChainHead(models.Model):
 
     class Meta:
         default_permissions = ()
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
 
 
 class CalendarDayKind(models.TextChoices):
@@ -280,3 +282,41 @@ class JobRun(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class ChainCheck(models.Model):
+    """One verification of the audit trail's hash chain, started from the page or the scheduler."""
+
+    class Outcome(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("校验中")
+        INTACT = "intact", _("完整")
+        BROKEN = "broken", _("被破坏")
+        FAILED = "failed", _("未能完成")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
+    requested_at = models.DateTimeField(default=timezone.now, verbose_name=_("发起时间"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("开始时间"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("完成时间"))
+    outcome = models.CharField(
+        max_length=10, choices=Outcome.choices, default=Outcome.QUEUED, verbose_name=_("结果")
+    )
+    checked = models.PositiveBigIntegerField(default=0, verbose_name=_("已校验条数"))
+    broken_at = models.BigIntegerField(null=True, blank=True, verbose_name=_("第一条异常记录"))
+    reason = models.CharField(max_length=20, blank=True, verbose_name=_("原因"))
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        default_permissions = ()
+        verbose_name = _("审计链校验")
+        verbose_name_plural = _("审计链校验")
+
+    def __str__(self):
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"

@@ -3,7 +3,8 @@
 A share lets a user, or every user of a unit, act on one record outside her role scope:
 restrict() adds shared records for the shared action. Assignments, referrals, transfers and
 emergency access all go through these two functions; the caller checks that the actor may
-share (these functions only validate the grant itself).
+share (these functions only validate the grant itself). Both tell restrict() that its memo of
+who holds which share is stale (``scoping.grants_changed``).
 
 Each grant keeps its own rows and its own ``reason``. A workflow that must later undo exactly
 its own grant (ending one assignment while another still justifies access) passes the same
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .models import Share
+from .scoping import grants_changed
 
 REASON_MAX_LENGTH = Share._meta.get_field("reason").max_length
 ACTION_MAX_LENGTH = Share._meta.get_field("action").max_length
@@ -110,6 +112,7 @@ def share_grant(
         ]
         for share in shares:
             share.save(force_insert=True)
+        grants_changed()
         audit.record_change(
             granted_by,
             obj,
@@ -153,6 +156,7 @@ def share_revoke(
         if not ids:
             return 0
         Share.objects.filter(pk__in=ids).update(revoked_at=timezone.now())
+        grants_changed()
         audit.record_change(
             revoked_by,
             obj,

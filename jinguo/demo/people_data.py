@@ -23,6 +23,7 @@ from jinguo.accounts.models import User
 from jinguo.core import audit
 from jinguo.core.identity import check_char
 from jinguo.core.models import AuditKind, Share
+from jinguo.core.scoping import grants_changed
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people import choices
@@ -573,5 +574,6 @@ def _contacts(households, singles, units: dict, users: dict, today: date, rng):
                 )
             )
     Share.objects.bulk_create(shares, batch_size=500)
+    grants_changed()
     Visit.objects.bulk_create(visits, batch_size=500)
     return contacts, visits, shares

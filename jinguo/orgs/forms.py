@@ -6,8 +6,8 @@ from jinguo.core.forms import ScopedForm, ScopedModelForm
 
 from . import rules, selectors
 from .choices import TERRITORIAL_PARENT, UnitKind
+from .importing.readers import ALLOWED_SUFFIXES, MAX_UPLOAD_BYTES
 from .models import OrgUnit
-from .readers import ALLOWED_SUFFIXES, MAX_UPLOAD_BYTES
 
 
 class UnitChoiceIterator(ModelChoiceIterator):

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from jinguo.core.forms import ScopedForm
+from jinguo.core.forms import ScopedForm, ServiceErrorsMixin
 from jinguo.orgs.forms import UnitChoiceField
 
 from . import choices
@@ -125,6 +125,9 @@ class PersonForm(ScopedForm):
         help_text=_("可被全文检索；请勿在备注中填写证件号码、电话等个人信息。"),
     )
 
+    # Shown only with the warning that the ID's area code is unknown (see the template).
+    confirm_unknown_area = forms.BooleanField(label=_("仍然保存"), required=False)
+
     sections = SECTIONS
 
     def __init__(self, *args, person=None, **kwargs):
@@ -144,10 +147,16 @@ class PersonForm(ScopedForm):
 
     def add_service_error(self, exc: ValidationError) -> None:
         if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
+            # An unknown area code is a question beside the form, not a field in error.
+            kept = {
+                field: [e for e in errors if e.code != "unknown_area"]
+                for field, errors in exc.error_dict.items()
+            }
+            kept = {field: errors for field, errors in kept.items() if errors}
+            if not kept:
+                return
+            exc = ValidationError(kept)
+        super().add_service_error(exc)
 
 
 class PersonCreateForm(PersonForm):
@@ -206,7 +215,8 @@ def person_initial(person) -> dict:
     return initial
 
 
-class RevealForm(forms.Form):
+class RevealForm(ServiceErrorsMixin, forms.Form):
+    service_error_default = "reason"  # the only input of the small inline form
     reason = forms.CharField(
         label=_("查看理由"),
         max_length=200,

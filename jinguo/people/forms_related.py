@@ -6,7 +6,7 @@ check everything again. The person or household a record hangs off travels as a 
 """
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,18 +43,8 @@ class WorkerChoiceField(forms.ModelChoiceField):
 
 
 class RelatedForm(ScopedForm):
-    """Hidden target fields (and fields a service names that the form lacks) report their
-    errors at the top of the form."""
-
-    def _shown(self, name) -> bool:
-        return name in self.fields and not self.fields[name].widget.is_hidden
-
-    def add_error(self, field, error):
-        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                super().add_error(name if self._shown(name) else None, errors)
-            return
-        super().add_error(field, error)
+    """Hidden target fields report their errors at the top of the form (a service's errors
+    go there too: see ServiceErrorsMixin)."""
 
     def full_clean(self):
         super().full_clean()

@@ -2,7 +2,8 @@
 
 Identity numbers, phone numbers, addresses and narratives are encrypted at rest; exact
 look-ups go through keyed blind indexes. Every record carries its unit (``org``) so that
-restrict() scopes it; a person's tags, visits and consents take the person's unit.
+restrict() scopes it; a person's tags, visits and consents take the person's unit, and a share
+of the person (or household) reaches them too (``scope_parent``).
 """
 
 from datetime import date
@@ -312,6 +313,8 @@ class PersonTag(ScopedModel):
     is_sensitive = models.BooleanField(default=False, editable=False)
 
     scope_sensitive_field = "is_sensitive"
+    # A share of the person (a contact assignment, a responsible worker) reaches her tags.
+    scope_parent = "person"
     audit_masks = {"reason": None, "ended_reason": None}
 
     class Meta:
@@ -366,6 +369,7 @@ class ContactAssignment(ScopedModel):
     is_sensitive = models.BooleanField(default=False, editable=False)
 
     scope_sensitive_field = "is_sensitive"
+    scope_parent = ("person", "household")
 
     class Meta:
         ordering = ["-since", "id"]
@@ -422,6 +426,7 @@ class Visit(ScopedModel):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     scope_sensitive_field = "is_sensitive"
+    scope_parent = ("person", "household")
     audit_masks = {"met_whom": None}
 
     class Meta:
@@ -473,6 +478,7 @@ class Consent(ScopedModel):
     is_sensitive = models.BooleanField(default=False, editable=False)
 
     scope_sensitive_field = "is_sensitive"
+    scope_parent = "person"
     audit_masks = {"guardian_name": mask_name, "scope": None}
 
     class Meta:

@@ -1,10 +1,13 @@
-"""Reads of persons that more than one view needs: the list queryset, duplicate candidates."""
+"""Reads of persons that more than one view needs: the list queryset, opening one person,
+duplicate candidates."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
 
+from jinguo.core import audit
 from jinguo.core.models import AuditEvent
 from jinguo.core.pinyin import name_pinyin
 
@@ -22,6 +25,21 @@ def person_list_queryset(user, action: str = "view"):
         .select_related("org")
         .prefetch_related(Prefetch("tags", queryset=active_tags, to_attr="active_tags"))
     )
+
+
+def person_open(user, pk, *, queryset=None, channel: str | None = None) -> Person:
+    """The person ``user`` opens (404 outside her scope). Opening a sensitive record (violence,
+    a minor) is logged here, so the page and the API log it alike.
+
+    ``queryset``: the door's own scoped queryset (what it loads, the API's filters); by default
+    restrict(user, "view").
+    """
+    if queryset is None:
+        queryset = Person.objects.restrict(user, "view")
+    person = get_object_or_404(queryset, pk=pk)
+    if person.is_sensitive:
+        audit.record_open(user, person, channel=channel)
+    return person
 
 
 @dataclass

@@ -1,10 +1,9 @@
 """Reads of the records around a person: households, tags, visits, consents, contacts.
 
-Scoping rule (one place): a record hanging off a person or a household is visible for an
-action when restrict() allows it, **or** when its person (or household) is shared with the user
-for that same action. A contact assignment shares the person with the worker; this rule lets
-her see the visits, tags and consents on that person without one share row per record, and
-ending the assignment takes all of it away again.
+Everything is scoped by restrict(). A record hanging off a person or a household declares it
+(``scope_parent``), so a contact assignment, which shares the person with the worker, lets her
+see the visits, tags and consents on that person without one share row per record, and ending
+the assignment takes all of it away again.
 """
 
 from dataclasses import dataclass
@@ -12,11 +11,13 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.core.scoping import active_shares, permission_name
+from jinguo.core import audit
+from jinguo.core.scoping import permission_name
 
 from .choices import ConsentPurpose, Relationship
 from .models import (
@@ -37,20 +38,12 @@ def _active_user(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
-def scoped(model, user, action: str = "view") -> QuerySet:
-    """restrict() plus the records whose person/household is shared with ``user`` for ``action``.
-
-    ``user=None`` is the system actor (management commands, demo data): everything.
-    """
+def visible(model, user, action: str = "view") -> QuerySet:
+    """``model.objects.restrict(user, action)``; ``user=None`` is the system actor (management
+    commands, demo data): everything."""
     if user is None:
         return model.objects.all()
-    qs = model.objects.restrict(user, action)
-    if not _active_user(user) or model not in (PersonTag, Visit, Consent, ContactAssignment):
-        return qs
-    via = Q(person_id__in=active_shares(user, Person, action).values("object_id"))
-    if model in (Visit, ContactAssignment):
-        via |= Q(household_id__in=active_shares(user, Household, action).values("object_id"))
-    return qs | model.objects.filter(via)
+    return model.objects.restrict(user, action)
 
 
 def can(user, action: str, model) -> bool:
@@ -63,6 +56,12 @@ def require_permission(user, action: str, model) -> None:
         raise PermissionDenied(_("您没有执行此操作的权限。"))
 
 
+def within_home_subtree(qs: QuerySet, user) -> QuerySet:
+    """Narrow an already restricted queryset to the user's own unit's subtree: a tab of a page
+    ("my unit's", leaving out what is shared with her from elsewhere), never a scope check."""
+    return qs.filter(org_path__subtree=user.home_path) if user.home_path else qs.none()
+
+
 def visible_persons(user, action: str = "view") -> QuerySet:
     if user is None:
         return Person.objects.all()
@@ -70,9 +69,31 @@ def visible_persons(user, action: str = "view") -> QuerySet:
 
 
 def visible_households(user, action: str = "view") -> QuerySet:
-    if user is None:
-        return Household.objects.all()
-    return Household.objects.restrict(user, action)
+    return visible(Household, user, action)
+
+
+# --- opening one record (the page and the API log alike) ----------------------------------
+
+
+def household_open(user, pk, *, queryset=None, channel: str | None = None) -> Household:
+    """The household ``user`` opens (404 outside her scope); a sensitive one is logged.
+    ``queryset``: the door's own scoped queryset; by default restrict(user, "view")."""
+    if queryset is None:
+        queryset = Household.objects.restrict(user, "view")
+    household = get_object_or_404(queryset, pk=pk)
+    if household.is_sensitive:
+        audit.record_open(user, household, channel=channel)
+    return household
+
+
+def visit_open(user, pk, *, queryset=None, channel: str | None = None) -> Visit:
+    """The visit ``user`` opens (404 outside her scope). Its situation and needs are a
+    survivor's narrative: every reading is logged."""
+    if queryset is None:
+        queryset = Visit.objects.restrict(user, "view")
+    visit = get_object_or_404(queryset, pk=pk)
+    audit.record_open(user, visit, channel=channel)
+    return visit
 
 
 def assignable_workers(user) -> QuerySet:
@@ -114,20 +135,20 @@ def consent_allows(person: Person, purpose: str, *, on: date | None = None) -> b
 def person_related_context(user, person: Person) -> dict:
     """Everything the "related records" cards of a person's page need, scoped for ``user``."""
     tags = (
-        scoped(PersonTag, user)
+        visible(PersonTag, user)
         .filter(person=person)
         .select_related("tag_type", "responsible")
         .order_by("ended_on", "next_review_on", "id")
     )
     visits = (
-        scoped(Visit, user)
+        visible(Visit, user)
         .filter(person=person)
         .select_related("worker")
         .order_by("-visited_on", "-id")[:VISITS_ON_PERSON_PAGE]
     )
-    consents = scoped(Consent, user).filter(person=person).select_related("recorded_by")
+    consents = visible(Consent, user).filter(person=person).select_related("recorded_by")
     contacts = (
-        scoped(ContactAssignment, user)
+        visible(ContactAssignment, user)
         .filter(person=person, ended_on__isnull=True)
         .select_related("worker", "worker__home_unit")
     )
@@ -183,7 +204,7 @@ def review_queryset(user, *, within_days: int = REVIEW_WINDOW_DAYS, today: date 
     """Active tags the user can see whose review is overdue or due within ``within_days``."""
     today = today or timezone.localdate()
     return (
-        scoped(PersonTag, user)
+        visible(PersonTag, user)
         .filter(ended_on__isnull=True, next_review_on__lte=today + timedelta(days=within_days))
         .select_related("person", "tag_type", "responsible", "org")
         .order_by("next_review_on", "id")
@@ -195,7 +216,7 @@ def review_counts(user, *, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     base = review_queryset(user, today=today)
     mine = base.filter(responsible=user)
-    unit = base.filter(org_path__subtree=user.home_path) if user.home_path else base.none()
+    unit = within_home_subtree(base, user)
     return {
         "mine_overdue": mine.filter(next_review_on__lt=today).count(),
         "mine_due": mine.filter(next_review_on__gte=today).count(),
@@ -275,11 +296,9 @@ def contact_rows(qs: QuerySet, *, today: date | None = None) -> list[ContactRow]
 
 
 def my_contact_rows(user, *, today: date | None = None) -> list[ContactRow]:
-    return contact_rows(scoped(ContactAssignment, user).filter(worker=user), today=today)
+    return contact_rows(visible(ContactAssignment, user).filter(worker=user), today=today)
 
 
 def unit_contact_rows(user, *, today: date | None = None) -> list[ContactRow]:
-    if not user.home_path:
-        return []
-    qs = ContactAssignment.objects.restrict(user, "view").filter(org_path__subtree=user.home_path)
+    qs = within_home_subtree(ContactAssignment.objects.restrict(user, "view"), user)
     return contact_rows(qs, today=today)

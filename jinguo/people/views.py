@@ -77,10 +77,11 @@ class PersonDetailView(ObjectDetailView):
         return super().get_queryset().select_related("org", "merged_into", "created_by")
 
     def get_object(self, queryset=None):
-        person = super().get_object(queryset)
-        if person.is_sensitive:
-            audit.record_access(self.request.user, person, action="open")
-        return person
+        return selectors.person_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.get_queryset() if queryset is None else queryset,
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -159,7 +160,7 @@ class PersonRevealView(LoginRequiredMixin, View):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                form.add_error("reason", exc)
+                form.add_service_error(exc)
             else:
                 ctx = self.context(person, field, form)
                 ctx["value"] = value
@@ -182,7 +183,10 @@ class PersonFormMixin:
         pk = services.duplicate_pk(exc)
         return self.render_to_response(
             self.get_context_data(
-                form=form, duplicate_pk=pk, duplicate_person=visible_person(self.request.user, pk)
+                form=form,
+                duplicate_pk=pk,
+                duplicate_person=visible_person(self.request.user, pk),
+                unknown_area=services.unknown_area_of(exc),
             )
         )
 
@@ -224,6 +228,11 @@ class PersonCreateView(PersonFormMixin, ServiceFormView):
         )
         if dup is not None:
             return self.service_failed(form, services.duplicate_id_error(dup))
+        # Both questions at once: suspected duplicates, and an ID area code no one knows.
+        confirm_area = form.cleaned_data.get("confirm_unknown_area", False)
+        area_error = services.unknown_area_error(cleaned)
+        unknown_area = area_error.params["area"] if area_error is not None else None
+        candidates = None
         if not form.cleaned_data.get("confirm_duplicates"):
             candidates = selectors.likely_duplicates(
                 user,
@@ -232,12 +241,17 @@ class PersonCreateView(PersonFormMixin, ServiceFormView):
                 phone=cleaned.get("phone", ""),
                 phone2=cleaned.get("phone2", ""),
             )
-            if candidates:
-                return self.render_to_response(
-                    self.get_context_data(form=form, candidates=candidates)
-                )
+        if candidates or (unknown_area and not confirm_area):
+            return self.render_to_response(
+                self.get_context_data(form=form, candidates=candidates, unknown_area=unknown_area)
+            )
         try:
-            person = services.person_create(user=user, org=form.cleaned_data["org"], **values)
+            person = services.person_create(
+                user=user,
+                org=form.cleaned_data["org"],
+                confirm_unknown_area=confirm_area,
+                **values,
+            )
         except ValidationError as exc:
             return self.service_failed(form, exc)
         return self.after_save(person)
@@ -269,6 +283,7 @@ class PersonUpdateView(PersonFormMixin, ScopedObjectMixin, ServiceFormView):
                 person=self.get_object(),
                 expected_version=form.cleaned_data["version"],
                 org=form.cleaned_data["org"],
+                confirm_unknown_area=form.cleaned_data.get("confirm_unknown_area", False),
                 **form.values(),
             )
         except ValidationError as exc:
@@ -374,7 +389,7 @@ class PersonMergeView(ScopedObjectMixin, ServiceFormView):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_service_error(exc)
             return self.form_invalid(form)
         messages.success(
             self.request,

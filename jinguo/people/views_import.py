@@ -20,11 +20,14 @@ from django.views.generic import FormView
 
 from jinguo.core.exports import rows_to_workbook, xlsx_response
 from jinguo.core.identity import check_char
+from jinguo.orgs.importing import ImportFileError
 
 from . import choices
 from .forms_import import PersonImportForm
 from .models import FocusTagType, PersonImport
-from .services import importing
+from .services.importing.columns import COLUMNS, HEADERS, NOTES_MAX, choice_labels
+from .services.importing.reader import inspect_file
+from .services.importing.runner import IMPORT_DIR, issue_counts, person_import_run
 from .tasks import import_persons
 
 PERMISSION = "people.import_person"
@@ -71,15 +74,15 @@ class PersonImportListView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        relative = f"{importing.IMPORT_DIR}/{uuid.uuid4().hex}.xlsx"
+        relative = f"{IMPORT_DIR}/{uuid.uuid4().hex}.xlsx"
         path = Path(settings.MEDIA_ROOT) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
         try:
-            declared = importing.inspect_file(path)
-        except importing.ImportFileError as exc:
+            declared = inspect_file(path)
+        except ImportFileError as exc:
             path.unlink(missing_ok=True)
             form.add_error("file", exc.message)
             return self.form_invalid(form)
@@ -90,7 +93,7 @@ class PersonImportListView(LoginRequiredMixin, FormView):
             total_rows=declared or 0,
         )
         if declared is not None and declared <= INLINE_MAX_ROWS:
-            importing.person_import_run(import_id=job.pk)
+            person_import_run(import_id=job.pk)
         else:
             import_persons.enqueue(job.pk)
         return redirect("people:import_detail", pk=job.pk)
@@ -101,7 +104,7 @@ def _issues_page(request, job: PersonImport):
 
 
 def _detail_context(request, job: PersonImport) -> dict:
-    errors, warnings = importing.issue_counts(job)
+    errors, warnings = issue_counts(job)
     return {
         "job": job,
         "title": _("导入 #%(pk)d") % {"pk": job.pk},
@@ -172,7 +175,7 @@ def template_workbook(user) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "人员档案"
-    sheet.append(importing.HEADERS)
+    sheet.append(HEADERS)
     required = PatternFill("solid", fgColor="F8D7E3")
     optional = PatternFill("solid", fgColor="EEF1F6")
     tag_types = list(FocusTagType.objects.filter(is_active=True).values_list("name", flat=True))
@@ -198,8 +201,8 @@ def template_workbook(user) -> bytes:
         "tags": "留守妇女" if "留守妇女" in tag_types else (tag_types[0] if tag_types else ""),
         "notes": "示例行：可直接改写，或删除后再填写",
     }
-    sheet.append([example[c.key] for c in importing.COLUMNS])
-    for index, column in enumerate(importing.COLUMNS, start=1):
+    sheet.append([example[c.key] for c in COLUMNS])
+    for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
@@ -212,7 +215,7 @@ def template_workbook(user) -> bytes:
         if column.key == "birth_date":
             sheet.cell(row=2, column=index).number_format = "yyyy-mm-dd"
         if column.choices is not None:
-            labels = ",".join(importing.choice_labels(column.choices))
+            labels = ",".join(choice_labels(column.choices))
             check = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
             check.error = _("请从下拉列表中选择。")
             check.showErrorMessage = False  # grid-platform words are accepted too
@@ -242,12 +245,12 @@ def template_workbook(user) -> bytes:
         "tags": "可填多个，用“、”或“,”分隔；可填："
         + "、".join(tag_types)
         + "。标签起始日期为导入当天，责任人为导入人。",
-        "notes": f"{importing.NOTES_MAX} 字以内。",
+        "notes": f"{NOTES_MAX} 字以内。",
     }
-    for column in importing.COLUMNS:
+    for column in COLUMNS:
         text = explanations.get(column.key, "")
         if column.choices is not None:
-            allowed = "、".join(importing.choice_labels(column.choices))
+            allowed = "、".join(choice_labels(column.choices))
             text = f"{text}可填：{allowed}。" if text else f"可填：{allowed}；留空按默认。"
         notes.append([column.header, "必填" if column.required else "", text])
     notes.append([])

@@ -1,9 +1,9 @@
 """Pages of households, key-focus tags and their reviews, tag types, visits, consents, contacts.
 
 Views are thin: a scoped object (404 outside scope), a form, one service call. Records that
-hang off a person are loaded through ``selectors_related.scoped`` so a worker assigned to a
-person reaches them too. After a save the user returns to ``?next=`` (a page of this site) or
-to the person's or household's page.
+hang off a person come from restrict() too, which lets a worker assigned to the person reach
+them. After a save the user returns to ``?next=`` (a page of this site) or to the person's or
+household's page.
 """
 
 from django.contrib import messages
@@ -20,7 +20,6 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
-from jinguo.core import audit
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ServiceFormView
 
 from . import forms_related as forms
@@ -78,7 +77,7 @@ class RelatedFormView(ServiceFormView):
 
     def get_object(self):
         return get_object_or_404(
-            sel.scoped(self.model, self.request.user, self.scope_action), pk=self.kwargs["pk"]
+            self.model.objects.restrict(self.request.user, self.scope_action), pk=self.kwargs["pk"]
         )
 
     def target_url(self, obj) -> str:
@@ -171,10 +170,11 @@ class HouseholdDetailView(ObjectDetailView):
     context_object_name = "household"
 
     def get_object(self, queryset=None):
-        household = super().get_object(queryset)
-        if household.is_sensitive:
-            audit.record_access(self.request.user, household, action="open")
-        return household
+        return sel.household_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.get_queryset() if queryset is None else queryset,
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -196,10 +196,10 @@ class HouseholdDetailView(ObjectDetailView):
         ctx.update(
             title=household.name,
             members=[(m, m.person_id in visible) for m in members],
-            visits=sel.scoped(Visit, user)
+            visits=Visit.objects.restrict(user, "view")
             .filter(household=household)
             .select_related("worker")[: sel.VISITS_ON_PERSON_PAGE],
-            contacts=sel.scoped(ContactAssignment, user)
+            contacts=ContactAssignment.objects.restrict(user, "view")
             .filter(household=household, ended_on__isnull=True)
             .select_related("worker", "worker__home_unit"),
             can_change=can_change,
@@ -389,7 +389,7 @@ class ReviewListView(ObjectListView):
         qs = sel.review_queryset(user)
         if self.tab == "mine":
             return qs.filter(responsible=user)
-        return qs.filter(org_path__subtree=user.home_path) if user.home_path else qs.none()
+        return sel.within_home_subtree(qs, user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -502,7 +502,7 @@ class VisitListView(ObjectListView):
 
     def get_queryset(self):
         return (
-            sel.scoped(Visit, self.request.user, self.action)
+            Visit.objects.restrict(self.request.user, self.action)
             .select_related("person", "household", "worker", "org")
             .order_by("-visited_on", "-id")
         )
@@ -514,15 +514,16 @@ class VisitDetailView(ObjectDetailView):
     context_object_name = "visit"
 
     def get_queryset(self):
-        return sel.scoped(Visit, self.request.user).select_related(
+        return Visit.objects.restrict(self.request.user, "view").select_related(
             "person", "household", "worker", "org"
         )
 
     def get_object(self, queryset=None):
-        visit = super().get_object(queryset)
-        # The situation and needs are a survivor's narrative: every reading is logged.
-        audit.record_access(self.request.user, visit, action="open")
-        return visit
+        return sel.visit_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.get_queryset() if queryset is None else queryset,
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -530,7 +531,7 @@ class VisitDetailView(ObjectDetailView):
         ctx.update(
             title=_("走访记录 %(date)s") % {"date": visit.visited_on.isoformat()},
             can_change=user.has_perm("people.change_visit")
-            and sel.scoped(Visit, user, "change").filter(pk=visit.pk).exists(),
+            and Visit.objects.restrict(user, "change").filter(pk=visit.pk).exists(),
             person_visible=bool(visit.person_id)
             and sel.visible_persons(user).filter(pk=visit.person_id).exists(),
             household_visible=bool(visit.household_id)
@@ -701,8 +702,7 @@ class ContactListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        base = ContactAssignment.objects.restrict(user, "view")
-        base = base.filter(org_path__subtree=user.home_path) if user.home_path else base.none()
+        base = sel.within_home_subtree(ContactAssignment.objects.restrict(user, "view"), user)
         filterset = ContactAssignmentFilterSet(
             self.request.GET, queryset=base, request=self.request
         )

@@ -53,37 +53,31 @@ class UserViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        try:
-            created = services.user_create(
-                actor=self.request.user,
-                username=data.get("username", ""),
-                real_name=data.get("real_name", ""),
-                home_unit=data["home_unit"],
-                roles=data.get("roles", []),
-                phone=data.get("phone", ""),
-                title=data.get("title", ""),
-                password=data.get("password") or None,
-            )
-        except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
+        created = services.user_create(
+            actor=self.request.user,
+            username=data.get("username", ""),
+            real_name=data.get("real_name", ""),
+            home_unit=data["home_unit"],
+            roles=data.get("roles", []),
+            phone=data.get("phone", ""),
+            title=data.get("title", ""),
+            password=data.get("password") or None,
+        )
         serializer.instance = created.user
         self._temporary_password = created.temporary_password
 
     def perform_update(self, serializer):
         data = serializer.validated_data
-        try:
-            serializer.instance = services.user_update(
-                actor=self.request.user,
-                user=serializer.instance,
-                real_name=data.get("real_name"),
-                phone=data.get("phone"),
-                title=data.get("title"),
-                home_unit=data.get("home_unit"),
-                roles=data.get("roles"),
-                is_active=data.get("is_active"),
-            )
-        except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
+        serializer.instance = services.user_update(
+            actor=self.request.user,
+            user=serializer.instance,
+            real_name=data.get("real_name"),
+            phone=data.get("phone"),
+            title=data.get("title"),
+            home_unit=data.get("home_unit"),
+            roles=data.get("roles"),
+            is_active=data.get("is_active"),
+        )
 
 
 @extend_schema(tags=["accounts"])
@@ -140,15 +134,12 @@ class TokenView(APIView):
         if user is None:
             return Response({"detail": _("用户名或密码错误。")}, status=status.HTTP_400_BAD_REQUEST)
         try:
+            # Refused with 403 (PermissionDenied) when a code is missing or enrolment is due.
             services.token_second_factor_check(
                 user=user, code=serializer.validated_data.get("code"), ip=client_ip(request)
             )
         except DjangoValidationError as exc:
-            if exc.code in ("code_required", "enrol_required"):
-                return Response({"detail": exc.messages[0]}, status=status.HTTP_403_FORBIDDEN)
+            # A wrong code gets the same shape of answer as a wrong password.
             return Response({"detail": exc.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            token = services.token_issue(user=user)
-        except DjangoValidationError as exc:
-            return Response({"detail": exc.messages[0]}, status=status.HTTP_403_FORBIDDEN)
+        token = services.token_issue(user=user)  # refused (403) until the password is changed
         return Response({"token": token.key, "user": MeSerializer(user).data})

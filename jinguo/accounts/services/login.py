@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -95,7 +95,8 @@ def logout_record(*, user: User | None, reason: str = LogoutReason.USER) -> None
 
 
 def token_issue(*, user: User) -> Token:
-    """An API token for a user whose password has just been checked."""
+    """An API token for a user whose password has just been checked; PermissionDenied (with
+    the reason in Chinese) while her initial password is still to be changed."""
     if not user.is_active:
         raise PermissionDenied
     if user.must_change_password:
@@ -103,7 +104,7 @@ def token_issue(*, user: User) -> Token:
         security_event(
             actor=user, action=SecurityAction.TOKEN_REFUSED, reason="must_change_password"
         )
-        raise ValidationError(_("请先登录网页修改初始密码，再申请接口令牌。"), code="must_change")
+        raise PermissionDenied(_("请先登录网页修改初始密码，再申请接口令牌。"))
     with transaction.atomic():
         token, _created = Token.objects.get_or_create(user=user)
         login_success_record(user=user, channel=LoginChannel.API, ip=context.current().ip)

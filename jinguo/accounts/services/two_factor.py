@@ -226,19 +226,18 @@ def two_factor_reset(*, actor: User, user: User, reason: str) -> None:
 
 def token_second_factor_check(*, user: User, code: str | None, ip: str | None) -> None:
     """An API token is issued on the same proof as a browser session: a user with an
-    authenticator adds a code; one who must enrol first does so in the browser."""
+    authenticator adds a code (PermissionDenied without one, ValidationError for a wrong one);
+    one who must enrol first does so in the browser (PermissionDenied)."""
     if _confirmed_device(user) is not None:
         if not (code or "").strip():
-            raise ValidationError(
+            raise PermissionDenied(
                 _(
                     "该账号已启用两步验证：请同时提供 code（身份验证器上的 6 位验证码或一个恢复码）。"
-                ),
-                code="code_required",
+                )
             )
         two_factor_login_verify(user=user, code=code, ip=ip, channel=LoginChannel.API)
     elif two_factor_required(user):
         security_event(actor=user, action=SecurityAction.TOKEN_REFUSED, reason="two_factor")
-        raise ValidationError(
-            _("该账号须使用两步验证：请先登录网页启用身份验证器，再申请接口令牌。"),
-            code="enrol_required",
+        raise PermissionDenied(
+            _("该账号须使用两步验证：请先登录网页启用身份验证器，再申请接口令牌。")
         )

@@ -13,8 +13,11 @@ class TestUserContract(ScopedModelContract):
     detail_url = "accounts:user_detail"
     create_url = "accounts:user_create"
     update_url = "accounts:user_update"
+    export = True
     api_list_url = "user-list"
     api_detail_url = "user-detail"
+    api_create = True
+    api_update = True
     # Opening accounts needs core.manage_users; placing one in a unit needs to see the units.
     extra_permissions = ("core.manage_users", "orgs.view_orgunit")
 
@@ -23,6 +26,15 @@ class TestUserContract(ScopedModelContract):
 
     def unit_of(self, obj):
         return obj.home_unit
+
+    def export_marker(self, obj):
+        return "用户名", obj.username
+
+    def api_data(self, unit) -> dict:
+        return {"username": f"api{next(_numbers)}", "real_name": "接口测试", "home_unit": unit.pk}
+
+    def api_update_data(self, obj) -> dict:
+        return {"title": "妇联执委"}
 
     def form_data(self, unit) -> dict:
         return {

@@ -6,12 +6,6 @@ narrative and timeline notes appear only in one case's detail, and each such rea
 written to the access log.
 """
 
-import random
-import time
-
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -23,88 +17,20 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
-from jinguo.core import audit
 from jinguo.core.api import ScopedModelViewSet
 
 from .. import selectors
 from ..filtersets import CaseFilterSet
 from ..models import Case, CaseEvent, CaseParty
 from ..services import intake, workflow
-from ..services.common import ConflictError
 from . import inputs
 from . import serializers as s
 
 REPLAYED_HEADER = "Idempotent-Replayed"
-
-
-class Conflict(Exception):
-    """A stale ``version``: answered 409 with the message and the case's current version."""
-
-    def __init__(self, message: str, case: Case | None):
-        super().__init__(message)
-        self.body = {"detail": message}
-        if case is not None:
-            current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first()
-            if current is not None:
-                self.body["version"] = current
-
-
-def conflict(message: str, case: Case | None) -> Conflict:
-    return Conflict(message, case)
-
-
-class ConflictAware:
-    """Views mixin: a Conflict becomes a 409 response with a JSON body (numbers stay numbers)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, Conflict):
-            return Response(exc.body, status=status.HTTP_409_CONFLICT)
-        return super().handle_exception(exc)
-
-
-def is_not_found(exc: DjangoValidationError) -> bool:
-    """Services answer "out of reach" with a ValidationError coded not_found."""
-    return any(getattr(e, "code", None) == "not_found" for e in getattr(exc, "error_list", ()))
-
-
-def call_service(service, *, conflict_case: Case | None = None, **kwargs):
-    """Run a service; translate its errors into 400 (Chinese), 404 or 409."""
-    try:
-        return service(**kwargs)
-    except ConflictError as exc:
-        raise conflict(exc.messages[0], conflict_case) from exc
-    except DjangoPermissionDenied as exc:
-        raise NotFound from exc
-    except DjangoValidationError as exc:
-        if is_not_found(exc):
-            raise NotFound from exc
-        raise ScopedModelViewSet.as_drf_error(exc) from exc
-
-
-RETRY_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
-RETRY_ATTEMPTS = 3
-
-
-def retry_on_deadlock(fn):
-    """Run ``fn`` again when PostgreSQL aborted its transaction to break a deadlock: the whole
-    transaction was rolled back, so nothing of the first attempt remains and a retry is safe."""
-    for attempt in range(1, RETRY_ATTEMPTS + 1):
-        try:
-            return fn()
-        except OperationalError as exc:
-            sqlstate = getattr(exc.__cause__, "sqlstate", None)
-            if (
-                sqlstate not in RETRY_SQLSTATES
-                or attempt == RETRY_ATTEMPTS
-                or transaction.get_connection().in_atomic_block
-            ):
-                raise
-            time.sleep(random.uniform(0.005, 0.05) * attempt)  # jitter, not security
-    raise AssertionError("unreachable")
 
 
 FILTER_PARAMS = [
@@ -147,7 +73,7 @@ def action_schema(summary: str, request):
         },
     ),
 )
-class CaseViewSet(ConflictAware, ScopedModelViewSet):
+class CaseViewSet(ScopedModelViewSet):
     model = Case
     serializer_class = s.CaseListSerializer
     filterset_class = CaseFilterSet
@@ -212,9 +138,18 @@ class CaseViewSet(ConflictAware, ScopedModelViewSet):
             case = found
         return s.CaseListSerializer(case, context=self.get_serializer_context()).data
 
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return selectors.case_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
+
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
-        audit.record_access(request.user, case, action="open", channel="api")
         return Response(s.CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
     def create(self, request, *args, **kwargs):
@@ -223,7 +158,10 @@ class CaseViewSet(ConflictAware, ScopedModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        case, created = retry_on_deadlock(lambda: self._register(data))
+        if data["client_reference"]:
+            case, created = intake.case_create_idempotent(user=request.user, **data)
+        else:
+            case, created = intake.case_create(user=request.user, **data), True
         response = Response(
             self.intake_body(case, created),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -232,25 +170,6 @@ class CaseViewSet(ConflictAware, ScopedModelViewSet):
             response[REPLAYED_HEADER] = "true"
         return response
 
-    def _register(self, data: dict) -> tuple[Case, bool]:
-        if data["client_reference"]:
-            return self._create_idempotent(data)
-        return call_service(intake.case_create, user=self.request.user, **data), True
-
-    def _create_idempotent(self, data: dict) -> tuple[Case, bool]:
-        user, reference = self.request.user, data["client_reference"]
-        try:
-            # Its own (sub)transaction: a lost race rolls back to here and leaves the
-            # connection usable for the look-up below.
-            with transaction.atomic():
-                return call_service(intake.case_create_idempotent, user=user, **data)
-        except IntegrityError:
-            # Two identical requests at once: cases_case_unique_client_ref let one through.
-            existing = Case.objects.filter(created_by=user, client_reference=reference).first()
-            if existing is None:
-                raise
-            return existing, False
-
     # --- workflow actions ------------------------------------------------------------------
 
     def _input(self, serializer_class) -> dict:
@@ -258,26 +177,19 @@ class CaseViewSet(ConflictAware, ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    def _act(self, service, data: dict, *, versioned: bool = True, **kwargs):
+    def _act(self, service, data: dict, **kwargs):
         """Call a workflow service on the case of the URL; answer with the updated case.
 
-        Services without a ``version`` argument get the optimistic check here, before the call.
+        The ``version`` the client read goes to the service, which answers a stale one (409).
         """
         case = self.get_object()
-        version = data.pop("version", None)
-        if versioned:
-            kwargs["version"] = version
-        elif version is not None and version != case.version:
-            raise conflict(ConflictError().messages[0], case)
-        call_service(
-            service, conflict_case=case, user=self.request.user, case=case, **data, **kwargs
-        )
+        service(user=self.request.user, case=case, **data, **kwargs)
         return Response(self.detail_body(case))
 
     def _pick(self, queryset, pk: int, field: str, message: str):
         found = queryset.filter(pk=pk).first()
         if found is None:
-            raise ScopedModelViewSet.as_drf_error(DjangoValidationError({field: message}))
+            raise ValidationError({field: [message]})
         return found
 
     @action_schema("受理", inputs.NoteSerializer)
@@ -316,9 +228,7 @@ class CaseViewSet(ConflictAware, ScopedModelViewSet):
     @action_schema("回访（满意则结案；不满意可重新办理或上报）", inputs.FollowUpSerializer)
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request, pk=None):
-        return self._act(
-            workflow.case_follow_up, self._input(inputs.FollowUpSerializer), versioned=False
-        )
+        return self._act(workflow.case_follow_up, self._input(inputs.FollowUpSerializer))
 
     @action_schema("交办下级单位", inputs.UnitNoteSerializer)
     @action(detail=True, methods=["post"], url_path="pass-down")
@@ -354,23 +264,17 @@ class CaseViewSet(ConflictAware, ScopedModelViewSet):
     @action_schema("添加办理记录", inputs.RequiredNoteSerializer)
     @action(detail=True, methods=["post"])
     def note(self, request, pk=None):
-        return self._act(
-            intake.case_add_note, self._input(inputs.RequiredNoteSerializer), versioned=False
-        )
+        return self._act(intake.case_add_note, self._input(inputs.RequiredNoteSerializer))
 
     @action_schema("结案", inputs.RequiredNoteSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._act(
-            workflow.case_close, self._input(inputs.RequiredNoteSerializer), versioned=False
-        )
+        return self._act(workflow.case_close, self._input(inputs.RequiredNoteSerializer))
 
     @action_schema("重新办理（须填写理由）", inputs.ReasonSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._act(
-            workflow.case_reopen, self._input(inputs.ReasonSerializer), versioned=False
-        )
+        return self._act(workflow.case_reopen, self._input(inputs.ReasonSerializer))
 
 
 def register(router) -> None:

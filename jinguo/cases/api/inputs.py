@@ -94,6 +94,11 @@ class NewComplainantSerializer(serializers.Serializer):
         label=_("建档单位"),
         help_text="社区（村）妇联或网格；默认为个案的承办单位。",
     )
+    confirm_unknown_area = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="身份证号码前六位不是已知行政区划代码（含已撤销的）时，核对无误后设为 true。",
+    )
 
 
 class PartyInputSerializer(serializers.Serializer):
@@ -260,3 +265,17 @@ class ReferralReasonSerializer(serializers.Serializer):
 
 class ReferralReportSerializer(serializers.Serializer):
     report = serializers.CharField(max_length=10000, label=_("办理情况反馈"))
+
+
+class ReferralCreateSerializer(serializers.Serializer):
+    """A new referral of a case to a partner agency (the referring unit is the case's)."""
+
+    case = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="个案 id")
+    agency = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="合作机构 id（本单位、上级或下级登记的机构）"
+    )
+    request = serializers.CharField(max_length=2000, help_text="转介事项：请对方机构做什么")
+    share_identity = serializers.BooleanField(
+        default=True,
+        help_text="向机构提供当事人身份信息（须已登记当事人对此类机构的单独同意）",
+    )

@@ -8,8 +8,7 @@ status, field by field. The same reference twice is one submission.
 """
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -19,13 +18,10 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from jinguo.core.api import ScopedModelViewSet
 
 from ..models import IntakeSubmission, SubmissionStatus
 from ..services import inbox
@@ -109,12 +105,7 @@ class IntakeQueueView(APIView):
         },
     )
     def post(self, request):
-        try:
-            submission, created = inbox.submission_accept(user=request.user, body=request.data)
-        except DjangoPermissionDenied as exc:
-            raise DRFPermissionDenied(_("该账号没有登记诉求的权限。")) from exc
-        except DjangoValidationError as exc:
-            raise ScopedModelViewSet.as_drf_error(exc) from exc
+        submission, created = inbox.submission_accept(user=request.user, body=request.data)
         if created and settings.JINGUO_INTAKE_INLINE:
             submission = inbox.register_submission(submission)
         response = Response(
@@ -142,5 +133,5 @@ class IntakeStatusView(APIView):
             .first()
         )
         if submission is None:
-            raise NotFound
+            raise Http404
         return Response(submission_body(request, submission))

@@ -7,18 +7,17 @@ need restrict(user, "respond"), which only agency members pass; anything else an
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jinguo.core import audit
 from jinguo.core.api import ScopedModelViewSet
 
+from .. import selectors
 from ..models import Category, Referral
 from ..services import referrals as services
 from . import inputs
 from . import serializers as s
-from .cases import call_service
 
 RESPONSES = {
     200: s.ReferralDetailSerializer,
@@ -30,6 +29,16 @@ RESPONSES = {
 @extend_schema_view(
     list=extend_schema(summary="转介列表（合作机构用户只看到转给本机构的）"),
     retrieve=extend_schema(summary="转介详情（含转介事项和反馈；查看记入审计）"),
+    create=extend_schema(
+        summary="把个案转介到合作机构",
+        request=inputs.ReferralCreateSerializer,
+        responses={
+            201: s.ReferralDetailSerializer,
+            400: OpenApiResponse(description="填写有误、缺少当事人同意或个案已结案（中文说明）"),
+            403: OpenApiResponse(description="没有转介权限"),
+            404: OpenApiResponse(description="个案不存在或不在您的范围内"),
+        },
+    ),
 )
 class ReferralViewSet(ScopedModelViewSet):
     model = Referral
@@ -75,15 +84,31 @@ class ReferralViewSet(ScopedModelViewSet):
         referral = self.get_object()
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
-        call_service(
-            service, user=self.request.user, referral=referral, **serializer.validated_data
-        )
+        service(user=self.request.user, referral=referral, **serializer.validated_data)
         return self._read(referral)
+
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return selectors.referral_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
 
     def retrieve(self, request, *args, **kwargs):
         referral = self.get_object()
-        audit.record_access(request.user, referral, action="open", channel="api")
         return Response(s.ReferralDetailSerializer(referral).data)
+
+    def create(self, request, *args, **kwargs):
+        # Through the service, like the page: permission, scope, consent, audit and timeline.
+        serializer = inputs.ReferralCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        referral = services.referral_create(user=request.user, **serializer.validated_data)
+        response = self._read(referral)
+        response.status_code = status.HTTP_201_CREATED
+        return response
 
     @extend_schema(
         summary="接收转介（合作机构）", request=inputs.ReferralNoteSerializer, responses=RESPONSES

@@ -127,4 +127,6 @@ class CaseCounter(models.Model):
 
     class Meta:
         default_permissions = ()
+        verbose_name = _("个案编号计数器")
+        verbose_name_plural = _("个案编号计数器")
         constraints = [models.UniqueConstraint(fields=["org", "year"], name="cases_counter_unique")]

@@ -25,17 +25,6 @@ class SubmissionStatus(models.TextChoices):
     REJECTED = "rejected", _("未通过")
 
 
-class SubmissionQuerySet(RestrictQuerySet):
-    def restrict(self, user, action: str = "view"):
-        """A platform account sees its own submissions and nobody else's: the queue is its
-        receipt book, not a list of cases (those are scoped by unit once registered)."""
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if action != "view":
-            return self.none()
-        return self.filter(submitted_by_id=user.pk)
-
-
 class IntakeSubmission(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,7 +52,13 @@ class IntakeSubmission(models.Model):
     received_at = models.DateTimeField(default=timezone.now, verbose_name=_("收到时间"))
     processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("处理时间"))
 
-    objects = SubmissionQuerySet.as_manager()
+    objects = RestrictQuerySet.as_manager()
+    # A platform account sees its own submissions and nobody else's: the queue is its receipt
+    # book, not a list of cases (those are scoped by unit once registered).
+    scope_path_field = None
+    scope_owner_field = "submitted_by"
+    scope_owner_actions = ("view",)
+    scope_shares = False
 
     class Meta:
         verbose_name = _("接入队列诉求")

@@ -1,7 +1,7 @@
 """Partner agencies (police, courts, legal aid, shelters…), their users, and referrals.
 
 Agency users are outsiders: their access to referrals comes only from being a member of the
-agency the referral went to, never from their home unit's subtree (see ReferralQuerySet).
+agency the referral went to, never from their home unit's subtree (``Referral.scope_audience``).
 """
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.fields import EncryptedTextField
 from jinguo.core.models import ScopedModel
-from jinguo.core.scoping import RestrictQuerySet
+from jinguo.core.scoping import Audience
 
 from .. import choices
 from .case import Case
@@ -77,24 +77,6 @@ class AgencyMember(models.Model):
         verbose_name_plural = _("机构用户")
 
 
-class ReferralQuerySet(RestrictQuerySet):
-    def restrict(self, user, action: str = "view"):
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        agency_id = (
-            AgencyMember.objects.filter(user_id=user.pk).values_list("agency_id", flat=True).first()
-        )
-        if agency_id is None:
-            # Answering for an agency is for its members only, whatever a role says.
-            if action == "respond":
-                return self.none()
-            return super().restrict(user, action)
-        # An agency member sees her agency's referrals and nothing by subtree.
-        if action not in AGENCY_ACTIONS:
-            return self.none()
-        return self.filter(agency_id=agency_id)
-
-
 class Referral(ScopedModel):
     """A case sent to a partner agency. ``org`` is the referring unit (the case's unit)."""
 
@@ -143,7 +125,14 @@ class Referral(ScopedModel):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     scope_sensitive_field = "is_sensitive"
-    objects = ReferralQuerySet.as_manager()
+    # An agency member sees her agency's referrals and nothing by subtree; answering for an
+    # agency ("respond") is for its members only, whatever a role or a share says.
+    scope_audience = Audience(
+        users="agency__memberships__user",
+        actions=AGENCY_ACTIONS,
+        reserved=("respond",),
+        excludes_subtree=True,
+    )
 
     class Meta:
         ordering = ["-sent_at", "-id"]

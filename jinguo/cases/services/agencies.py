@@ -23,6 +23,7 @@ from jinguo.accounts.services.users import user_create
 from jinguo.core import audit
 from jinguo.core.masking import mask_name
 from jinguo.core.paths import SEPARATOR
+from jinguo.core.scoping import grants_changed, may
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.choices import ConsentPurpose
 from jinguo.people.selectors_related import consent_allows
@@ -110,10 +111,6 @@ def _require(user, *perms: str) -> None:
         raise PermissionDenied
 
 
-def _in_subtree(user, org: OrgUnit | None) -> bool:
-    return bool(org is not None and user.home_path and (org.path or "").startswith(user.home_path))
-
-
 def _clean(values: dict, errors: dict) -> dict:
     cleaned = {k: (values[k] or "").strip() for k in TEXT_FIELDS if k in values}
     if "name" in cleaned and not cleaned["name"]:
@@ -169,7 +166,7 @@ def agency_create(
         },
         errors,
     )
-    if not _in_subtree(user, org):
+    if not may(user, "view", org):
         errors["org"] = _("只能选择您管辖范围内的单位。")
     elif "name" not in errors and _name_taken(org, cleaned["name"]):
         errors["name"] = _("本单位已有同名的合作机构。")
@@ -219,7 +216,7 @@ def agency_update(
         agency = _locked_agency(user, agency)
         before = audit.snapshot(agency)
         if org is not None and org.pk != agency.org_id:
-            if not _in_subtree(user, org):
+            if not may(user, "view", org):
                 errors["org"] = _("只能选择您管辖范围内的单位。")
             else:
                 cleaned["org"] = org
@@ -269,6 +266,7 @@ def agency_user_create(
         )
         account = created.user
         member = AgencyMember.objects.create(agency=agency, user=account)
+        grants_changed()  # restrict() memoises who belongs to which agency
         audit.record_change(
             user,
             agency,
@@ -293,6 +291,7 @@ def agency_member_remove(*, user, member: AgencyMember) -> None:
         agency = _locked_agency(user, found.agency_id)
         account_id = found.user_id
         found.delete()
+        grants_changed()
         audit.record_change(
             user,
             agency,

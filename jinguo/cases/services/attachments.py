@@ -5,8 +5,9 @@ CONTRACT:
 - attachment_add(*, user, case, upload, description="") -> Attachment
 - attachment_read(*, user, attachment) -> bytes   (decrypts; writes an access audit row)
 
-A file is accepted only when its extension is allowed and its first bytes look like that kind
-of file (a renamed executable is refused). The SHA-256 of the plaintext is kept so a printed
+A file is accepted only when its extension is allowed, its first bytes look like that kind
+of file and its structure is whole with no program inside (core/filecheck.py): a renamed
+executable, or a PDF header glued onto one, is refused. The SHA-256 of the plaintext is kept so a printed
 case file can prove what it held; the bytes on disk are encrypted, under a random name that
 says nothing about the original.
 """
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit, crypto
+from jinguo.core.filecheck import structure_problem
 
 from ..choices import EventKind
 from ..models import Attachment, Case
@@ -150,7 +152,11 @@ def _check(upload) -> tuple[str, str, bytes]:
             code="bad_type",
         )
     data = _read(upload, name)
-    if not content_matches(ext, data):
+    problem = None if not content_matches(ext, data) else structure_problem(ext, data)
+    if problem:
+        # The reason is one of filecheck's fixed phrases: nothing of the file's content.
+        logger.warning("attachment refused: %s (.%s)", problem, ext)
+    if problem or not content_matches(ext, data):
         raise ValidationError(
             {
                 "upload": _(

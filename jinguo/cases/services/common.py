@@ -1,5 +1,5 @@
 """Helpers every case service shares: scoped look-ups with a lock, the timeline event, and
-the optimistic-lock check."""
+the validation of typed case fields. The optimistic-lock check is core.concurrency's."""
 
 import re
 
@@ -8,32 +8,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit
+from jinguo.core.concurrency import StaleVersion
 from jinguo.core.identity import validate_phone
-from jinguo.core.scoping import permission_name
+from jinguo.core.scoping import may, permission_name
 from jinguo.orgs.choices import UnitKind
 from jinguo.people.models import Person
 
 from .. import choices
 from ..models import Case, CaseEvent, Category
 
-
-class ConflictError(ValidationError):
-    """Someone else changed the record since the user opened it (optimistic locking)."""
-
-    def __init__(self, message=None):
-        super().__init__(
-            message
-            or _(
-                "这条个案在您编辑期间已被其他人修改。您填写的内容仍保留在下方，"
-                "请核对最新信息后再提交。"
-            ),
-            code="conflict",
-        )
+# The name the case services' contract gives a stale version.
+ConflictError = StaleVersion
 
 
-def require_perm(user, action: str, model=Case) -> None:
+def require_perm(user, action: str, model=Case, message=None) -> None:
     if not user.has_perm(permission_name(model, action)):
-        raise PermissionDenied
+        raise PermissionDenied(*([message] if message else []))
 
 
 def locked_case(user, case: Case | int, action: str) -> Case:
@@ -44,11 +34,6 @@ def locked_case(user, case: Case | int, action: str) -> Case:
     if found is None:
         raise ValidationError(_("该个案不存在，或您无权进行此项操作。"), code="not_found")
     return found
-
-
-def check_version(case: Case, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != case.version:
-        raise ConflictError()
 
 
 def add_event(
@@ -162,9 +147,9 @@ def check_org(user, org, errors: dict):
     home = default_org(user)
     if org is None:
         return home
-    if org.pk == home.pk or (
-        user.home_path and org.path.startswith(user.home_path) and org.is_active
-    ):
+    # A unit the user may see (her subtree) and place the case in; a grid worker's default,
+    # the community above her grid, is allowed too.
+    if org.pk == home.pk or (org.is_active and may(user, "view", org)):
         return org
     errors["org"] = _("所选单位不存在或不在您的管辖范围内。")
     return home

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit
+from jinguo.core.concurrency import check_version
 from jinguo.core.notifications import notify, notify_unit_leaders
 
 from .. import choices
@@ -16,7 +17,7 @@ from .common import add_event, case_url, locked_case
 from .workflow import HANDLING, _require_status, _step, _text
 
 
-def extension_request(*, user, case, days, reason) -> Extension:
+def extension_request(*, user, case, days, reason, version=None) -> Extension:
     reason = _text(reason, "reason", _("请填写申请延期的理由。"))
     try:
         days = int(days)
@@ -26,6 +27,7 @@ def extension_request(*, user, case, days, reason) -> Extension:
         raise ValidationError({"days": _("延期天数须为正整数。")})
     with transaction.atomic():
         case = locked_case(user, case, "change")
+        check_version(case, version)
         _require_status(case, HANDLING, _("申请延期"))
         if case.extensions.filter(status=choices.ExtensionStatus.PENDING).exists():
             raise ValidationError(_("已有一份延期申请在等待审批，请等审批后再申请。"))

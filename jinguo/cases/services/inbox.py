@@ -10,6 +10,7 @@ CONTRACT:
     Registers up to ``limit`` pending submissions, oldest first, in one transaction: each
     becomes a case through ``case_create_idempotent`` (its own savepoint) or is rejected with
     the reasons by field. Workers may run side by side: rows are claimed with SKIP LOCKED.
+    A batch that PostgreSQL aborts to break a deadlock is run again (retry_on_deadlock).
 - register_submission(submission) -> IntakeSubmission
     The same for one submission (inline mode: the API registers at once).
 - submission_errors(exc) -> dict[str, list[str]]
@@ -28,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit
+from jinguo.core.concurrency import retry_on_deadlock
 
 from ..deadlines import policies_cached
 from ..models import IntakeSubmission, SubmissionStatus
@@ -54,7 +56,7 @@ class RegisterOutcome:
 
 
 def submission_accept(*, user, body) -> tuple[IntakeSubmission, bool]:
-    require_perm(user, "add")
+    require_perm(user, "add", message=_("该账号没有登记诉求的权限。"))
     if not isinstance(body, dict):
         raise ValidationError({"__all__": _("请以 JSON 对象提交一条诉求。")})
     reference = body.get("client_reference")
@@ -222,6 +224,7 @@ def _register_rows(rows: list[IntakeSubmission]) -> RegisterOutcome:
     return outcome
 
 
+@retry_on_deadlock
 def register_pending(*, limit: int = REGISTER_BATCH) -> RegisterOutcome:
     with transaction.atomic():
         rows = list(
@@ -235,6 +238,7 @@ def register_pending(*, limit: int = REGISTER_BATCH) -> RegisterOutcome:
         return _register_rows(rows)
 
 
+@retry_on_deadlock
 def register_submission(submission: IntakeSubmission) -> IntakeSubmission:
     with transaction.atomic():
         row = (

@@ -12,11 +12,13 @@ CONTRACT (other code may rely on these signatures):
     gets a view share; event REGISTERED; audit "create".
 - case_create_idempotent(**same kwargs, client_reference required) -> tuple[Case, bool]
     The same (user, client_reference) twice returns the first case and False.
+  Both run again by themselves when PostgreSQL breaks a deadlock by aborting them (only
+  when called outside a transaction; see core.concurrency.retry_on_deadlock).
 - case_update(*, user, case, version, summary, narrative, category, subcategory, gbv_type,
-  urgency, involves_minor) -> Case  (ConflictError when ``version`` is stale)
+  urgency, involves_minor) -> Case  (StaleVersion when ``version`` is stale)
 - party_add(*, user, case, role, person=None, description="") -> CaseParty
 - party_remove(*, user, party) -> None
-- case_add_note(*, user, case, note) -> CaseEvent
+- case_add_note(*, user, case, note, version=None) -> CaseEvent
 
 Details:
 - ``org`` defaults to the user's home unit; a grid worker's report goes to her grid's parent
@@ -36,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit
+from jinguo.core.concurrency import check_version, retry_on_deadlock
 from jinguo.core.notifications import notify_unit_leaders
 from jinguo.core.sharing import share_grant
 from jinguo.people.services.derived import phone_index
@@ -52,7 +55,6 @@ from .common import (
     case_search_text,
     case_url,
     check_org,
-    check_version,
     clean_categories,
     clean_choices,
     clean_parties,
@@ -83,7 +85,12 @@ def _create_complainant(user, case_org, values: dict):
         org = case_org if case_org.kind in PERSON_UNIT_KINDS else user.home_unit
     try:
         with transaction.atomic():
-            return person_create(user=user, org=org, **data)
+            return person_create(
+                user=user,
+                org=org,
+                confirm_unknown_area=bool(values.get("confirm_unknown_area")),
+                **data,
+            )
     except PermissionDenied:
         raise ValidationError(
             {"complainant_name": _("您没有新建人员档案的权限，请选择已有档案或匿名登记。")}
@@ -123,6 +130,7 @@ def find_repeat_of(case: Case):
 # --- create --------------------------------------------------------------------------------
 
 
+@retry_on_deadlock
 def case_create(
     *,
     user,
@@ -243,6 +251,7 @@ def case_create(
     return case
 
 
+@retry_on_deadlock
 def case_create_idempotent(**kwargs) -> tuple[Case, bool]:
     """For client systems that retry: one case per (account, client reference)."""
     user = kwargs["user"]
@@ -250,7 +259,7 @@ def case_create_idempotent(**kwargs) -> tuple[Case, bool]:
     if not reference:
         raise ValidationError({"client_reference": _("请提供对方系统编号（用于防止重复提交）。")})
     kwargs["client_reference"] = reference
-    existing = Case.objects.filter(created_by=user, client_reference=reference).first()
+    existing = registered_case(user, reference)
     if existing is not None:
         return existing, False
     try:
@@ -258,10 +267,15 @@ def case_create_idempotent(**kwargs) -> tuple[Case, bool]:
             return case_create(**kwargs), True
     except IntegrityError:
         # The same request raced us and won; answer with its case.
-        existing = Case.objects.filter(created_by=user, client_reference=reference).first()
+        existing = registered_case(user, reference)
         if existing is None:
             raise
         return existing, False
+
+
+def registered_case(user, reference: str) -> Case | None:
+    """The case this account already registered under ``reference``, if any."""
+    return Case.objects.filter(created_by=user, client_reference=reference).first()
 
 
 # --- edit ----------------------------------------------------------------------------------
@@ -391,12 +405,13 @@ def party_remove(*, user, party) -> None:
         audit.record_change(user, case, "update", before={"party": data}, after={"party": None})
 
 
-def case_add_note(*, user, case, note):
+def case_add_note(*, user, case, note, version=None):
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("请填写办理记录。")})
     with transaction.atomic():
         case = locked_case(user, case, "change")
+        check_version(case, version)
         if not case.is_open:
             raise ValidationError(
                 _("个案已%(status)s，不能再添加办理记录。") % {"status": case.get_status_display()}

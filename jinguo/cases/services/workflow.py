@@ -1,21 +1,21 @@
 """States and transitions of a case.
 
 CONTRACT (each takes keyword arguments, returns the updated Case unless said otherwise, raises
-ValidationError with a Chinese message for a forbidden transition, ConflictError for a stale
-``version`` when one is given, and writes a CaseEvent + audit row):
+ValidationError with a Chinese message for a forbidden transition, StaleVersion (alias
+ConflictError) for a stale ``version`` when one is given, and writes a CaseEvent + audit row):
 - case_accept(*, user, case, note="", version=None)            registered → accepted
 - case_decline(*, user, case, reason, version=None)            registered → declined
 - case_assign(*, user, case, worker, note="", version=None)    accepted/assigned/in_progress → assigned
 - case_start(*, user, case, version=None)                      assigned → in_progress
 - case_resolve(*, user, case, outcome, outcome_note, version=None)  in_progress → resolved
-- case_follow_up(*, user, case, satisfaction, result, note="") -> FollowUp
+- case_follow_up(*, user, case, satisfaction, result, note="", version=None) -> FollowUp
       resolved → closed (result closed/unreachable) | in_progress (reopened) | escalated
-- case_close(*, user, case, note)                              resolved → closed
-- case_reopen(*, user, case, reason)                           closed/declined → in_progress/registered
-- case_pass_down(*, user, case, unit, note="")                 to a unit below the owner
-- case_escalate(*, user, case, note="")                        to the owner's parent
-- case_transfer(*, user, case, unit, note)                     to any other unit
-- extension_request(*, user, case, days, reason) -> Extension
+- case_close(*, user, case, note, version=None)                resolved → closed
+- case_reopen(*, user, case, reason, version=None)             closed/declined → in_progress/registered
+- case_pass_down(*, user, case, unit, note="", version=None)   to a unit below the owner
+- case_escalate(*, user, case, note="", version=None)          to the owner's parent
+- case_transfer(*, user, case, unit, note, version=None)       to any other unit
+- extension_request(*, user, case, days, reason, version=None) -> Extension
 - extension_decide(*, user, extension, approve, note="") -> Extension
 - allowed_actions(user, case) -> set[str] of: accept decline assign start note resolve
   follow_up close reopen pass_down escalate transfer request_extension approve_extension
@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit
+from jinguo.core.concurrency import check_version
 from jinguo.core.notifications import notify, notify_unit_leaders
 from jinguo.core.sharing import share_grant, share_revoke
 
@@ -50,7 +51,7 @@ from ..selectors import (  # noqa: F401  (allowed_actions: part of this module's
     pass_down_targets,
     transfer_targets,
 )
-from .common import add_event, audit_change, bump, case_url, check_version, locked_case
+from .common import add_event, audit_change, bump, case_url, locked_case
 
 ASSIGNEE_REASON = "承办人"
 ASSIGNEE_ACTIONS = ("view", "change")
@@ -229,7 +230,7 @@ def case_resolve(*, user, case, outcome, outcome_note, version=None):
 # --- follow-up, close, reopen --------------------------------------------------------------
 
 
-def case_follow_up(*, user, case, satisfaction, result, note="") -> FollowUp:
+def case_follow_up(*, user, case, satisfaction, result, note="", version=None) -> FollowUp:
     R, S = choices.FollowUpResult, choices.Satisfaction
     errors = {}
     if result not in R.values:
@@ -245,6 +246,7 @@ def case_follow_up(*, user, case, satisfaction, result, note="") -> FollowUp:
     note = _text(note, "note", "", required=False)
     with transaction.atomic():
         case = locked_case(user, case, "close")
+        check_version(case, version)
         _require_status(case, (Status.RESOLVED,), _("回访"))
         target = escalate_target(case) if result == R.ESCALATED else None
         if result == R.ESCALATED and target is None:
@@ -319,10 +321,11 @@ def _reopen_handling(case) -> None:
     case.resolved_at, case.outcome = None, ""
 
 
-def case_close(*, user, case, note):
+def case_close(*, user, case, note, version=None):
     note = _text(note, "note", _("请填写结案说明（例如为何未回访）。"))
     with transaction.atomic():
         case = locked_case(user, case, "close")
+        check_version(case, version)
         _require_status(case, (Status.RESOLVED,), _("结案"))
         before, from_status = audit.snapshot(case), case.status
         case.status, case.closed_at = Status.CLOSED, timezone.now()
@@ -337,10 +340,11 @@ def case_close(*, user, case, note):
         )
 
 
-def case_reopen(*, user, case, reason):
+def case_reopen(*, user, case, reason, version=None):
     reason = _text(reason, "reason", _("请填写重新办理的理由。"))
     with transaction.atomic():
         case = locked_case(user, case, "close")
+        check_version(case, version)
         _require_status(case, (Status.CLOSED, Status.DECLINED), _("重新办理"))
         before, from_status = audit.snapshot(case), case.status
         if case.status == Status.DECLINED:

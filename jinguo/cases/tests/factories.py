@@ -22,6 +22,7 @@ from jinguo.cases.deadlines import DEADLINE_FIELDS, apply_deadlines
 from jinguo.cases.models import Case, CaseParty, Category
 from jinguo.cases.services.numbering import next_case_number
 from jinguo.core.search import build_search_text
+from jinguo.testing.factories import UserFactory, grant
 
 DEFAULT_CATEGORY = "family-dispute"
 
@@ -81,3 +82,23 @@ def make_case(unit, **kw) -> Case:
         for person, role in parties:
             CaseParty.objects.create(case=case, person=person, role=role)
     return case
+
+
+# Everything a worker needs to record referrals, mediations and attachments on any case of
+# her unit, sensitive ones included.
+CLERK_PERMISSIONS = (
+    "cases.view_case",
+    "cases.change_case",
+    "cases.add_referral",
+    "cases.add_mediation",
+    "cases.add_attachment",
+    "core.view_sensitive",
+)
+
+
+def clerk(unit):
+    """A worker of ``unit`` who may record anything on its cases, for making records through
+    the services (which check permission and scope like any caller)."""
+    user = UserFactory(home_unit=unit)
+    grant(user, *CLERK_PERMISSIONS)
+    return user

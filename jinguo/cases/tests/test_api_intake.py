@@ -4,7 +4,7 @@ import threading
 from unittest import mock
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -114,12 +114,17 @@ def test_a_lost_race_answers_with_the_winner(api, operator):
     """The unique constraint stops the second of two simultaneous requests: answer with the
     case the first one created, as a replay."""
     winner = api.post(URL, call(client_reference="RACE-1"), format="json").json()
+    real, looks = intake.registered_case, []
 
-    def lose(**kwargs):
-        raise IntegrityError("duplicate key value violates unique constraint")
+    def not_yet_then_real(user, reference):
+        # The first look misses it, as when both requests look before either has inserted;
+        # the insert then hits the unique constraint for real.
+        looks.append(reference)
+        return None if len(looks) == 1 else real(user, reference)
 
-    with mock.patch.object(intake, "case_create_idempotent", side_effect=lose):
+    with mock.patch.object(intake, "registered_case", side_effect=not_yet_then_real):
         r = api.post(URL, call(client_reference="RACE-1"), format="json")
+    assert len(looks) == 2
     assert r.status_code == 200 and r.headers["Idempotent-Replayed"] == "true"
     assert r.json()["id"] == winner["id"]
     assert Case.objects.count() == 1
@@ -255,11 +260,11 @@ def test_intake_needs_the_add_permission(tree):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_deadlocked_registration_is_retried(api):
-    """PostgreSQL rolls a deadlock victim back whole; the API registers it again (only outside
-    an enclosing transaction, hence a transactional test)."""
+    """PostgreSQL rolls a deadlock victim back whole; the intake service registers it again
+    (only outside an enclosing transaction, hence a transactional test)."""
     from django.db import OperationalError
 
-    real = intake.case_create_idempotent
+    real = intake.case_create
     attempts = []
 
     def deadlock_once(**kwargs):
@@ -269,7 +274,27 @@ def test_a_deadlocked_registration_is_retried(api):
             raise OperationalError("deadlock detected") from cause
         return real(**kwargs)
 
-    with mock.patch.object(intake, "case_create_idempotent", side_effect=deadlock_once):
+    with mock.patch.object(intake, "case_create", side_effect=deadlock_once):
         r = api.post(URL, call(client_reference="DL-1"), format="json")
     assert r.status_code == 201 and len(attempts) == 2
     assert Case.objects.filter(client_reference="DL-1").count() == 1
+
+
+def test_a_complainant_id_with_an_unknown_area_is_confirmed_not_refused(api, tree):
+    body = call(
+        anonymous=False,
+        client_reference="AREA-1",
+        new_complainant={
+            "name": "李桂兰",
+            "id_number": "449329195607298926",  # a county code that never existed
+            "org": tree.community_a.pk,
+        },
+    )
+    r = api.post(URL, body, format="json")
+    assert r.status_code == 400
+    assert "449329" in str(r.json()["complainant_id_number"])
+    assert not Person.objects.filter(name="李桂兰").exists()
+    body["new_complainant"]["confirm_unknown_area"] = True
+    r = api.post(URL, body, format="json")
+    assert r.status_code == 201, r.json()
+    assert Person.objects.filter(name="李桂兰").count() == 1

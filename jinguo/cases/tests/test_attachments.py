@@ -18,26 +18,13 @@ from jinguo.cases.services.attachments import (
 from jinguo.cases.storage import attachment_storage
 from jinguo.cases.tests.factories import make_case
 from jinguo.core.models import AuditEvent, AuditKind
+from jinguo.testing import samples
 from jinguo.testing.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n" + "受害人伤情照片说明：左臂淤青".encode() + b"\n%%EOF"
-SAMPLES = {
-    "pdf": PDF,
-    "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 20,
-    "jpeg": b"\xff\xd8\xff\xe1\x00\x10Exif" + b"\x00" * 20,
-    "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 20,
-    "docx": b"PK\x03\x04" + b"\x00" * 30,
-    "xlsx": b"PK\x03\x04" + b"\x14" * 30,
-    "doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 30,
-    "xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 30,
-    "wav": b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 20,
-    "mp3": b"ID3\x03\x00" + b"\x00" * 20,
-    "m4a": b"\x00\x00\x00\x20ftypM4A " + b"\x00" * 20,
-    "mp4": b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 20,
-    "txt": "通话记录：对方多次威胁。".encode("gb18030"),
-}
+PDF = samples.pdf("受害人伤情照片说明：左臂淤青")
+SAMPLES = samples.SAMPLES
 
 
 @pytest.fixture(autouse=True)
@@ -145,6 +132,49 @@ def test_each_allowed_type_is_accepted(case, community_chair, ext):
 
 def test_an_executable_matches_no_allowed_type():
     assert not any(content_matches(ext, b"MZ\x90\x00\x03\x00\x00\x00") for ext in SAMPLES)
+
+
+PE_PROGRAM = (
+    b"MZ\x90\x00" + b"\x00" * 56 + b"\x80\x00\x00\x00" + b"\x00" * 64 + b"PE\x00\x00" + b"\x00" * 64
+)
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("伤情.pdf", b"%PDF-1.7\n" + PE_PROGRAM),  # a PDF header glued onto a program
+        ("伤情.pdf", samples.pdf()[:-30] + PE_PROGRAM + samples.pdf()[-30:]),  # hidden inside
+        ("伤情.pdf", samples.pdf() + b"\x7fELF\x02\x01\x01" + b"\x00" * 40),
+        ("伤情.pdf", samples.pdf().replace(b"startxref", b"startXref")),
+        ("伤情.pdf", samples.pdf("/Launch /F (cmd.exe)")),
+        ("照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 60),
+        ("照片.jpg", samples.jpeg()[:-2] + PE_PROGRAM),
+        ("记录.docx", b"PK\x03\x04" + b"\x00" * 60),
+        ("记录.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 30),
+        ("录像.mp4", samples.iso_media() + b"\x00\x00\x00\x09XX"),
+        ("录音.wav", b"RIFF\x04\x00\x00\x00WAVE" + b"\x00" * 40),
+        ("说明.txt", b"#!/bin/sh\nrm -rf /\n"),
+    ],
+)
+def test_a_file_whose_structure_is_not_whole_is_refused(case, community_chair, name, data):
+    with pytest.raises(ValidationError, match="内容与扩展名"):
+        attachment_add(user=community_chair, case=case, upload=upload(name, data))
+    assert not Attachment.objects.exists()
+
+
+def test_an_office_archive_that_would_unpack_huge_is_refused():
+    import io
+    import zipfile
+
+    from jinguo.core.filecheck import structure_problem
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/sharedStrings.xml", b"0" * (30 * 1024 * 1024))
+    assert len(out.getvalue()) < 100_000
+    assert structure_problem("xlsx", out.getvalue()) == "declared parts too large"
+    assert structure_problem("xlsx", samples.ooxml("xl/workbook.xml")) is None
 
 
 def test_size_limit(case, community_chair, settings, media):

@@ -10,11 +10,12 @@ from jinguo.cases.models import Agency, AgencyMember, Attachment
 from jinguo.cases.services.attachments import attachment_add
 from jinguo.cases.tests.factories import make_case
 from jinguo.core.models import AuditEvent, AuditKind
+from jinguo.testing import samples
 from jinguo.testing.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF"
+PDF = samples.pdf()
 
 
 @pytest.fixture(autouse=True)

@@ -41,3 +41,20 @@ def home_panels(context) -> str:
         for panel, extra in panels
     ]
     return mark_safe("".join(parts))  # noqa: S308 — each part is an auto-escaped template
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping|get_item:key`` — a dict's value for a key held in a variable."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def audit_label(action: str) -> str:
+    """The Chinese label of an audit action, e.g. login_failed → 登录失败."""
+    from jinguo.core.audit import action_label
+
+    return action_label(action)

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from jinguo.core import audit
 from jinguo.core.context import ActorContext, acting
 from jinguo.core.models import AuditEvent, AuditKind
-from jinguo.core.selectors_audit import audit_events_for
+from jinguo.core.selectors import audit_events_for
 from jinguo.testing.factories import UserFactory, grant, user_with_role
 from jinguo.testing.tree import make_unit
 
@@ -172,7 +172,7 @@ def test_htmx_gets_only_the_table(client, auditor, trail):
 
 
 def test_the_list_pages_and_does_not_query_per_row(
-    client, auditor, django_assert_num_queries, tree
+    client, auditor, django_assert_max_num_queries, tree
 ):
     client.force_login(auditor)
     audit.write_event(kind=AuditKind.ACCESS, action="open")
@@ -181,7 +181,7 @@ def test_the_list_pages_and_does_not_query_per_row(
         client.get(LIST)
     for _ in range(60):
         audit.record_change(None, tree.community_a, "update", {"a": 1}, {"a": 2})
-    with django_assert_num_queries(len(few)):
+    with django_assert_max_num_queries(len(few)):
         r = client.get(LIST)
     total = AuditEvent.objects.count()
     assert r.content.decode().count("data-audit-id=") == 50
@@ -285,7 +285,7 @@ def test_export_needs_the_export_permission(client, tree, trail):
 
 
 def test_an_oversized_export_is_refused_with_a_message(client, auditor, trail, monkeypatch):
-    from jinguo.core.audit_views import AuditEventListView
+    from jinguo.core.views.audit import AuditEventListView
 
     monkeypatch.setattr(AuditEventListView, "max_export_rows", 2)
     client.force_login(auditor)

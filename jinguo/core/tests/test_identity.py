@@ -34,14 +34,43 @@ def test_full_width_digits_and_x_are_read_as_ascii():
     parsed = parse_resident_id("１１０１０５１９４９１２３１００２ｘ")
     assert parsed.number == EXAMPLE
     assert (parsed.birth_date, parsed.gender) == (date(1949, 12, 31), "F")
+    assert parse_resident_id("110105　19491231 002Ｘ").number == EXAMPLE
+
+
+def swap(position: int, char: str) -> str:
+    """EXAMPLE with the character at ``position`` (1-based) replaced."""
+    return EXAMPLE[: position - 1] + char + EXAMPLE[position:]
+
+
+@pytest.mark.parametrize(
+    ("value", "position", "char"),
+    [
+        (swap(1, "¹"), 1, "¹"),  # superscript one, which NFKC turns into 1
+        (swap(17, "²"), 17, "²"),
+        (swap(5, "⁰"), 5, "⁰"),
+        (swap(1, "①"), 1, "①"),  # circled
+        (swap(16, "⓪"), 16, "⓪"),
+        (swap(1, "𝟏"), 1, "𝟏"),  # mathematical bold
+        (swap(18, "Ⅹ"), 18, "Ⅹ"),  # Roman numeral ten, not the letter
+        ("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", 1, "١"),  # Arabic-Indic
+        (swap(3, "३"), 3, "३"),  # Devanagari
+    ],
+)
+def test_only_ascii_and_full_width_digits_count(value, position, char):
+    with pytest.raises(ValidationError) as exc:
+        parse_resident_id(value)
+    assert exc.value.code == "id_chars"
+    message = exc.value.messages[0]
+    assert f"第 {position} 位" in message and f"“{char}”" in message
+    assert "0-9" in message
 
 
 @pytest.mark.parametrize(
     ("value", "message"),
     [
         ("11010519491231002", "18 位"),
-        ("1101051949123100Y2", "前 17 位须为数字"),
-        ("11010519491231002Ｙ", "前 17 位须为数字"),
+        ("1101051949123100Y2", "前 17 位须为数字.*第 17 位是“Y”"),
+        ("11010519491231002Ｙ", "前 17 位须为数字.*第 18 位是“Ｙ”"),
         ("110105194912310021", "校验位错误"),
     ],
 )

@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, status
@@ -45,6 +44,8 @@ class OrgUnitViewSet(ScopedModelViewSet):
     serializer_class = OrgUnitSerializer
     filterset_class = OrgUnitFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # The move service names the target "new_parent"; the API's field is "parent".
+    service_error_fields = {"new_parent": "parent"}
 
     def scope_action(self) -> str:
         if self.action == "move":
@@ -77,10 +78,7 @@ class OrgUnitViewSet(ScopedModelViewSet):
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        try:
-            unit = services.orgunit_create(user=request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
+        unit = services.orgunit_create(user=request.user, **serializer.validated_data)
         return Response(self._read(unit), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -95,10 +93,7 @@ class OrgUnitViewSet(ScopedModelViewSet):
             "is_active": unit.is_active,
             **serializer.validated_data,
         }
-        try:
-            unit = services.orgunit_update(user=request.user, unit=unit, **values)
-        except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
+        unit = services.orgunit_update(user=request.user, unit=unit, **values)
         return Response(self._read(unit))
 
     @extend_schema(
@@ -125,15 +120,10 @@ class OrgUnitViewSet(ScopedModelViewSet):
         unit = self.get_object()
         serializer = OrgUnitMoveSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        try:
-            unit = services.orgunit_move(
-                user=request.user,
-                unit=unit,
-                new_parent=serializer.validated_data["parent"],
-                reason=serializer.validated_data["reason"],
-            )
-        except DjangoValidationError as exc:
-            if hasattr(exc, "error_dict") and "new_parent" in exc.error_dict:
-                exc.error_dict["parent"] = exc.error_dict.pop("new_parent")
-            raise self.as_drf_error(exc) from exc
+        unit = services.orgunit_move(
+            user=request.user,
+            unit=unit,
+            new_parent=serializer.validated_data["parent"],
+            reason=serializer.validated_data["reason"],
+        )
         return Response(self._read(unit))

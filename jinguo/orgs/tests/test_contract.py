@@ -16,8 +16,11 @@ class TestOrgUnitScoping(ScopedModelContract):
     detail_url = "orgs:orgunit_detail"
     create_url = "orgs:orgunit_create"
     update_url = "orgs:orgunit_update"
+    export = True
     api_list_url = "orgunit-list"
     api_detail_url = "orgunit-detail"
+    api_create = True
+    api_update = True
 
     def make(self, unit):
         n = next(_numbers)
@@ -25,6 +28,21 @@ class TestOrgUnitScoping(ScopedModelContract):
 
     def unit_of(self, obj):
         return obj.parent
+
+    def export_marker(self, obj):
+        return "代码", obj.code
+
+    def api_data(self, unit) -> dict:
+        n = next(_numbers)
+        return {
+            "parent": unit.pk,
+            "kind": UnitKind.GRID,
+            "code": f"{unit.code}G{n}",
+            "name": f"第{n}网格",
+        }
+
+    def api_update_data(self, obj) -> dict:
+        return {"name": f"{obj.name}（更名）"}
 
     def form_data(self, unit) -> dict:
         n = next(_numbers)

@@ -10,8 +10,8 @@ from openpyxl import Workbook, load_workbook
 
 from jinguo.core.models import AuditEvent
 from jinguo.orgs.importing import import_units, rows_under
+from jinguo.orgs.importing.readers import read_csv, read_nbs_directory, read_upload
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.readers import read_csv, read_nbs_directory, read_upload
 from jinguo.testing.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -265,7 +265,7 @@ def test_community_chair_may_not_import(client, tree, community_chair):
 
 
 def test_a_code_created_meanwhile_rolls_the_import_back(tree, sysadmin, monkeypatch):
-    from jinguo.orgs import import_rows
+    from jinguo.orgs.importing import rows as import_rows
 
     real = import_rows._load_existing
     # Validation does not see 990101001 (as if another clerk created it just after).

@@ -4,21 +4,24 @@ No response ever carries a plaintext ID number, phone or address: the serializer
 the masked properties. Revealing a value is a UI action with a typed reason.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from jinguo.core.api import ScopedModelViewSet
+from jinguo.core.api_errors import validation_detail
+from jinguo.core.concurrency import StaleVersion
+from jinguo.core.identity import unknown_area_message
 from jinguo.orgs.api.serializers import ScopedUnitField
 
 from .. import choices, selectors
@@ -126,12 +129,18 @@ class PersonWriteSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
     version = serializers.IntegerField(
         required=False,
-        help_text="修改时：读取档案时的 version；若其间已被他人修改则返回 400（冲突）。",
+        help_text="修改时：读取档案时的 version；若其间已被他人修改则返回 409。",
     )
     confirm_duplicates = serializers.BooleanField(
         required=False,
         default=False,
         help_text="新建时：发现疑似重复档案会返回 400 并列出；确认是另一个人后设为 true 重新提交。",
+    )
+    confirm_unknown_area = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="居民身份证号码前六位不是已知的行政区划代码（含已撤销的历史代码）时返回 400，"
+        "错误在 id_number 上，unknown_area 给出这六位；核对无误后设为 true 重新提交。",
     )
 
 
@@ -155,14 +164,20 @@ FILTER_PARAMS = [
     create=extend_schema(
         summary="新建人员档案",
         description="证件号码完全相同的档案不能重复建立；疑似重复（同名同生日或同一电话）"
-        "须设置 confirm_duplicates=true 确认。",
+        "须设置 confirm_duplicates=true 确认；身份证号码前六位不是已知的行政区划代码时"
+        "须设置 confirm_unknown_area=true 确认。",
         request=PersonWriteSerializer,
         responses={201: PersonSerializer},
     ),
     partial_update=extend_schema(
         summary="修改人员档案（只改提交的字段）",
+        description="改为前六位不是已知行政区划代码的身份证号码时，须设置 "
+        "confirm_unknown_area=true 确认。",
         request=PersonWriteSerializer,
-        responses={200: PersonSerializer},
+        responses={
+            200: PersonSerializer,
+            409: OpenApiResponse(description="档案已被他人修改（version 过期）"),
+        },
     ),
 )
 class PersonViewSet(ScopedModelViewSet):
@@ -174,6 +189,16 @@ class PersonViewSet(ScopedModelViewSet):
     def get_queryset(self):
         return selectors.person_list_queryset(self.request.user, self.scope_action())
 
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return selectors.person_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
+
     def _read(self, person: Person) -> dict:
         person = selectors.person_list_queryset(self.request.user).filter(pk=person.pk).first()
         if person is None:
@@ -183,6 +208,20 @@ class PersonViewSet(ScopedModelViewSet):
     @staticmethod
     def _values(data: dict) -> dict:
         return {k: v for k, v in data.items() if k in services.EDITABLE_FIELDS}
+
+    def service_error(self, exc: DjangoValidationError) -> Exception:
+        """The services' refusal as the exception handler answers it, except that an unknown
+        area code says how to confirm it through the API."""
+        area = services.unknown_area_of(exc)
+        if area is None or isinstance(exc, StaleVersion):
+            return exc
+        detail = validation_detail(exc)
+        detail["id_number"] = [
+            unknown_area_message(area)
+            + _("请核对号码；确认无误后设置 confirm_unknown_area=true 重新提交。")
+        ]
+        detail["unknown_area"] = area
+        return ValidationError(detail)
 
     def create(self, request, *args, **kwargs):
         serializer = PersonWriteSerializer(data=request.data, context=self.get_serializer_context())
@@ -212,9 +251,14 @@ class PersonViewSet(ScopedModelViewSet):
                     status=status.HTTP_400_BAD_REQUEST,
                 )
         try:
-            person = services.person_create(user=request.user, org=data.get("org"), **values)
+            person = services.person_create(
+                user=request.user,
+                org=data.get("org"),
+                confirm_unknown_area=data.get("confirm_unknown_area", False),
+                **values,
+            )
         except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
+            raise self.service_error(exc) from exc
         body = self._read(person)
         if body is None:
             body = {"id": person.pk, "detail": _("档案已保存；该档案为敏感档案，您没有查看权限。")}
@@ -231,14 +275,13 @@ class PersonViewSet(ScopedModelViewSet):
             person = services.person_update(
                 user=request.user,
                 person=person,
-                expected_version=data.get("version", person.version),
+                expected_version=data.get("version"),
                 org=data.get("org"),
+                confirm_unknown_area=data.get("confirm_unknown_area", False),
                 **self._values(data),
             )
         except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise NotFound from exc
+            raise self.service_error(exc) from exc
         body = self._read(person)
         if body is None:
             body = {"id": person.pk, "detail": _("档案已保存；该档案为敏感档案，您没有查看权限。")}

@@ -1,12 +1,10 @@
 """REST API for households, tags, visits, consents and contact assignments.
 
-Scoped like the UI (``selectors_related.scoped``: restrict() plus records of persons or
-households shared with the caller), writes through the same services, filtered by the same
-filtersets. Addresses appear only masked; a visit's situation and needs (a survivor's
+Scoped like the UI (restrict(), which also grants the records of persons or households shared
+with the caller), writes through the same services, filtered by the same filtersets. Addresses appear only masked; a visit's situation and needs (a survivor's
 narrative) only in the detail response, never in a list, and each such reading is logged.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -14,7 +12,6 @@ from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jinguo.core import audit
 from jinguo.core.api import ScopedModelViewSet
 from jinguo.orgs.api.serializers import ScopedUnitField
 
@@ -336,7 +333,7 @@ class ContactEndSerializer(serializers.Serializer):
 
 
 class RelatedViewSet(ScopedModelViewSet):
-    """Scoped through ``selectors_related.scoped``; writes call a service, read back scoped."""
+    """Scoped through restrict(); writes call a service, read back scoped."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
     detail_serializer_class = None
@@ -353,19 +350,13 @@ class RelatedViewSet(ScopedModelViewSet):
             return [permissions.IsAuthenticated()]
         return super().get_permissions()
 
-    def get_queryset(self):
-        return sel.scoped(self.model, self.request.user, self.scope_action())
-
     def get_serializer_class(self):
         if self.action == "retrieve" and self.detail_serializer_class is not None:
             return self.detail_serializer_class
         return self.serializer_class
 
     def call(self, service, **kwargs):
-        try:
-            return service(user=self.request.user, **kwargs)
-        except DjangoValidationError as exc:
-            raise self.as_drf_error(exc) from exc
+        return service(user=self.request.user, **kwargs)
 
     def read(self, obj, code=status.HTTP_200_OK):
         cls = self.detail_serializer_class or self.serializer_class
@@ -400,6 +391,16 @@ class HouseholdViewSet(RelatedViewSet):
     def get_queryset(self):
         qs = Household.objects.restrict(self.request.user, self.scope_action())
         return qs.select_related("org").order_by("name", "id")
+
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return sel.household_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
 
     def create(self, request, *args, **kwargs):
         data = self.validated(HouseholdCreateSerializer)
@@ -443,7 +444,7 @@ class PersonTagViewSet(RelatedViewSet):
         qs = super().get_queryset()
         if self.action == "review":
             # Its responsible worker may review a tag she only sees; the service decides.
-            qs = sel.scoped(PersonTag, self.request.user, "view")
+            qs = PersonTag.objects.restrict(self.request.user, "view")
         return qs.select_related("tag_type", "responsible").order_by("next_review_on", "id")
 
     def create(self, request, *args, **kwargs):
@@ -493,10 +494,15 @@ class VisitViewSet(RelatedViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("worker").order_by("-visited_on", "-id")
 
-    def retrieve(self, request, *args, **kwargs):
-        visit = self.get_object()
-        audit.record_access(request.user, visit, action="open", channel="api")
-        return Response(VisitDetailSerializer(visit, context=self.get_serializer_context()).data)
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        return sel.visit_open(
+            self.request.user,
+            self.kwargs["pk"],
+            queryset=self.filter_queryset(self.get_queryset()),
+            channel="api",
+        )
 
     def create(self, request, *args, **kwargs):
         data = self.validated(VisitCreateSerializer)

@@ -16,7 +16,7 @@ from jinguo.core import audit
 
 from ..choices import ConsentMethod, ConsentPurpose
 from ..models import Consent, Person
-from ..selectors_related import require_permission, scoped, visible_persons
+from ..selectors_related import require_permission, visible, visible_persons
 
 GUARDIAN_AGE = 14
 SCOPE_MAX = Consent._meta.get_field("scope").max_length
@@ -94,7 +94,7 @@ def consent_withdraw(
     if withdrawn_on > today:
         raise ValidationError({"withdrawn_on": _("撤回日期不能晚于今天。")})
     with transaction.atomic():
-        locked = scoped(Consent, user, "change").select_for_update().filter(pk=consent.pk).first()
+        locked = visible(Consent, user, "change").select_for_update().filter(pk=consent.pk).first()
         if locked is None:
             raise ValidationError(_("该同意记录不存在或不在您的管辖范围内。"))
         if locked.withdrawn_on is not None:

@@ -2,7 +2,7 @@
 
 The assignment shares its target with the worker for view and change: she can open and
 update the person (or household) even in another unit or when the record is sensitive, and
-through the rule in ``selectors_related.scoped`` also the visits, tags and consents on it.
+through restrict()'s ``scope_parent`` also the visits, tags and consents on it.
 Ending the assignment revokes exactly that share; other grants (another assignment, a tag she
 is responsible for) keep theirs.
 """
@@ -21,7 +21,7 @@ from ..models import ContactAssignment, Household, Person
 from ..selectors_related import (
     assignable_workers,
     require_permission,
-    scoped,
+    visible,
     visible_households,
     visible_persons,
 )
@@ -106,7 +106,7 @@ def contact_assign(
 def _locked(user, assignment: ContactAssignment) -> ContactAssignment:
     require_permission(user, "change", ContactAssignment)
     locked = (
-        scoped(ContactAssignment, user, "change")
+        visible(ContactAssignment, user, "change")
         .select_for_update()
         .filter(pk=assignment.pk)
         .first()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit
+from jinguo.core.scoping import may
 from jinguo.orgs.models import OrgUnit
 
 from ..choices import Relationship
@@ -26,9 +27,7 @@ ADDRESS_MAX = 200
 def _unit_in_scope(user, org: OrgUnit | None) -> bool:
     if org is None:
         return False
-    if user is None:
-        return True
-    return bool(user.home_path) and org.path.startswith(user.home_path)
+    return user is None or may(user, "view", org)
 
 
 def _check_fields(errors: dict, *, name: str, address: str | None) -> None:

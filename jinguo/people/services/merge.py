@@ -9,12 +9,14 @@ filled field with its value before (empty, so no personal data), which is all
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit
+from jinguo.core.errors import OutOfScope
 from jinguo.core.models import AuditEvent, Share
+from jinguo.core.scoping import grants_changed
 
 from .. import choices
 from ..models import Consent, ContactAssignment, HouseholdMember, Person, PersonTag, Visit
@@ -105,7 +107,7 @@ def person_merge(*, user, survivor: Person, duplicate: Person, reason: str = "")
         scoped = _scoped_persons(user, "change").select_for_update()
         locked = {p.pk: p for p in scoped.filter(pk__in=[survivor.pk, duplicate.pk])}
         if len(locked) != 2:
-            raise PermissionDenied(_("档案不存在或不在您的管辖范围内。"))
+            raise OutOfScope(_("档案不存在或不在您的管辖范围内。"))
         survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
         for person in (survivor, duplicate):
             if not person.is_active or person.merged_into_id:
@@ -148,6 +150,7 @@ def person_merge(*, user, survivor: Person, duplicate: Person, reason: str = "")
         shares = _person_shares(duplicate).filter(revoked_at__isnull=True)
         share_ids = sorted(shares.values_list("pk", flat=True))
         shares.update(object_id=survivor.pk)
+        grants_changed()
 
         # Close the duplicate first: its ID number leaves the unique index before the survivor
         # may take it over.
@@ -204,7 +207,7 @@ def person_unmerge(*, user, merge_event_id: int) -> AuditEvent:
         scoped = _scoped_persons(user, "change").select_for_update()
         locked = {p.pk: p for p in scoped.filter(pk__in=[detail["survivor"], detail["duplicate"]])}
         if len(locked) != 2:
-            raise PermissionDenied(_("档案不存在或不在您的管辖范围内。"))
+            raise OutOfScope(_("档案不存在或不在您的管辖范围内。"))
         survivor, duplicate = locked[detail["survivor"]], locked[detail["duplicate"]]
         already = AuditEvent.objects.filter(
             action="unmerge", object_type="people.person", object_id=str(survivor.pk)
@@ -264,6 +267,7 @@ def person_unmerge(*, user, merge_event_id: int) -> AuditEvent:
 
         share_ids = detail.get("shares", [])
         _person_shares(survivor).filter(pk__in=share_ids).update(object_id=duplicate.pk)
+        grants_changed()
 
         person_refresh_sensitivity(duplicate)
         person_refresh_sensitivity(survivor)

@@ -16,7 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit
-from jinguo.core.identity import cross_check_resident_id, parse_resident_id, validate_phone
+from jinguo.core.concurrency import StaleVersion, check_version
+from jinguo.core.errors import OutOfScope
+from jinguo.core.identity import (
+    area_is_known,
+    cross_check_resident_id,
+    parse_resident_id,
+    unknown_area_message,
+    validate_phone,
+)
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
 
@@ -201,6 +209,31 @@ def clean_person_values(values: dict, *, today: date | None = None) -> dict:
     return data
 
 
+def unknown_area_error(data: dict) -> ValidationError | None:
+    """For cleaned values: a resident ID whose area code is no division, current or abolished.
+
+    Not a refusal: an old number may carry a code the tables missed, so the user confirms."""
+    number = data.get("id_number") or ""
+    if not number or data.get("id_type", choices.IdType.RESIDENT) != choices.IdType.RESIDENT:
+        return None
+    area = number[:6]
+    if area_is_known(area):
+        return None
+    return ValidationError(
+        unknown_area_message(area) + _("请核对号码；确认无误后确认保存。"),
+        code="unknown_area",
+        params={"area": area},
+    )
+
+
+def unknown_area_of(exc: ValidationError) -> str | None:
+    """The area code of an unknown-area warning in ``exc``, for the form to ask about."""
+    for error in getattr(exc, "error_dict", {}).get("id_number", []):
+        if error.code == "unknown_area":
+            return error.params["area"]
+    return None
+
+
 @dataclass
 class DuplicateId:
     pk: int
@@ -241,8 +274,11 @@ def duplicate_pk(exc: ValidationError) -> int | None:
 # --- create / update / deactivate -----------------------------------------------------
 
 
-def person_create(*, user, org: OrgUnit, **values) -> Person:
-    """File a new person with ``org``; ``values`` are the editable fields (see EDITABLE_FIELDS)."""
+def person_create(*, user, org: OrgUnit, confirm_unknown_area: bool = False, **values) -> Person:
+    """File a new person with ``org``; ``values`` are the editable fields (see EDITABLE_FIELDS).
+
+    A resident ID with an unknown area code is refused (code "unknown_area" on id_number)
+    unless ``confirm_unknown_area``: the user has checked the number."""
     _require(user, "people.add_person")
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -254,6 +290,10 @@ def person_create(*, user, org: OrgUnit, **values) -> Person:
     except ValidationError as exc:
         errors.update(exc.message_dict)
         data = values
+    else:
+        area_error = None if confirm_unknown_area else unknown_area_error(data)
+        if area_error is not None:
+            errors["id_number"] = area_error
     with transaction.atomic():
         unit = _check_unit(user, org, errors)
         if errors:
@@ -282,17 +322,14 @@ def person_create(*, user, org: OrgUnit, **values) -> Person:
 def _locked(user, person: Person, action: str = "change") -> Person:
     locked = _scoped_persons(user, action).select_for_update().filter(pk=person.pk).first()
     if locked is None:
-        raise PermissionDenied(_("档案不存在或不在您的管辖范围内。"))
+        raise OutOfScope(_("档案不存在或不在您的管辖范围内。"))
     return locked
 
 
-def conflict_error() -> ValidationError:
-    return ValidationError(
-        _(
-            "保存失败：在您编辑期间，其他人已修改了这份档案。您填写的内容仍保留在下面，"
-            "请刷新页面查看最新内容后重新修改。"
-        ),
-        code="conflict",
+def stale_message() -> str:
+    return _(
+        "保存失败：在您编辑期间，其他人已修改了这份档案。您填写的内容仍保留在下面，"
+        "请刷新页面查看最新内容后重新修改。"
     )
 
 
@@ -307,7 +344,7 @@ def _write_version(person: Person, expected_version: int, fields: list[str]) -> 
         **values, version=F("version") + 1, updated_at=now
     )
     if updated != 1:
-        raise conflict_error()
+        raise StaleVersion(stale_message())
     person.version = expected_version + 1
     person.updated_at = now
     if "org" in fields:
@@ -315,9 +352,19 @@ def _write_version(person: Person, expected_version: int, fields: list[str]) -> 
 
 
 def person_update(
-    *, user, person: Person, expected_version: int, org: OrgUnit | None = None, **values
+    *,
+    user,
+    person: Person,
+    expected_version: int | None,
+    org: OrgUnit | None = None,
+    confirm_unknown_area: bool = False,
+    **values,
 ) -> Person:
-    """Change a person's typed fields (only those given) and optionally her unit."""
+    """Change a person's typed fields (only those given) and optionally her unit.
+
+    ``expected_version`` is the version the worker read (None: not checked); a stale one
+    raises StaleVersion. A changed resident ID is checked for an unknown area code as in
+    person_create."""
     _require(user, "people.change_person")
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -326,8 +373,7 @@ def person_update(
         current = _locked(user, person)
         if not current.is_active:
             raise ValidationError(_("该档案已停用或已合并，不能修改。"), code="inactive")
-        if current.version != expected_version:
-            raise conflict_error()
+        check_version(current, expected_version, message=stale_message())
         merged = {name: getattr(current, name) for name in EDITABLE_FIELDS}
         merged.update(values)
         # Derive birth date and gender again only when the worker cleared them.
@@ -337,6 +383,15 @@ def person_update(
         except ValidationError as exc:
             errors.update(exc.message_dict)
             data = merged
+        else:
+            # A record filed before this check keeps its number without a new question.
+            id_changed = (data["id_type"], data["id_number"]) != (
+                current.id_type,
+                current.id_number,
+            )
+            area_error = unknown_area_error(data) if id_changed else None
+            if area_error is not None and not confirm_unknown_area:
+                errors["id_number"] = area_error
         unit = current.org
         if org is not None and org.pk != current.org_id:
             unit = _check_unit(user, org, errors)
@@ -359,7 +414,7 @@ def person_update(
             raise duplicate_id_error(dup)
         try:
             with transaction.atomic():
-                _write_version(current, expected_version, [*changed, *DERIVED_FIELDS])
+                _write_version(current, current.version, [*changed, *DERIVED_FIELDS])
         except IntegrityError as exc:
             dup = find_id_duplicate(
                 id_type=current.id_type, id_number=current.id_number, exclude_pk=current.pk
@@ -437,6 +492,6 @@ def person_reveal(*, user, person: Person, field: str, reason: str) -> str:
     with transaction.atomic():
         current = _scoped_persons(user, "view").filter(pk=person.pk).first()
         if current is None:
-            raise PermissionDenied(_("档案不存在或不在您的管辖范围内。"))
+            raise OutOfScope(_("档案不存在或不在您的管辖范围内。"))
         audit.log_reveal(user, current, field, reason)
     return getattr(current, field)

@@ -22,7 +22,7 @@ from ..selectors_related import (
     assignable_workers,
     can,
     require_permission,
-    scoped,
+    visible,
     visible_persons,
 )
 from .derived import person_refresh_sensitivity
@@ -328,10 +328,10 @@ def tag_add(
 def _locked_tag(user, tag: PersonTag, *, allow_responsible: bool = False) -> PersonTag:
     """The tag, locked, if the actor may change it (its responsible worker may review it)."""
     if user is not None and allow_responsible and tag.responsible_id == user.pk:
-        qs = scoped(PersonTag, user, "view")
+        qs = visible(PersonTag, user, "view")
     else:
         require_permission(user, "change", PersonTag)
-        qs = scoped(PersonTag, user, "change")
+        qs = visible(PersonTag, user, "change")
     locked = qs.select_for_update().filter(pk=tag.pk).first()
     if locked is None:
         raise ValidationError(gettext("该标签不存在或不在您的管辖范围内。"))

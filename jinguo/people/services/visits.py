@@ -18,7 +18,7 @@ from ..models import Household, HouseholdMember, Person, Visit
 from ..selectors_related import (
     assignable_workers,
     require_permission,
-    scoped,
+    visible,
     visible_households,
     visible_persons,
 )
@@ -176,7 +176,7 @@ def visit_update(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = scoped(Visit, user, "change").select_for_update().filter(pk=visit.pk).first()
+        locked = visible(Visit, user, "change").select_for_update().filter(pk=visit.pk).first()
         if locked is None:
             raise ValidationError(_("该走访记录不存在或不在您的管辖范围内。"))
         changed = [f for f in UPDATABLE if getattr(locked, f) != values[f]]

@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from jinguo.core.models import AuditEvent
 from jinguo.people import choices
 from jinguo.people.models import Person, PersonImport, PersonTag
-from jinguo.people.services import importing
+from jinguo.people.services.importing import checks, columns, reader, runner
 from jinguo.people.tests.factories import PersonFactory, resident_id
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def wrong_check_digit(number: str) -> str:
 def xlsx(rows: list[dict], headers: list[str] | None = None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    headers = headers or importing.HEADERS
+    headers = headers or columns.HEADERS
     sheet.append(headers)
     for values in rows:
         sheet.append([values.get(h, "") for h in headers])
@@ -285,8 +285,8 @@ def test_template_downloads_and_its_example_row_imports(login, community_chair, 
     assert response["Content-Type"] == XLSX
     workbook = load_workbook(io.BytesIO(response.content))
     sheet, notes = workbook.worksheets
-    assert [c.value for c in sheet[1]] == importing.HEADERS
-    example = {h: c.value for h, c in zip(importing.HEADERS, sheet[2], strict=True)}
+    assert [c.value for c in sheet[1]] == columns.HEADERS
+    example = {h: c.value for h, c in zip(columns.HEADERS, sheet[2], strict=True)}
     assert example["所属单位代码"] == tree.community_a.code
     assert notes.title == "填写说明"
     explained = " ".join(str(c.value) for r in notes.iter_rows() for c in r if c.value)
@@ -351,7 +351,7 @@ def test_a_job_runs_only_once(login, community_chair):
     client = login(community_chair)
     upload(client, xlsx([row()]))
     job = last_job()
-    assert importing.person_import_run(import_id=job.pk).created_count == 1
+    assert runner.person_import_run(import_id=job.pk).created_count == 1
     assert Person.objects.count() == 1
 
 
@@ -413,20 +413,20 @@ def test_empty_and_oversized_files(login, community_chair, monkeypatch):
     assert last_job().status == choices.ImportStatus.FAILED
     assert "没有数据行" in last_job().message
 
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(reader, "MAX_ROWS", 2)
     response = upload(client, xlsx([row(), row(), row()]))
     assert "超过 2 行的上限" in response.content.decode()
 
 
 def test_too_many_rows_found_while_reading_fails_the_job(community_chair, media, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(reader, "MAX_ROWS", 2)
     path = Path(media) / "imports" / "big.xlsx"
     path.parent.mkdir(parents=True)
     path.write_bytes(xlsx([row(), row(), row()]))
     job = PersonImport.objects.create(
         user=community_chair, file_name="big.xlsx", stored_path="imports/big.xlsx"
     )
-    job = importing.person_import_run(import_id=job.pk)
+    job = runner.person_import_run(import_id=job.pk)
     assert job.status == choices.ImportStatus.FAILED and "上限" in job.message
     assert not path.exists()
 
@@ -447,10 +447,10 @@ def test_too_many_rows_found_while_reading_fails_the_job(community_chair, media,
     ],
 )
 def test_dates_in_the_formats_grid_platforms_export(value, expected):
-    assert importing.parse_date(value) == expected
+    assert checks.parse_date(value) == expected
 
 
 @pytest.mark.parametrize("value", ["2024-02-30", "31/01/2024", "明年", "2024-13-01"])
 def test_impossible_dates_are_refused(value):
     with pytest.raises(ValueError):
-        importing.parse_date(value)
+        checks.parse_date(value)

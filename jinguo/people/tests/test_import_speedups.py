@@ -18,11 +18,12 @@ from django.db.models import Value
 from openpyxl import Workbook, load_workbook
 
 from jinguo.core import crypto
+from jinguo.orgs.importing import ImportFileError
 from jinguo.people import choices
 from jinguo.people.models import Person, PersonTag
-from jinguo.people.services import importing
 from jinguo.people.services.bulk_insert import _preparer, insert_rows
 from jinguo.people.services.derived import id_number_index, person_fill_derived, phone_index
+from jinguo.people.services.importing import columns, lookups, reader, runner
 from jinguo.people.tests.factories import PersonFactory, resident_id
 
 ADULT = date(1985, 3, 1)
@@ -39,7 +40,7 @@ def openpyxl_rows(path: Path) -> list[tuple[int, list]]:
 
 
 def fast_rows(path: Path) -> list[tuple[int, list]]:
-    sheet = importing.open_sheet(path)
+    sheet = reader.open_sheet(path)
     try:
         return [(n, v) for n, v in sheet.rows() if any(x is not None for x in v)]
     finally:
@@ -50,7 +51,7 @@ def awkward_workbook(write_only: bool) -> Workbook:
     """Dates, times, numbers, booleans, blanks, a skipped row and a short row."""
     workbook = Workbook(write_only=write_only)
     sheet = workbook.create_sheet("人员") if write_only else workbook.active
-    sheet.append(importing.HEADERS)
+    sheet.append(columns.HEADERS)
     sheet.append(["张丽", "女", ADULT, None, "居民身份证", resident_id(ADULT), 13800138000])
     sheet.append([" 李芳 ", "", datetime(1990, 1, 31, 8, 30), "汉族", "", "", 1.5, True])
     sheet.append([])  # an empty row between data rows
@@ -98,22 +99,22 @@ def test_rich_text_cells_without_references_and_a_declared_size(tmp_path):
 def test_a_damaged_or_foreign_file_is_refused_with_a_message(tmp_path):
     path = tmp_path / "人员.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(importing.ImportFileError, match="无法读取"):
-        list(importing.iter_rows(path))
+    with pytest.raises(ImportFileError, match="无法读取"):
+        list(reader.iter_rows(path))
     path.write_bytes(b"name,phone\n")
-    with pytest.raises(importing.ImportFileError, match="不是有效的 xlsx"):
-        list(importing.iter_rows(path))
+    with pytest.raises(ImportFileError, match="不是有效的 xlsx"):
+        list(reader.iter_rows(path))
 
 
 def test_every_word_for_a_choice_leads_to_a_valid_value(monkeypatch):
     """Rows are not re-checked against the choices, so an alias to nothing must not load."""
-    maps = importing._choice_maps()
-    for column in importing.COLUMNS:
+    maps = columns.choice_maps()
+    for column in columns.COLUMNS:
         if column.choices:
             assert set(maps[column.key].values()) <= set(column.choices.values)
-    monkeypatch.setitem(importing.CHOICE_ALIASES, "education", {"中专": "vocational"})
+    monkeypatch.setitem(columns.CHOICE_ALIASES, "education", {"中专": "vocational"})
     with pytest.raises(ImproperlyConfigured):
-        importing._choice_maps()
+        columns.choice_maps()
 
 
 @pytest.mark.django_db
@@ -163,15 +164,15 @@ def test_rows_are_inserted_as_bulk_create_inserts_them(tree, community_chair):
 def test_an_import_stores_ciphertext_and_blind_indexes(tree, community_chair, tmp_path):
     number = resident_id(ADULT, seq=5)
     workbook = Workbook()
-    workbook.active.append(importing.HEADERS)
+    workbook.active.append(columns.HEADERS)
     values = {"姓名": "张丽", "出生日期": ADULT, "证件号码": number, "手机号": "13800138000"}
     values.update({"所属单位代码": tree.community_a.code, "现住址": "芳草路 1 号"})
     values["关注标签"] = "留守妇女"
-    workbook.active.append([values.get(h) for h in importing.HEADERS])
+    workbook.active.append([values.get(h) for h in columns.HEADERS])
     path = tmp_path / "人员.xlsx"
     workbook.save(path)
 
-    outcome = importing.import_persons(community_chair, path, file_name="人员.xlsx")
+    outcome = runner.import_persons(community_chair, path, file_name="人员.xlsx")
     assert outcome.ok and outcome.created == 1 and outcome.tags == 1, outcome.issues
     person = Person.objects.get()
     assert (person.id_number, person.phone, person.address) == (
@@ -192,7 +193,7 @@ def test_an_import_stores_ciphertext_and_blind_indexes(tree, community_chair, tm
 
 @pytest.mark.django_db
 def test_likely_duplicates_over_several_look_ups(tree, community_chair, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "LOOKUP_CHUNK", 2)
+    monkeypatch.setattr(lookups, "LOOKUP_CHUNK", 2)
     births = [date(1970 + i, 1, 1) for i in range(5)]
     names = ["王芳", "李娜", "张敏", "刘静", "陈丽"]
     on_file = [
@@ -201,16 +202,16 @@ def test_likely_duplicates_over_several_look_ups(tree, community_chair, tmp_path
     ]
     PersonFactory(org=tree.community_a, name="李娜", birth_date=date(1999, 1, 1), id_number="")
     workbook = Workbook()
-    workbook.active.append(importing.HEADERS)
+    workbook.active.append(columns.HEADERS)
     for name, birth in zip(names, births, strict=True):
         row = {"姓名": name, "性别": "女", "出生日期": birth, "所属单位代码": tree.community_a.code}
-        workbook.active.append([row.get(h) for h in importing.HEADERS])
+        workbook.active.append([row.get(h) for h in columns.HEADERS])
     buffer = io.BytesIO()
     workbook.save(buffer)
     path = tmp_path / "人员.xlsx"
     path.write_bytes(buffer.getvalue())
 
-    outcome = importing.import_persons(community_chair, path, file_name="人员.xlsx")
+    outcome = runner.import_persons(community_chair, path, file_name="人员.xlsx")
     assert outcome.ok and outcome.created == 5
     warned = {(i.row, i.message) for i in outcome.issues if i.level == "warning"}
     assert {row for row, _message in warned} == {2, 4, 6}

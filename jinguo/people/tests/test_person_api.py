@@ -81,8 +81,8 @@ def test_partial_update_and_version_conflict(api, tree):
     r = api.patch(url, {"notes": "新备注", "version": 1}, format="json")
     assert r.status_code == 200 and r.json()["version"] == 2
     r = api.patch(url, {"notes": "旧版本上的修改", "version": 1}, format="json")
-    assert r.status_code == 400
-    assert "其他人已修改" in r.json()["non_field_errors"][0]
+    assert r.status_code == 409  # was 400: a stale version is a conflict on every endpoint
+    assert "其他人已修改" in r.json()["detail"] and r.json()["version"] == 2
     r = api.patch(url, {"phone": "123"}, format="json")
     assert r.status_code == 400 and "电话号码格式不正确" in r.json()["phone"][0]
 

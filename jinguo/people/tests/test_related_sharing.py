@@ -4,13 +4,25 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from jinguo.core.models import AuditEvent, Share
 from jinguo.core.sharing import share_grant, share_revoke, shares_of
-from jinguo.people.models import Person
-from jinguo.people.tests.factories import PersonFactory
+from jinguo.people.models import (
+    Consent,
+    ContactAssignment,
+    FocusTagType,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonTag,
+    Visit,
+)
+from jinguo.people.services import consents, tags, visits
+from jinguo.people.tests.factories import HouseholdFactory, PersonFactory
 from jinguo.testing.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +79,7 @@ def test_unit_share_reaches_the_unit_staff_who_work_with_such_records(
     assert not Person.objects.restrict(bystander, "view").filter(pk=person.pk).exists()
 
 
-def test_expired_share_gives_nothing(person, outsider, community_chair):
+def test_expired_share_gives_nothing(person, outsider, community_chair, monkeypatch):
     [share] = share_grant(
         obj=person,
         user=outsider,
@@ -76,8 +88,16 @@ def test_expired_share_gives_nothing(person, outsider, community_chair):
         expires_at=timezone.now() + timedelta(hours=4),
     )
     assert Person.objects.restrict(outsider, "view").filter(pk=person.pk).exists()
+    # The shares restrict() read are memoised on the user object with their expiry: four hours
+    # later the same object no longer reaches the record.
+    later = timezone.now() + timedelta(hours=4, minutes=1)
+    with monkeypatch.context() as m:
+        m.setattr(timezone, "now", lambda: later)
+        assert not Person.objects.restrict(outsider, "view").filter(pk=person.pk).exists()
+    # A share cut short in the database is over for the next request (a fresh user object).
     Share.objects.filter(pk=share.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    assert not Person.objects.restrict(outsider, "view").filter(pk=person.pk).exists()
+    fresh = type(outsider).objects.get(pk=outsider.pk)
+    assert not Person.objects.restrict(fresh, "view").filter(pk=person.pk).exists()
 
 
 def test_revoke_by_grant_reason_keeps_other_grants(person, outsider, community_chair):
@@ -142,3 +162,67 @@ def test_shared_person_page_opens_for_the_grantee(client, person, outsider, comm
     assert client.get(url).status_code == 404
     share_grant(obj=person, user=outsider, reason="协助", granted_by=community_chair)
     assert client.get(url).status_code == 200
+
+
+# --- what a share of the person or household reaches (scope_parent) -------------------------
+
+
+def _around(person, community_chair):
+    """A tag, a visit and a consent on ``person``, recorded by her community's chair."""
+    tag_type = FocusTagType.objects.get(code="left_behind_woman")
+    return [
+        tags.tag_add(user=community_chair, person=person, tag_type=tag_type),
+        visits.visit_create(user=community_chair, person=person, situation="上门了解情况"),
+        consents.consent_record(
+            user=community_chair, person=person, purpose="processing", method="written"
+        ),
+    ]
+
+
+def _reached(user, records, action="view") -> list:
+    return [r for r in records if type(r).objects.restrict(user, action).filter(pk=r.pk).exists()]
+
+
+def test_a_share_of_the_person_reaches_her_records_until_it_is_revoked(
+    person, outsider, community_chair
+):
+    records = _around(person, community_chair)
+    assert _reached(outsider, records) == []
+    share_grant(obj=person, user=outsider, reason="跨社区协助走访", granted_by=community_chair)
+    # The same user object: the grant is seen at once (restrict() memoises shares).
+    assert _reached(outsider, records) == records
+    assert _reached(outsider, records, "change") == []  # a view share gives view
+    share_revoke(obj=person, user=outsider, reason="协助结束", revoked_by=community_chair)
+    assert _reached(outsider, records) == []
+
+
+def test_a_share_of_the_household_reaches_its_visits_not_its_members_tags(
+    tree, person, outsider, community_chair
+):
+    household = HouseholdFactory(org=tree.community_a)
+    HouseholdMember.objects.create(household=household, person=person, relationship="head")
+    visit = visits.visit_create(user=community_chair, household=household, situation="入户走访")
+    tag, *_ = _around(person, community_chair)
+    share_grant(obj=household, user=outsider, reason="协助走访", granted_by=community_chair)
+    assert _reached(outsider, [visit, tag]) == [visit]
+
+
+def test_shares_are_read_once_per_user_object(person, outsider, community_chair):
+    share_grant(obj=person, user=outsider, reason="协助", granted_by=community_chair)
+    with CaptureQueriesContext(connection) as queries:
+        for model in (Person, Household, PersonTag, Visit, Consent, ContactAssignment):
+            for action in ("view", "change"):
+                list(model.objects.restrict(outsider, action))
+    assert len([q for q in queries if "core_share" in q["sql"]]) == 1
+
+
+def test_the_person_page_reads_the_shares_once(client, person, community_chair):
+    _around(person, community_chair)
+    client.force_login(community_chair)
+    url = reverse("people:person_detail", args=[person.pk])
+    client.get(url)  # content types and the like
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    # It used to be read by each of a dozen queries: restrict() once per model and action, and
+    # again inside the queries for her tags, visits, consents and contacts.
+    assert len([q for q in queries if "core_share" in q["sql"]]) == 1

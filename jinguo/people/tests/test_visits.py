@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from jinguo.core.models import AuditEvent
 from jinguo.people.models import FocusTagType, Person, Visit
-from jinguo.people.selectors_related import person_related_context, scoped
+from jinguo.people.selectors_related import person_related_context
 from jinguo.people.services import contacts, tags, visits
 from jinguo.people.tests.factories import PersonFactory
 from jinguo.testing.factories import user_with_role
@@ -49,11 +49,11 @@ def test_situation_and_needs_are_encrypted_at_rest(tree, officer):
 def test_dv_tag_hides_the_person_and_her_visits_unless_assigned(client, tree, officer, grid_worker):
     person = PersonFactory(org=tree.grid_a, name="林静")
     visit = visits.visit_create(user=officer, person=person, situation="初次走访")
-    assert scoped(Visit, grid_worker).filter(pk=visit.pk).exists()
+    assert Visit.objects.restrict(grid_worker).filter(pk=visit.pk).exists()
 
     tags.tag_add(user=officer, person=person, tag_type=FocusTagType.objects.get(code="dv_victim"))
     assert not Person.objects.restrict(grid_worker).filter(pk=person.pk).exists()
-    assert not scoped(Visit, grid_worker).filter(pk=visit.pk).exists()
+    assert not Visit.objects.restrict(grid_worker).filter(pk=visit.pk).exists()
     client.force_login(grid_worker)
     assert client.get(reverse("people:visit_detail", args=[visit.pk])).status_code == 404
     assert client.get(reverse("people:person_detail", args=[person.pk])).status_code == 404

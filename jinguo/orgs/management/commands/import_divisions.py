@@ -6,8 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from jinguo.orgs.importing import ImportFileError, import_units, rows_under
-from jinguo.orgs.readers import read_path
+from jinguo.orgs.importing import ImportFileError, import_units, read_path, rows_under
 
 SHOWN_ERRORS = 50
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_role_shipped_permissions'),
+        ('accounts', '0003_loginfailure_label'),
     ]
 
     operations = [

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from . import workdays
-from .calendar_forms import CalendarDayForm, ConfirmDeleteForm
-from .generic import ServiceFormView
-from .models import CalendarDay, CalendarDayKind
+from .. import workdays
+from ..forms import CalendarDayForm, ConfirmDeleteForm
+from ..generic import ServiceFormView
+from ..models import CalendarDay, CalendarDayKind
 
 
 def _list_url(year: int) -> str:

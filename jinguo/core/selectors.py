@@ -14,7 +14,7 @@ def audit_events_for(user) -> QuerySet[AuditEvent]:
     whose home unit is the root of the tree sees every row (system events included); one placed
     lower sees the rows whose acting user or object lies in her subtree.
     """
-    qs = AuditEvent.objects.all()
+    qs = AuditEvent.objects.select_related("user")
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
     if not user.has_perm(VIEW_AUDIT):

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from jinguo.core.paths import SEPARATOR
 
-from .choices import CODE_LENGTH, KIND_BY_CODE_LENGTH, TERRITORIAL_PARENT, UnitKind
-from .models import OrgUnit
-from .rules import NAME_MAX_LENGTH, kind_label
+from ..choices import CODE_LENGTH, KIND_BY_CODE_LENGTH, TERRITORIAL_PARENT, UnitKind
+from ..models import OrgUnit
+from ..rules import NAME_MAX_LENGTH, kind_label
 
 COLUMN_CODE = gettext_lazy("代码")
 COLUMN_NAME = gettext_lazy("名称")

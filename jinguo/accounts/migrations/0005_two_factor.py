@@ -22,7 +22,7 @@ def require_two_factor(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_login_failure_indexes'),
+        ('accounts', '0004_login_failure_indexes'),
     ]
 
     operations = [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import action_label
 from .models import AuditEvent, AuditKind
+from .units import unit_names
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 KIND_BADGES = {
@@ -20,12 +21,33 @@ KIND_BADGES = {
 }
 
 
+# Models of libraries, whose own names are English.
+LIBRARY_TYPE_LABELS = {
+    "django_tasks_database.dbtaskresult": _("后台任务"),
+    "auth.permission": _("权限"),
+    "authtoken.token": _("接口令牌"),
+    "contenttypes.contenttype": _("数据类型"),
+    "sessions.session": _("登录会话"),
+}
+
+
 def type_label(object_type: str) -> str:
     """The model's Chinese name for ``app.model``, or the raw type if it is not installed."""
+    if object_type in LIBRARY_TYPE_LABELS:
+        return str(LIBRARY_TYPE_LABELS[object_type])
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
         return object_type
+
+
+def person_label(event) -> str:
+    """The acting person's name with her login name, e.g. 李芳（chair_fangcao）."""
+    user = event.user if event.user_id else None
+    real_name = getattr(user, "real_name", "") if user is not None else ""
+    if real_name and real_name != event.username:
+        return f"{real_name}（{event.username}）"
+    return event.username
 
 
 def local_time(value) -> str:
@@ -44,7 +66,7 @@ class AuditEventTable(tables.Table):
     ip = tables.Column(verbose_name=_("IP 地址"), orderable=False)
     object_repr = tables.Column(verbose_name=_("对象"), orderable=False, empty_values=())
     # Shown on the detail page; exported so a spreadsheet row stands on its own.
-    user_org_path = tables.Column(verbose_name=_("用户单位路径"), visible=False)
+    user_org_path = tables.Column(verbose_name=_("用户单位"), visible=False)
     object_type = tables.Column(verbose_name=_("对象类型"), visible=False)
     object_id = tables.Column(verbose_name=_("对象编号"), visible=False)
     object_org_path = tables.Column(verbose_name=_("对象单位路径"), visible=False)
@@ -88,17 +110,34 @@ class AuditEventTable(tables.Table):
     def value_action(self, value):
         return action_label(value)
 
+    def unit_name(self, path: str) -> str:
+        # One look-up per page (or export) for all its paths, not one per row.
+        if not hasattr(self, "_unit_names"):
+            self._unit_names = unit_names(
+                {row.record.user_org_path for row in self.page.object_list}
+                if getattr(self, "page", None)
+                else set(self.data.data.values_list("user_org_path", flat=True).distinct())
+            )
+        if path not in self._unit_names:
+            self._unit_names.update(unit_names([path]))
+        return self._unit_names.get(path) or path
+
     def render_username(self, record):
         if not record.username:
-            return "—"
+            return format_html('<span class="text-secondary">{}</span>', _("系统"))
         return format_html(
             '{}<div class="small text-secondary">{}</div>',
-            record.username,
-            record.user_org_path,
+            person_label(record),
+            self.unit_name(record.user_org_path) if record.user_org_path else "",
         )
 
     def value_username(self, record):
-        return record.username
+        return person_label(record) if record.username else str(_("系统"))
+
+    def value_user_org_path(self, record):
+        if not record.user_org_path:
+            return ""
+        return f"{self.unit_name(record.user_org_path)}（{record.user_org_path}）"
 
     def render_object_repr(self, record):
         if not record.object_type:

@@ -4,21 +4,24 @@ import json
 
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
-from . import audit, crypto
-from .audit_filters import AuditEventFilterSet
-from .audit_tables import AuditEventTable, local_time, type_label
-from .exports import table_to_xlsx_response
-from .fields import BlindIndexField
-from .generic import ObjectListView
-from .models import AuditEvent
-from .selectors_audit import VIEW_AUDIT, audit_events_for
+from .. import audit, crypto
+from ..chaincheck import chain_check_request
+from ..exports import table_to_xlsx_response
+from ..fields import BlindIndexField
+from ..filtersets import AuditEventFilterSet
+from ..generic import ObjectListView
+from ..models import AuditEvent, ChainCheck
+from ..selectors import VIEW_AUDIT, audit_events_for
+from ..tables import AuditEventTable, local_time, person_label, type_label
+from ..units import unit_names
 
 ENCRYPTED = gettext_lazy("（已加密）")
 HIDDEN = gettext_lazy("（已隐藏）")
@@ -104,7 +107,9 @@ class AuditEventDetailView(LoginRequiredMixin, DetailView):
                 "action_label": audit.action_label(event.action),
                 "type_label": type_label(event.object_type) if event.object_type else "",
                 "changes": change_rows(event),
-                "detail_json": pretty_json(event.detail) if event.detail else "",
+                "detail_rows": detail_rows(event.detail),
+                "actor": person_label(event) if event.username else _("系统"),
+                "unit_names": unit_names([event.user_org_path, event.object_org_path]),
                 "hash_ok": audit.hash_matches(event, event.prev_hash),
                 "link_ok": event.prev_hash == (predecessor_hash or audit.GENESIS),
                 "previous_id": visible.filter(id__lt=event.pk)
@@ -118,6 +123,53 @@ class AuditEventDetailView(LoginRequiredMixin, DetailView):
             }
         )
         return ctx
+
+
+# Labels of the keys that access and security rows carry in their detail.
+DETAIL_LABELS = {
+    "reason": gettext_lazy("理由"),
+    "field": gettext_lazy("字段"),
+    "rows": gettext_lazy("行数"),
+    "filters": gettext_lazy("筛选条件"),
+    "format": gettext_lazy("格式"),
+    "channel": gettext_lazy("途径"),
+    "page": gettext_lazy("页面"),
+    "mode": gettext_lazy("方式"),
+    "case_id": gettext_lazy("个案编号"),
+    "referral_id": gettext_lazy("转介编号"),
+    "target": gettext_lazy("对象"),
+    "roles": gettext_lazy("角色"),
+    "created": gettext_lazy("新建"),
+    "reset": gettext_lazy("重置"),
+    "object_type": gettext_lazy("对象类型"),
+    "share_ids": gettext_lazy("共享记录"),
+    "grantee_user_id": gettext_lazy("共享给用户"),
+    "grantee_unit_id": gettext_lazy("共享给单位"),
+    "actions": gettext_lazy("允许的操作"),
+    "expires_at": gettext_lazy("到期时间"),
+    "attempts": gettext_lazy("尝试次数"),
+    "locked_until": gettext_lazy("锁定至"),
+    "username": gettext_lazy("用户名"),
+    "count": gettext_lazy("数量"),
+    "errors": gettext_lazy("错误"),
+}
+CHANNEL_LABELS = {"api": gettext_lazy("接口"), "ui": gettext_lazy("页面")}
+
+
+def detail_rows(detail) -> list[dict]:
+    """The detail of an access or security row as labelled lines, ciphertext concealed."""
+    if not isinstance(detail, dict):
+        return [{"key": "", "label": _("详情"), "value": display_value(detail)}] if detail else []
+    rows = []
+    for key, value in detail.items():
+        if key == "channel" and value in CHANNEL_LABELS:
+            value = str(CHANNEL_LABELS[value])
+        elif key == "object_type" and isinstance(value, str):
+            value = type_label(value)
+        rows.append(
+            {"key": key, "label": str(DETAIL_LABELS.get(key, key)), "value": display_value(value)}
+        )
+    return rows
 
 
 def model_fields(object_type: str) -> dict:
@@ -222,3 +274,32 @@ def change_rows(event: AuditEvent) -> list[dict]:
             }
         )
     return rows
+
+
+@login_required
+def audit_chain(request):
+    """The chain's verifications: start one (a background task) and read the results."""
+    if not request.user.has_perm(VIEW_AUDIT):
+        raise PermissionDenied
+    if request.method == "POST":
+        chain_check_request(user=request.user)
+        messages.success(
+            request, _("已开始校验审计链，完成后结果显示在下方（记录较多时需要几分钟）。")
+        )
+        return redirect("core:audit_chain")
+    checks = list(ChainCheck.objects.select_related("requested_by")[:20])
+    pending = any(
+        c.outcome in (ChainCheck.Outcome.QUEUED, ChainCheck.Outcome.RUNNING) for c in checks
+    )
+    return render(
+        request,
+        "core/audit_chain.html",
+        {
+            "title": _("审计链校验"),
+            "checks": checks,
+            "latest": checks[0] if checks else None,
+            "pending": pending,
+            "reasons": {key: str(text) for key, text in audit.BREAK_REASONS.items()},
+            "total": AuditEvent.objects.count(),
+        },
+    )

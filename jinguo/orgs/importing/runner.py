@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from jinguo.core import audit
 from jinguo.core.paths import SEPARATOR
 
-from .choices import LEVEL_BY_KIND, UnitKind
-from .import_rows import COLUMN_FILE, LOOKUP_CHUNK, ImportRow, Plan, RowError, validate_rows
-from .models import OrgUnit
+from ..choices import LEVEL_BY_KIND, UnitKind
+from ..models import OrgUnit
+from .rows import COLUMN_FILE, LOOKUP_CHUNK, ImportRow, Plan, RowError, validate_rows
 
 BATCH_SIZE = 2000
 

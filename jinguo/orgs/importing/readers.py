@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .import_rows import COLUMN_CODE, COLUMN_NAME, COLUMN_PARENT, ImportRow
-from .importing import ImportFileError
+from .rows import COLUMN_CODE, COLUMN_NAME, COLUMN_PARENT, ImportRow
+from .runner import ImportFileError
 
 MAX_ROWS = 200_000
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

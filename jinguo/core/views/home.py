@@ -6,8 +6,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import registry
-from .models import Notification
+from .. import registry
+from ..models import Notification
 
 
 @login_required

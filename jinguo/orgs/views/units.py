@@ -13,11 +13,11 @@ from django_tables2 import RequestConfig
 
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ScopedObjectMixin, ServiceFormView
 
-from . import selectors, services
-from .filtersets import OrgUnitFilterSet
-from .forms import OrgUnitCreateForm, OrgUnitMoveForm, OrgUnitUpdateForm, suggested_child_kind
-from .models import OrgUnit
-from .tables import OrgUnitChildTable, OrgUnitTable
+from .. import selectors, services
+from ..filtersets import OrgUnitFilterSet
+from ..forms import OrgUnitCreateForm, OrgUnitMoveForm, OrgUnitUpdateForm, suggested_child_kind
+from ..models import OrgUnit
+from ..tables import OrgUnitChildTable, OrgUnitTable
 
 
 def _require_view(user) -> None:

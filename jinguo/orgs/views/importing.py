@@ -9,10 +9,15 @@ from django.views.generic import FormView
 
 from jinguo.core.exports import rows_to_workbook, xlsx_response
 
-from .forms import OrgUnitImportForm
-from .import_rows import ERROR_HEADER
-from .importing import ImportFileError, import_units, rows_under
-from .readers import read_upload, template_workbook
+from ..forms import OrgUnitImportForm
+from ..importing import (
+    ERROR_HEADER,
+    ImportFileError,
+    import_units,
+    read_upload,
+    rows_under,
+    template_workbook,
+)
 
 SESSION_KEY = "orgs_import_errors"
 ERRORS_SHOWN = 500
