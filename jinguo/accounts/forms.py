@@ -12,10 +12,9 @@ from .selectors import (
     assignable_permissions,
     assignable_roles,
     assignable_units,
-    lockout_message,
-    lockout_remaining,
     permission_groups,
 )
+from .selectors_login import login_refusal
 from .validators import validate_phone
 
 # --- signing in and the own password ---------------------------------------------------------
@@ -31,9 +30,9 @@ class LoginForm(StyledFormMixin, auth_forms.AuthenticationForm):
         # Checked before the password: a locked name or address learns nothing, whatever it
         # types, and the answer is the same whether or not the account exists.
         ip = client_ip(self.request) if self.request is not None else None
-        remaining = lockout_remaining(username=self.cleaned_data.get("username"), ip=ip)
-        if remaining:
-            raise ValidationError(lockout_message(remaining), code="locked")
+        refusal = login_refusal(username=self.cleaned_data.get("username"), ip=ip)
+        if refusal is not None:
+            raise ValidationError(refusal.message, code="locked")
         return super().clean()
 
 
@@ -41,6 +40,55 @@ class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
     """Saved through services.user_password_change, which also refuses reusing the password."""
 
     service_error_default = "new_password1"
+
+
+# --- the second factor -----------------------------------------------------------------------
+
+
+class LoginCodeForm(StyledFormMixin, forms.Form):
+    """The second step of a login: an authenticator code or a recovery code."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+        help_text=_("身份验证器上当前显示的 6 位数字；手机不在身边时，可输入一个恢复码。"),
+    )
+
+
+class AuthenticatorCodeForm(StyledFormMixin, forms.Form):
+    """A code from the authenticator itself (enrolling it, or proving one still holds it)."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+        help_text=_("身份验证器上当前显示的 6 位数字。"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class TwoFactorResetForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：本人手机遗失，已电话核实身份。理由记入审计日志。"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
 
 
 # --- users ----------------------------------------------------------------------------------
@@ -213,6 +261,14 @@ class RoleForm(AccountsForm):
     description = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    requires_two_factor = forms.BooleanField(
+        label=_("须两步验证"),
+        required=False,
+        help_text=_(
+            "持有该角色的用户登录时，除密码外还须输入手机身份验证器上的动态验证码；"
+            "尚未启用的用户在下次登录时须先启用。"
+        ),
+    )
     permissions = forms.ModelMultipleChoiceField(
         label=_("权限"),
         queryset=None,
@@ -226,6 +282,7 @@ class RoleForm(AccountsForm):
             current = {
                 "name": role.name,
                 "description": role.description,
+                "requires_two_factor": role.requires_two_factor,
                 "permissions": [p.pk for p in role.permissions.all()],
             }
             kwargs["initial"] = {**current, **(kwargs.get("initial") or {})}

@@ -112,9 +112,12 @@ class ForcePasswordChangeMiddleware:
     @staticmethod
     def exempt(request) -> bool:
         path = request.path
+        # The recovery codes are shown once, right after enrolling: they must not be lost to
+        # the password change that a first login also requires.
         return path in (
             reverse("accounts:password_change"),
             reverse("accounts:logout"),
+            reverse("accounts:recovery_codes"),
         ) or path.startswith(settings.STATIC_URL)
 
     @staticmethod

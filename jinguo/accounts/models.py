@@ -1,12 +1,18 @@
+import math
+import time
+from base64 import b32encode
+
 from django.contrib.auth.models import AbstractBaseUser, Permission, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
 
 from jinguo.core import crypto
-from jinguo.core.fields import BlindIndexField, EncryptedCharField
+from jinguo.core.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
 from jinguo.core.masking import mask_phone
 from jinguo.core.paths import TreePathField
 from jinguo.core.scoping import RestrictQuerySet
@@ -20,6 +26,13 @@ class Role(models.Model):
     description = models.TextField(blank=True, verbose_name=_("说明"))
     permissions = models.ManyToManyField(
         Permission, blank=True, related_name="jinguo_roles", verbose_name=_("权限")
+    )
+    # Data, not a list of role codes in the code: a federation decides which roles are
+    # privileged enough to need the second factor (JINGUO_TWO_FACTOR_ENFORCED switches it off).
+    requires_two_factor = models.BooleanField(
+        default=False,
+        verbose_name=_("须两步验证"),
+        help_text=_("持有该角色的用户登录时，除密码外还须输入手机身份验证器上的动态验证码。"),
     )
     is_builtin = models.BooleanField(default=False, editable=False, verbose_name=_("系统内置"))
     # For built-in roles: the default permissions already given, so that an upgrade adds only
@@ -165,7 +178,8 @@ class User(AbstractBaseUser):
 
 
 class LoginFailure(models.Model):
-    """A failed login attempt, kept to lock accounts and addresses after repeated failures."""
+    """A failed login attempt (password or second-factor code), kept to lock a username on an
+    address after repeated failures and to throttle an address that tries many usernames."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
@@ -175,3 +189,115 @@ class LoginFailure(models.Model):
         default_permissions = ()
         verbose_name = _("登录失败记录")
         verbose_name_plural = _("登录失败记录")
+        indexes = [
+            models.Index(fields=["username", "ip", "at"], name="accounts_failure_account"),
+            models.Index(fields=["ip", "at"], name="accounts_failure_address"),
+        ]
+
+
+class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A user's authenticator app: RFC 6238 with 30-second steps, 6 digits and HMAC-SHA1, which
+    every authenticator app understands, offline.
+
+    The shared secret is encrypted at rest like personal data (django-otp's own TOTP model
+    keeps it as plain hex, which is why this model replaces it). Each user has at most one:
+    unconfirmed while she is enrolling, confirmed once she has typed a code from it.
+    """
+
+    STEP = 30
+    DIGITS = 6
+    # The code before and after the current one are accepted too: phone clocks drift.
+    TOLERANCE = 1
+    SECRET_BYTES = 20
+
+    key = EncryptedTextField(_("密钥"), editable=False)
+    # Steps the phone's clock is known to be off by, learnt from accepted codes.
+    drift = models.SmallIntegerField(default=0, editable=False)
+    # The step of the last accepted code: a code is accepted once, never replayed.
+    last_t = models.BigIntegerField(default=-1, editable=False)
+
+    class Meta:
+        verbose_name = _("身份验证器")
+        verbose_name_plural = _("身份验证器")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["user"], name="accounts_totpdevice_one_per_user")
+        ]
+
+    @property
+    def bin_key(self) -> bytes:
+        return bytes.fromhex(self.key)
+
+    @property
+    def base32_secret(self) -> str:
+        """The secret as authenticator apps take it when typed in by hand."""
+        return b32encode(self.bin_key).decode().rstrip("=")
+
+    def totp(self, at: float | None = None) -> TOTP:
+        totp = TOTP(self.bin_key, self.STEP, 0, self.DIGITS, self.drift)
+        totp.time = time.time() if at is None else at
+        return totp
+
+    def get_throttle_factor(self):
+        # Each consecutive wrong code doubles the wait (1, 2, 4 … seconds) whatever address it
+        # comes from: whoever is guessing already knows the password.
+        return 1
+
+    def throttle_seconds(self) -> int:
+        allowed, info = self.verify_is_allowed()
+        if allowed:
+            return 0
+        return max(1, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
+
+    def verify_token(self, token) -> bool:
+        """Whether ``token`` is the current code (± TOLERANCE steps) and newer than the last
+        one accepted. Saves the device either way (drift and replay guard, or the throttle)."""
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        text = str(token).strip()
+        verified = False
+        if len(text) == self.DIGITS and text.isdigit():
+            totp = self.totp()
+            verified = totp.verify(int(text), self.TOLERANCE, self.last_t + 1)
+        if verified:
+            self.last_t = totp.t()
+            self.drift = totp.drift
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+        else:
+            self.throttle_increment(commit=False)
+        self.save(
+            update_fields=[
+                "last_t",
+                "drift",
+                "throttling_failure_timestamp",
+                "throttling_failure_count",
+                "last_used_at",
+            ]
+        )
+        return verified
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code, usable instead of an authenticator code.
+
+    Only a keyed hash is stored (the HMAC of the blind indexes, keyed from the environment):
+    the codes are random enough that a slow password hash adds nothing, and a keyed hash
+    lets a typed code be found with one indexed look-up. The code itself is shown once.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "code_hash"], name="accounts_recoverycode_unique"
+            )
+        ]

@@ -86,6 +86,7 @@ class RoleCreateView(RoleFormView):
             name=data["name"],
             description=data["description"],
             permissions=form.permissions_value(),
+            requires_two_factor=data["requires_two_factor"],
         )
         messages.success(self.request, _("已创建角色“%(name)s”。") % {"name": role.name})
         return role
@@ -119,6 +120,7 @@ class RoleUpdateView(RoleFormView):
             name=data["name"],
             description=data["description"],
             permissions=form.permissions_value(),
+            requires_two_factor=data["requires_two_factor"],
         )
         messages.success(self.request, _("已保存，持有该角色的用户立即生效。"))
         return role

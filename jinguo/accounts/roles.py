@@ -15,6 +15,7 @@ def crud(app: str, *models: str, actions=("view", "add", "change")) -> list[str]
 BASE_ROLES = [
     {
         "code": "sysadmin",
+        "requires_two_factor": True,
         "name": _("系统管理员"),
         "description": _("管理用户、角色和组织机构；不能查看个案和个人档案（三权分立）。"),
         "permissions": [
@@ -30,12 +31,14 @@ BASE_ROLES = [
     },
     {
         "code": "auditor",
+        "requires_two_factor": True,
         "name": _("安全审计员"),
         "description": _("只读审计日志，可导出审计记录；不能查看业务数据。"),
         "permissions": ["core.view_audit", "core.export"],
     },
     {
         "code": "leader",
+        "requires_two_factor": True,
         "name": _("妇联领导"),
         "description": _("查看本级及下级的全部工作和统计，包括敏感个案。"),
         "permissions": [
@@ -89,6 +92,10 @@ BASE_ROLES = [
     },
 ]
 ROLE_CODES = [spec["code"] for spec in BASE_ROLES]
+
+
+# The roles that manage accounts, read the audit trail or see every case of a subtree sign in
+# with a second factor ("requires_two_factor"); administrators may change this on the role.
 
 
 def default_roles() -> list[dict]:

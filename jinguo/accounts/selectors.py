@@ -1,24 +1,21 @@
-"""Reads of the accounts app: scoped users and units, role choices, permissions, lockout state."""
+"""Reads of the accounts app: scoped users and units, role choices, permissions. Login
+security (locks, the second factor) is in selectors_login.py."""
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.models import AuditEvent, AuditKind
 from jinguo.orgs.models import OrgUnit
 
-from .choices import LoginChannel, LogoutReason, SecurityAction
-from .models import LoginFailure, Role, User
+from .choices import LockScope, LoginChannel, LogoutReason, SecurityAction
+from .models import Role, User
 from .roles import UNASSIGNABLE_MODELS
 
 MANAGE_USERS = "core.manage_users"
@@ -102,7 +99,11 @@ def _event_summary(event: AuditEvent) -> str:
         after = "、".join(names.get(c, c) for c in (event.after or {}).get("roles", [])) or "—"
         return f"{before} → {after}"
     if event.action == SecurityAction.LOCKOUT:
-        scope = gettext("按用户名") if detail.get("scope") == "username" else gettext("按来源地址")
+        # Before account+address locks, a lock applied to a username or to an address.
+        scope = {
+            LockScope.ACCOUNT: gettext("按用户名和来源地址"),
+            "username": gettext("按用户名"),
+        }.get(detail.get("scope"), gettext("按来源地址"))
         return gettext("%(scope)s锁定 %(minutes)s 分钟") % {
             "scope": scope,
             "minutes": detail.get("minutes", ""),
@@ -235,47 +236,3 @@ def permission_groups(
 def _item(perm: Permission, model, chosen: set[int]) -> PermissionItem:
     name = f"{perm.content_type.app_label}.{perm.codename}"
     return PermissionItem(perm.pk, name, permission_label(perm, model), perm.pk in chosen)
-
-
-# --- login security -----------------------------------------------------------------------
-
-
-def normalise_username(username: str | None) -> str:
-    return (username or "").strip().lower()[:150]
-
-
-def lockout_window() -> timedelta:
-    return timedelta(minutes=settings.JINGUO_LOCKOUT_MINUTES)
-
-
-def lockout_remaining(*, username: str | None, ip: str | None) -> int:
-    """Seconds before this username or address may try again; 0 when neither is locked.
-
-    Locked means JINGUO_LOCKOUT_FAILURES failures within the window; the lock lasts the same
-    number of minutes from the failure that reached the limit.
-    """
-    limit = settings.JINGUO_LOCKOUT_FAILURES
-    window = lockout_window()
-    now = timezone.now()
-    recent = LoginFailure.objects.filter(at__gt=now - window)
-    conditions = []
-    if normalise_username(username):
-        conditions.append(Q(username=normalise_username(username)))
-    if ip:
-        conditions.append(Q(ip=ip))
-    remaining = 0
-    for condition in conditions:
-        times = list(recent.filter(condition).order_by("-at").values_list("at", flat=True)[:limit])
-        if len(times) >= limit:
-            seconds = (times[0] + window - now).total_seconds()
-            remaining = max(remaining, math.ceil(seconds))
-    return remaining
-
-
-def lockout_message(seconds: int) -> str:
-    from django.utils.translation import gettext
-
-    minutes = max(1, math.ceil(seconds / 60))
-    return gettext("登录失败次数过多，已暂时锁定。请 %(minutes)d 分钟后再试。") % {
-        "minutes": minutes
-    }

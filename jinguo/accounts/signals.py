@@ -35,7 +35,11 @@ def _channel(request) -> str:
 def record_login(sender, request=None, user=None, **kwargs):
     from .services import login_success_record
 
-    login_success_record(user=user, channel=_channel(request))
+    ip = client_ip(request) if request is not None else context.current().ip
+    detail = {}
+    if getattr(request, "jinguo_second_factor", None):
+        detail["second_factor"] = str(request.jinguo_second_factor)
+    login_success_record(user=user, channel=_channel(request), ip=ip, **detail)
 
 
 @receiver(user_logged_out, dispatch_uid="jinguo.accounts.logout")

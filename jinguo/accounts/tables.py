@@ -52,12 +52,21 @@ class RoleTable(tables.Table):
     description = tables.Column(orderable=False)
     permission_count = tables.Column(verbose_name=_("权限数"))
     user_count = tables.Column(verbose_name=_("本辖区持有人"))
+    requires_two_factor = tables.BooleanColumn(yesno=(_("须两步验证"), "—"))
     is_builtin = tables.BooleanColumn(yesno=(_("是"), "—"))
 
     class Meta:
         model = Role
         empty_text = _("没有符合条件的角色。")
-        fields = ("name", "code", "description", "permission_count", "user_count", "is_builtin")
+        fields = (
+            "name",
+            "code",
+            "description",
+            "permission_count",
+            "user_count",
+            "requires_two_factor",
+            "is_builtin",
+        )
 
     def render_description(self, value):
         return value if len(value) <= 40 else value[:40] + "…"

@@ -1,14 +1,35 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import role_views, views
+from . import role_views, two_factor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.JinguoLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/code/", two_factor_views.LoginCodeView.as_view(), name="login_code"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "two-factor/enrol/",
+        two_factor_views.TwoFactorEnrolView.as_view(),
+        name="two_factor_enrol",
+    ),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor_views.RecoveryCodesView.as_view(),
+        name="recovery_codes",
+    ),
+    path(
+        "two-factor/recovery-codes/new/",
+        two_factor_views.RecoveryCodesRegenerateView.as_view(),
+        name="recovery_codes_regenerate",
+    ),
+    path(
+        "two-factor/disable/",
+        two_factor_views.TwoFactorDisableView.as_view(),
+        name="two_factor_disable",
+    ),
     path("users/", views.UserListView.as_view(), name="user_list"),
     path("users/new/", views.UserCreateView.as_view(), name="user_create"),
     path("users/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
@@ -18,6 +39,11 @@ urlpatterns = [
         "users/<int:pk>/password-reset/",
         views.UserPasswordResetView.as_view(),
         name="user_password_reset",
+    ),
+    path(
+        "users/<int:pk>/two-factor-reset/",
+        two_factor_views.UserTwoFactorResetView.as_view(),
+        name="user_two_factor_reset",
     ),
     path("roles/", role_views.RoleListView.as_view(), name="role_list"),
     path("roles/new/", role_views.RoleCreateView.as_view(), name="role_create"),

@@ -13,21 +13,36 @@ from django.views import View
 
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ServiceFormView
 
-from . import onetime, services
+from . import onetime, pending, services
+from .choices import LoginStep
 from .filtersets import UserFilterSet
 from .forms import LoginForm, PasswordChangeForm, UserActiveForm, UserCreateForm, UserUpdateForm
 from .models import User
 from .selectors import MANAGE_USERS, user_list_for, user_security_events
+from .selectors_login import login_step_after_password, two_factor_status
 from .tables import UserTable
 
 # --- signing in and the own password -------------------------------------------------------
 
 
 class JinguoLoginView(auth_views.LoginView):
+    """The password step. An account with an authenticator, or one whose roles require a
+    second factor, is not signed in here: it goes on to the code or the enrolment page."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
     extra_context = {"title": gettext_lazy("登录")}
+
+    def form_valid(self, form):
+        user = form.get_user()
+        step = login_step_after_password(user)
+        if step is None:
+            return super().form_valid(form)
+        pending.start(self.request, user, step=step, next_url=self.get_redirect_url())
+        if step == LoginStep.ENROL:
+            return redirect("accounts:two_factor_enrol")
+        return redirect("accounts:login_code")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -35,6 +50,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     success_url = reverse_lazy("core:home")
     extra_context = {"title": gettext_lazy("修改密码")}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["two_factor"] = two_factor_status(self.request.user)
+        return ctx
 
     def form_valid(self, form):
         try:
@@ -127,9 +147,11 @@ class UserDetailView(ObjectDetailView):
             can_change=can_change,
             can_reset=can_change and actor.has_perm(MANAGE_USERS) and account.pk != actor.pk,
             can_toggle=can_change and account.pk != actor.pk,
+            two_factor=two_factor_status(account),
             show_events=actor.has_perm("core.view_audit"),
             temporary_password=onetime.pop(self.request, account),
         )
+        ctx["can_reset_two_factor"] = ctx["can_reset"] and ctx["two_factor"].enrolled
         if ctx["show_events"]:
             ctx["events"] = user_security_events(account)
         return ctx

@@ -140,6 +140,18 @@ PASSWORD_HASHERS = [
 # Login security (等保 2.0 level 3 practice).
 JINGUO_LOCKOUT_FAILURES = int(os.environ.get("JINGUO_LOCKOUT_FAILURES", "5"))
 JINGUO_LOCKOUT_MINUTES = int(os.environ.get("JINGUO_LOCKOUT_MINUTES", "5"))
+# The lockout above applies to one username on one address. A whole address (a federation
+# office behind one NAT address) is throttled only at a rate no mistyping reaches: this many
+# failures over at least this many usernames within this many minutes.
+JINGUO_ADDRESS_THROTTLE_FAILURES = int(os.environ.get("JINGUO_ADDRESS_THROTTLE_FAILURES", "50"))
+JINGUO_ADDRESS_THROTTLE_ACCOUNTS = int(os.environ.get("JINGUO_ADDRESS_THROTTLE_ACCOUNTS", "10"))
+JINGUO_ADDRESS_THROTTLE_MINUTES = int(os.environ.get("JINGUO_ADDRESS_THROTTLE_MINUTES", "15"))
+# Second factor (TOTP authenticator app). Roles flagged "须两步验证" (shipped: system
+# administrator, security auditor, leader) cannot sign in without one; switching this off (the
+# demo does) makes it optional for everyone. Users who enrolled always enter a code.
+JINGUO_TWO_FACTOR_ENFORCED = env_bool("JINGUO_TWO_FACTOR_ENFORCED", True)
+# The name authenticator apps show beside the account.
+JINGUO_TWO_FACTOR_ISSUER = os.environ.get("JINGUO_TWO_FACTOR_ISSUER", "Jinguo")
 JINGUO_IDLE_TIMEOUT_MINUTES = int(os.environ.get("JINGUO_IDLE_TIMEOUT_MINUTES", "30"))
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -123,6 +123,12 @@ class MeSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text="已启用两步验证的账号必填：身份验证器上的 6 位验证码或一个恢复码。",
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, status
@@ -11,7 +12,8 @@ from jinguo.core.middleware import client_ip
 from .. import services
 from ..filtersets import UserFilterSet
 from ..models import User
-from ..selectors import lockout_message, lockout_remaining, user_list_for
+from ..selectors import user_list_for
+from ..selectors_login import login_refusal
 from .serializers import (
     DetailSerializer,
     MeSerializer,
@@ -97,14 +99,19 @@ class TokenView(APIView):
     @extend_schema(
         summary="以用户名和密码换取接口令牌",
         description=(
-            "成功后在请求头中使用 `Authorization: Token <token>`。连续失败达到上限后，"
-            "该用户名或来源地址将被暂时锁定（429）；须修改初始密码的账号不签发令牌（403）。"
+            "成功后在请求头中使用 `Authorization: Token <token>`。同一用户名从同一来源地址连续失败"
+            "达到上限后，该用户名在该地址被暂时锁定；同一地址短时间内用多个用户名大量失败时，该地址被暂时"
+            "限制（均返回 429 和 Retry-After）；须修改初始密码的账号不签发令牌（403）。"
+            "已启用两步验证的账号须同时提供 `code`（身份验证器上的验证码或恢复码，错误计入同一锁定）；"
+            "角色要求两步验证而尚未启用的账号须先登录网页启用（403）。已签发的令牌不受两步验证影响。"
         ),
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
-            400: OpenApiResponse(DetailSerializer, description="用户名或密码错误"),
-            403: OpenApiResponse(DetailSerializer, description="须先修改初始密码"),
+            400: OpenApiResponse(DetailSerializer, description="用户名、密码或验证码错误"),
+            403: OpenApiResponse(
+                DetailSerializer, description="须先修改初始密码、须提供验证码或须先启用两步验证"
+            ),
             429: OpenApiResponse(DetailSerializer, description="失败次数过多，暂时锁定"),
         },
         auth=[],
@@ -113,12 +120,12 @@ class TokenView(APIView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         username = serializer.validated_data["username"]
-        remaining = lockout_remaining(username=username, ip=client_ip(request))
-        if remaining:
+        refusal = login_refusal(username=username, ip=client_ip(request))
+        if refusal is not None:
             return Response(
-                {"detail": lockout_message(remaining)},
+                {"detail": refusal.message},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(remaining)},
+                headers={"Retry-After": str(refusal.seconds)},
             )
         # A failure fires user_login_failed, which counts it and writes the security event.
         user = authenticate(
@@ -126,5 +133,13 @@ class TokenView(APIView):
         )
         if user is None:
             return Response({"detail": _("用户名或密码错误。")}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            # Refused with 403 (PermissionDenied) when a code is missing or enrolment is due.
+            services.token_second_factor_check(
+                user=user, code=serializer.validated_data.get("code"), ip=client_ip(request)
+            )
+        except DjangoValidationError as exc:
+            # A wrong code gets the same shape of answer as a wrong password.
+            return Response({"detail": exc.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
         token = services.token_issue(user=user)  # refused (403) until the password is changed
         return Response({"token": token.key, "user": MeSerializer(user).data})

@@ -10,54 +10,82 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from ..choices import LoginChannel, LogoutReason, SecurityAction
+from jinguo.core import context
+
+from ..choices import LockScope, LoginChannel, LogoutReason, SecurityAction
 from ..models import LoginFailure, User
-from ..selectors import lockout_window, normalise_username
+from ..selectors_login import (
+    account_failures,
+    address_failures,
+    address_throttle_seconds,
+    lockout_window,
+    normalise_username,
+    throttle_window,
+)
 from .common import security_event
 
 
 @transaction.atomic
-def login_failure_record(*, username: str, ip: str | None, channel: str = LoginChannel.WEB):
-    """Count a failed attempt; write login_failed, and lockout when this one reaches the limit.
+def login_failure_record(
+    *,
+    username: str,
+    ip: str | None,
+    channel: str = LoginChannel.WEB,
+    second_factor: bool = False,
+):
+    """Count a failed attempt (a wrong password, or a wrong code after a right password).
 
-    The username is recorded as typed (never the password); the account, if one has that
-    name, becomes the event's object so that its page lists the attempts.
+    Writes login_failed; lockout when this failure locks the name on this address; and
+    address_throttle when it makes the address fail at the rate of someone trying names.
+    The username is recorded as typed (never the password or code); the account, if one has
+    that name, becomes the event's object so that its page lists the attempts.
     """
     typed = (username or "")[:150]
     name = normalise_username(username)
     now = timezone.now()
+    throttled_before = address_throttle_seconds(ip) > 0
     LoginFailure.objects.create(username=name, ip=ip, at=now)
     account = User.objects.filter(username=typed).first() if typed else None
+    detail = {"channel": str(channel)}
+    if second_factor:
+        detail["step"] = "second_factor"
     security_event(
-        actor=None,
-        action=SecurityAction.LOGIN_FAILED,
-        target=account,
-        username=typed,
-        channel=str(channel),
+        actor=None, action=SecurityAction.LOGIN_FAILED, target=account, username=typed, **detail
     )
-    limit = settings.JINGUO_LOCKOUT_FAILURES
-    recent = LoginFailure.objects.filter(at__gt=now - lockout_window())
-    scopes = [("username", Q(username=name))] if name else []
-    if ip:
-        scopes.append(("ip", Q(ip=ip)))
-    for scope, condition in scopes:
-        if recent.filter(condition).count() == limit:
-            security_event(
-                actor=None,
-                action=SecurityAction.LOCKOUT,
-                target=account if scope == "username" else None,
-                username=typed,
-                scope=scope,
-                minutes=settings.JINGUO_LOCKOUT_MINUTES,
-            )
-    # Failures older than a day no longer count for anything.
-    LoginFailure.objects.filter(at__lt=now - max(lockout_window(), timedelta(days=1))).delete()
+    if name and account_failures(username=name, ip=ip).count() == settings.JINGUO_LOCKOUT_FAILURES:
+        security_event(
+            actor=None,
+            action=SecurityAction.LOCKOUT,
+            target=account,
+            username=typed,
+            scope=LockScope.ACCOUNT,
+            minutes=settings.JINGUO_LOCKOUT_MINUTES,
+        )
+    if not throttled_before and address_throttle_seconds(ip) > 0:
+        seen = address_failures(ip)
+        security_event(
+            actor=None,
+            action=SecurityAction.ADDRESS_THROTTLE,
+            username=typed,
+            scope=LockScope.ADDRESS,
+            failures=seen.failures,
+            accounts=seen.accounts,
+            minutes=settings.JINGUO_ADDRESS_THROTTLE_MINUTES,
+        )
+    # Failures older than a day (or than the longest window) no longer count for anything.
+    keep = max(lockout_window(), throttle_window(), timedelta(days=1))
+    LoginFailure.objects.filter(at__lt=now - keep).delete()
 
 
 @transaction.atomic
-def login_success_record(*, user: User, channel: str = LoginChannel.WEB) -> None:
-    LoginFailure.objects.filter(username=normalise_username(user.username)).delete()
-    security_event(actor=user, action=SecurityAction.LOGIN, channel=str(channel))
+def login_success_record(
+    *, user: User, channel: str = LoginChannel.WEB, ip: str | None = None, **detail
+) -> None:
+    """A completed login clears the failures of this name from this address only: a lock that
+    someone else earned for the name elsewhere stays until it runs out."""
+    condition = Q(ip=ip) if ip else Q(ip__isnull=True)
+    LoginFailure.objects.filter(condition, username=normalise_username(user.username)).delete()
+    security_event(actor=user, action=SecurityAction.LOGIN, channel=str(channel), **detail)
 
 
 def logout_record(*, user: User | None, reason: str = LogoutReason.USER) -> None:
@@ -79,5 +107,5 @@ def token_issue(*, user: User) -> Token:
         raise PermissionDenied(_("请先登录网页修改初始密码，再申请接口令牌。"))
     with transaction.atomic():
         token, _created = Token.objects.get_or_create(user=user)
-        login_success_record(user=user, channel=LoginChannel.API)
+        login_success_record(user=user, channel=LoginChannel.API, ip=context.current().ip)
     return token

@@ -78,6 +78,7 @@ def role_create(
     name: str,
     description: str = "",
     permissions: Iterable[Permission] = (),
+    requires_two_factor: bool = False,
 ) -> Role:
     require(actor, "accounts.add_role")
     code, name = code.strip(), name.strip()
@@ -94,9 +95,16 @@ def role_create(
         errors["permissions"] = perm_errors
     if errors:
         raise ValidationError(errors)
-    role = Role.objects.create(code=code, name=name, description=description.strip())
+    role = Role.objects.create(
+        code=code,
+        name=name,
+        description=description.strip(),
+        requires_two_factor=requires_two_factor,
+    )
     role.permissions.set(permissions)
     audit.record_change(actor, role, "create", after=_role_snapshot(role, after))
+    if requires_two_factor:
+        _two_factor_change_event(actor, role)
     if after:
         security_event(
             actor=actor,
@@ -116,8 +124,10 @@ def role_update(
     name: str | None = None,
     description: str | None = None,
     permissions: Iterable[Permission] | None = None,
+    requires_two_factor: bool | None = None,
 ) -> Role:
-    """Edit a role; the change reaches every holder at once. Its code never changes."""
+    """Edit a role; the change reaches every holder at once (a newly required second factor
+    at their next login). Its code never changes."""
     require(actor, "accounts.change_role")
     role = Role.objects.select_for_update().get(pk=role.pk)
     before_perms = perm_names(role.permissions.select_related("content_type"))
@@ -132,6 +142,9 @@ def role_update(
     if description is not None and description.strip() != role.description:
         role.description = description.strip()
         changed.append("description")
+    if requires_two_factor is not None and requires_two_factor != role.requires_two_factor:
+        role.requires_two_factor = requires_two_factor
+        changed.append("requires_two_factor")
     after_perms = before_perms
     if permissions is not None:
         permissions = list(permissions)
@@ -151,11 +164,23 @@ def role_update(
             before={"permissions": sorted(before_perms - after_perms)},
             after={"permissions": sorted(after_perms - before_perms)},
         )
+    if "requires_two_factor" in changed:
+        _two_factor_change_event(actor, role)
     if changed or after_perms != before_perms:
         audit.record_change(
             actor, role, "update", before=before, after=_role_snapshot(role, after_perms)
         )
     return role
+
+
+def _two_factor_change_event(actor: User, role: Role) -> None:
+    security_event(
+        actor=actor,
+        action=SecurityAction.ROLE_TWO_FACTOR_CHANGE,
+        target=role,
+        before={"requires_two_factor": not role.requires_two_factor},
+        after={"requires_two_factor": role.requires_two_factor},
+    )
 
 
 @transaction.atomic
@@ -204,8 +229,12 @@ def ensure_default_roles(*, using: str = "default", reset: bool = False) -> list
                     "name": str(spec["name"]),
                     "description": str(spec["description"]),
                     "is_builtin": True,
+                    "requires_two_factor": spec.get("requires_two_factor", False),
                 },
             )
+            if reset and role.requires_two_factor != spec.get("requires_two_factor", False):
+                role.requires_two_factor = spec.get("requires_two_factor", False)
+                role.save(update_fields=["requires_two_factor"])
             shipped = set(spec["permissions"])
             if created or reset:
                 role.permissions.set(permissions_by_name(sorted(shipped), using))

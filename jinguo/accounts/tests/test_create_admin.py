@@ -7,6 +7,8 @@ from django.core.management import CommandError, call_command
 from jinguo.accounts.models import User
 from jinguo.core.models import AuditEvent
 
+from .two_factor_helpers import code_at
+
 
 def test_create_admin_makes_a_sysadmin_who_must_change_the_password(tree, client):
     out = StringIO()
@@ -19,7 +21,11 @@ def test_create_admin_makes_a_sysadmin_who_must_change_the_password(tree, client
     assert AuditEvent.objects.filter(action="admin_bootstrap", object_id=str(user.pk)).exists()
     assert password not in str(list(AuditEvent.objects.values_list("detail", "after")))
 
-    client.post("/accounts/login/", {"username": "root", "password": password})
+    # A system administrator enrols an authenticator first, then changes the password.
+    response = client.post("/accounts/login/", {"username": "root", "password": password})
+    assert response.url == "/accounts/two-factor/enrol/"
+    client.get(response.url)
+    client.post(response.url, {"code": code_at(user)})
     assert client.get("/").url.startswith("/accounts/password/")
 
 
