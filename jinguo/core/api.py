@@ -1,8 +1,17 @@
 """Base classes for the REST API: the same restrict() scoping as the UI, 404 outside scope."""
 
-from rest_framework import permissions, viewsets
+from rest_framework import exceptions, permissions, viewsets
 
 from .scoping import permission_name
+
+# Ids are bigints: anything else in an id's place is simply a record that does not exist.
+MAX_ID = 2**63 - 1
+
+
+def valid_id(value) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
 
 ACTION_BY_METHOD = {
     "GET": "view",
@@ -33,7 +42,19 @@ class ModelActionPermission(permissions.BasePermission):
         return user.has_perm(permission_name(view.queryset_model(), action)) or action == "view"
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
+class IdLookupMixin:
+    """A detail URL whose id is not a positive bigint answers 404 before any query."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        if lookup in kwargs and not valid_id(kwargs[lookup]):
+            from .api_errors import not_found_message
+
+            raise exceptions.NotFound(not_found_message())
+
+
+class ScopedModelViewSet(IdLookupMixin, viewsets.ModelViewSet):
     """Subclasses set ``model`` and call services from perform_create/update/destroy.
 
     A service's exceptions pass through untouched: core.api_errors answers them (400, 404,

@@ -208,6 +208,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jinguo.core.api_schema.add_error_responses",
+    ],
     # Several models have a "status" or "kind"; name each enum after its own choices.
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "jinguo.cases.choices.Status",

@@ -11,7 +11,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jinguo.core.api import ScopedModelViewSet
+from jinguo.core.api import IdLookupMixin, ScopedModelViewSet
 
 from .. import selectors
 from ..models import Category, Referral
@@ -159,7 +159,9 @@ class CategoryPermission(permissions.BasePermission):
     list=extend_schema(summary="诉求类别树（启用的一级类别及其子类别）"),
     retrieve=extend_schema(summary="诉求类别"),
 )
-class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CategoryViewSet(
+    IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """For telephony and grid platforms to map their own categories to ours."""
 
     serializer_class = s.CategorySerializer

@@ -35,8 +35,10 @@ def test_list_is_scoped_and_filterable(tree, district_officer):
         "990101001001G01",
     }
     assert codes(c.get(url, {"kind": "community", "q": "芳草"})) == {"990101001001"}
-    # A unit outside the caller's scope is not a valid subtree.
-    assert c.get(url, {"subtree": tree.street_b.pk}).status_code == 400
+    # A unit outside the caller's scope matches nothing, as one that does not exist.
+    outside = c.get(url, {"subtree": tree.street_b.pk})
+    assert outside.status_code == 200 and outside.json()["results"] == []
+    assert c.get(url, {"subtree": 10**12}).json()["results"] == []
 
 
 def test_children_action(tree, district_officer, other_district_officer):
