@@ -54,6 +54,22 @@ class IdLookupMixin:
             raise exceptions.NotFound(not_found_message())
 
 
+class VersionRequired(exceptions.APIException):
+    status_code = 428
+    default_code = "version_required"
+
+    def __init__(self):
+        from django.utils.translation import gettext as _
+
+        super().__init__(
+            {
+                "version": [
+                    _("请提交读取记录时得到的 version：没有它就无法知道其间是否有人改过这条记录。")
+                ]
+            }
+        )
+
+
 class ScopedModelViewSet(IdLookupMixin, viewsets.ModelViewSet):
     """Subclasses set ``model`` and call services from perform_create/update/destroy.
 
@@ -72,3 +88,18 @@ class ScopedModelViewSet(IdLookupMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return self.model.objects.restrict(self.request.user, self.scope_action())
+
+    def get_object(self):
+        obj = super().get_object()
+        # An update of a versioned record must say which version it read: without it, the
+        # second of two colleagues editing at once would silently overwrite the first. Asked
+        # once the record is found, so that out of scope stays a plain 404.
+        if self.request.method in ("PUT", "PATCH") and self._versioned():
+            data = self.request.data
+            if not hasattr(data, "get") or data.get("version") in (None, ""):
+                raise VersionRequired()
+        return obj
+
+    def _versioned(self) -> bool:
+        model = self.queryset_model()
+        return model is not None and any(f.name == "version" for f in model._meta.fields)

@@ -83,8 +83,19 @@ def test_partial_update_and_version_conflict(api, tree):
     r = api.patch(url, {"notes": "旧版本上的修改", "version": 1}, format="json")
     assert r.status_code == 409  # was 400: a stale version is a conflict on every endpoint
     assert "其他人已修改" in r.json()["detail"] and r.json()["version"] == 2
-    r = api.patch(url, {"phone": "123"}, format="json")
+    r = api.patch(url, {"phone": "123", "version": 2}, format="json")
     assert r.status_code == 400 and "电话号码格式不正确" in r.json()["phone"][0]
+
+
+def test_an_update_without_a_version_is_refused_not_applied(api, tree):
+    person = PersonFactory(org=tree.community_a, name="张丽", notes="原备注")
+    url = reverse("person-detail", args=[person.pk])
+    r = api.patch(url, {"notes": "覆盖"}, format="json")
+    assert r.status_code == 428 and "version" in r.json()
+    person.refresh_from_db()
+    assert person.notes == "原备注" and person.version == 1
+    # Out of scope stays a plain 404, version or not.
+    assert api.patch(reverse("person-detail", args=[10**9]), {}, format="json").status_code == 404
 
 
 def test_schema_documents_the_person_endpoints(client, community_chair):

@@ -31,7 +31,7 @@ class TestPersonScoping(ScopedModelContract):
         return {"org": unit.pk, "name": f"接口{next(_numbers)}号", "gender": "F", "id_type": "none"}
 
     def api_update_data(self, obj) -> dict:
-        return {"notes": "电话回访，情况稳定"}
+        return {"notes": "电话回访，情况稳定", "version": obj.version}
 
     def form_data(self, unit) -> dict:
         n = next(_numbers)

@@ -175,11 +175,11 @@ def test_api_refuses_an_unknown_area_until_confirmed(api, tree):
 def test_api_update_to_an_unknown_area_needs_the_flag(api, tree):
     person = PersonFactory(org=tree.community_a, name="陈敏", birth_date=date(1956, 7, 29))
     url = reverse("person-detail", args=[person.pk])
-    r = api.patch(url, {"id_type": "resident", "id_number": UNKNOWN}, format="json")
+    r = api.patch(url, {"id_type": "resident", "id_number": UNKNOWN, "version": 1}, format="json")
     assert r.status_code == 400 and r.json()["unknown_area"] == "449329"
     r = api.patch(
         url,
-        {"id_type": "resident", "id_number": UNKNOWN, "confirm_unknown_area": True},
+        {"id_type": "resident", "id_number": UNKNOWN, "confirm_unknown_area": True, "version": 1},
         format="json",
     )
     assert r.status_code == 200, r.json()
