@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 
 from . import views, views_case, views_intake, views_print
-from .forms import ACTION_FORMS
+from .forms.cases import ACTION_FORMS
 
 # Only the transitions of this module, so other modules' "<pk>/<word>/" routes stay theirs.
 ACTION_RE = "|".join(sorted(ACTION_FORMS))

@@ -19,7 +19,8 @@ from jinguo.core.generic import ObjectListView
 
 from . import choices, selectors
 from .filtersets import CaseFilterSet
-from .forms import ExtensionDecideForm, SavedFilterForm
+from .forms.extensions import ExtensionDecideForm
+from .forms.queues import SavedFilterForm
 from .models import Case, Extension
 from .services import saved_filters as saved_filter_services
 from .services import workflow

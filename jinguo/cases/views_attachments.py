@@ -12,7 +12,7 @@ from django.views import View
 from jinguo.core.errors import is_not_found
 from jinguo.core.generic import ServiceFormView
 
-from .forms_partners import AttachmentForm
+from .forms.attachments import AttachmentForm
 from .models import Attachment, Case
 from .services import attachments as services
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from jinguo.people.models import Person
 
 from . import choices, selectors
-from .forms import ACTION_FORMS, CaseEditForm, NoteForm, PartyAddForm
+from .forms.cases import ACTION_FORMS, CaseEditForm, NoteForm, PartyAddForm
 from .models import Case, CaseParty
 from .services import intake, workflow
 from .tables import due_html, status_badge, urgency_badge

@@ -14,7 +14,7 @@ from django.views import View
 
 from jinguo.core.generic import ServiceFormView
 
-from .forms_config import CategoryForm, PolicyForm
+from .forms.config import CategoryForm, PolicyForm
 from .models import Category, DeadlinePolicy
 from .services import config as services
 from .tables_partners import PolicyTable, category_rows

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from jinguo.people.models import Person
 
 from . import selectors
-from .forms_intake import (
+from .forms.intake import (
     GridReportForm,
     HotlineIntakeForm,
     IntakeForm,

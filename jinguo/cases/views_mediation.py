@@ -16,7 +16,7 @@ from jinguo.core.generic import ObjectListView, ScopedObjectMixin, ServiceFormVi
 from jinguo.core.masking import mask_name
 
 from .filtersets_partners import MediationFilterSet
-from .forms_partners import MediationForm
+from .forms.mediations import MediationForm
 from .models import Case, Mediation
 from .selectors import mediation_open
 from .services import mediation as services

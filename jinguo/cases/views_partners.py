@@ -15,7 +15,7 @@ from jinguo.core.generic import ObjectDetailView, ObjectListView, ScopedObjectMi
 
 from . import choices
 from .filtersets_partners import AgencyFilterSet
-from .forms_partners import AgencyForm, AgencyUserForm
+from .forms.agencies import AgencyForm, AgencyUserForm
 from .models import Agency, AgencyMember, Referral
 from .services import agencies as agency_services
 from .tables_partners import AgencyTable

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import choices
-from .forms_partners import BaseForm
-from .models import Category
+from .. import choices
+from ..models import Category
+from .common import BaseForm
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

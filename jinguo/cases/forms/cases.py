@@ -1,6 +1,6 @@
-"""Forms of the case page: one small form per transition, the edit form, parties, notes,
-extension decisions and saved filters. Every form that changes a case carries the version
-the user saw, so a stale submission becomes a conflict message instead of a lost update."""
+"""Forms of the case page: one small form per transition, the edit form, parties, notes.
+Every form that changes a case carries the version the user saw, so a stale submission
+becomes a conflict message instead of a lost update."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.core.forms import ScopedForm
 from jinguo.people.models import Person
 
-from . import choices, selectors
-from .forms_intake import CategoryField, split_category
+from .. import choices, selectors
+from .intake import CategoryField, split_category
 
 
 class ActionForm(ScopedForm):
@@ -145,15 +145,6 @@ class NoteForm(ActionForm):
     note = _note(_("办理记录"), required=True, rows=3, help_text=_("加密保存，记入办理过程。"))
 
 
-class ExtensionDecideForm(ScopedForm):
-    approve = forms.TypedChoiceField(
-        choices=[("1", _("批准")), ("0", _("不批准"))],
-        coerce=lambda v: v == "1",
-        widget=forms.HiddenInput,
-    )
-    note = forms.CharField(label=_("审批意见"), required=False, max_length=500)
-
-
 class CaseEditForm(ActionForm):
     summary = forms.CharField(label=_("诉求摘要"), max_length=100)
     category_node = CategoryField(label=_("诉求类别"), empty_label=_("请选择类别"))
@@ -238,11 +229,6 @@ class PartyAddForm(ScopedForm):
         if not data.get("person") and not described and "person" not in self.errors:
             self.add_error("description", _("请填写档案号或说明。"))
         return data
-
-
-class SavedFilterForm(ScopedForm):
-    name = forms.CharField(label=_("名称"), max_length=40)
-    query = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)
 
 
 # The forms of the generic action view, and the service argument each form field feeds.

@@ -19,8 +19,8 @@ from jinguo.people.choices import Gender
 from jinguo.people.models import Person
 from jinguo.people.services.persons import PERSON_UNIT_KINDS, placeable_units
 
-from . import choices
-from .models import Category
+from .. import choices
+from ..models import Category
 
 HOTLINE_CHANNELS = [
     (choices.Channel.HOTLINE_12338, choices.Channel.HOTLINE_12338.label),
