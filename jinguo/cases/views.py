@@ -24,7 +24,8 @@ from .forms.queues import SavedFilterForm
 from .models import Case, Extension
 from .services import saved_filters as saved_filter_services
 from .services import workflow
-from .tables import CaseTable, ExtensionTable
+from .tables.cases import CaseTable
+from .tables.extensions import ExtensionTable
 
 QUEUE_PARAM = "queue"
 QUEUE_ICONS = {

@@ -15,7 +15,7 @@ from . import choices, selectors
 from .forms.cases import ACTION_FORMS, CaseEditForm, NoteForm, PartyAddForm
 from .models import Case, CaseParty
 from .services import intake, workflow
-from .tables import due_html, status_badge, urgency_badge
+from .tables.cases import due_html, status_badge, urgency_badge
 
 # Label, icon and button style of each transition, in the order the buttons appear.
 ACTIONS = {

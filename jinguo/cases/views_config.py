@@ -17,7 +17,7 @@ from jinguo.core.generic import ServiceFormView
 from .forms.config import CategoryForm, PolicyForm
 from .models import Category, DeadlinePolicy
 from .services import config as services
-from .tables_partners import PolicyTable, category_rows
+from .tables.config import PolicyTable, category_rows
 
 CATEGORY_FIELDS = ("name", "parent", "is_violence", "sensitive", "is_active", "sort")
 

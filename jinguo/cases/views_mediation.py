@@ -20,7 +20,7 @@ from .forms.mediations import MediationForm
 from .models import Case, Mediation
 from .selectors import mediation_open
 from .services import mediation as services
-from .tables_partners import MediationTable
+from .tables.mediations import MediationTable
 
 _SEPARATORS = re.compile(r"[\n；;]+")
 _LABEL = re.compile(r"^(?P<label>[^：:]{1,12})[：:]\s*(?P<name>.+)$")

@@ -18,7 +18,7 @@ from .filtersets_partners import AgencyFilterSet
 from .forms.agencies import AgencyForm, AgencyUserForm
 from .models import Agency, AgencyMember, Referral
 from .services import agencies as agency_services
-from .tables_partners import AgencyTable
+from .tables.agencies import AgencyTable
 
 
 class AgencyListView(ObjectListView):

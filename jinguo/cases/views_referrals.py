@@ -27,7 +27,7 @@ from .forms.referrals import ReferralActionForm, ReferralCreateForm
 from .models import Case, CaseEvent, Referral
 from .selectors import member_agency, referral_open
 from .services import referrals as services
-from .tables_partners import AgencyInboxTable, ReferralTable
+from .tables.referrals import AgencyInboxTable, ReferralTable
 
 ACTIONS = {
     # action: (service, keyword of the text, success message)
