@@ -15,7 +15,7 @@ from jinguo.core import audit
 from jinguo.core.generic import ObjectListView, ScopedObjectMixin, ServiceFormView
 from jinguo.core.masking import mask_name
 
-from .filtersets_partners import MediationFilterSet
+from .filtersets import MediationFilterSet
 from .forms.mediations import MediationForm
 from .models import Case, Mediation
 from .selectors import mediation_open

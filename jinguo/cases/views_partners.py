@@ -14,7 +14,7 @@ from django.views import View
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ScopedObjectMixin, ServiceFormView
 
 from . import choices
-from .filtersets_partners import AgencyFilterSet
+from .filtersets import AgencyFilterSet
 from .forms.agencies import AgencyForm, AgencyUserForm
 from .models import Agency, AgencyMember, Referral
 from .services import agencies as agency_services

@@ -22,7 +22,7 @@ from jinguo.people.models import Person
 
 from . import choices
 from .deadlines import policy_for
-from .filtersets_partners import AgencyInboxFilterSet, ReferralFilterSet
+from .filtersets import AgencyInboxFilterSet, ReferralFilterSet
 from .forms.referrals import ReferralActionForm, ReferralCreateForm
 from .models import Case, CaseEvent, Referral
 from .selectors import member_agency, referral_open
