@@ -13,12 +13,12 @@ from django.views import View
 
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ScopedObjectMixin, ServiceFormView
 
-from . import choices
-from .filtersets import AgencyFilterSet
-from .forms.agencies import AgencyForm, AgencyUserForm
-from .models import Agency, AgencyMember, Referral
-from .services import agencies as agency_services
-from .tables.agencies import AgencyTable
+from .. import choices
+from ..filtersets import AgencyFilterSet
+from ..forms.agencies import AgencyForm, AgencyUserForm
+from ..models import Agency, AgencyMember, Referral
+from ..services import agencies as agency_services
+from ..tables.agencies import AgencyTable
 
 
 class AgencyListView(ObjectListView):

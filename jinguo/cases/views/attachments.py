@@ -12,9 +12,9 @@ from django.views import View
 from jinguo.core.errors import is_not_found
 from jinguo.core.generic import ServiceFormView
 
-from .forms.attachments import AttachmentForm
-from .models import Attachment, Case
-from .services import attachments as services
+from ..forms.attachments import AttachmentForm
+from ..models import Attachment, Case
+from ..services import attachments as services
 
 # Types a browser could render as a page or a script are always served as plain bytes.
 SAFE_TYPES = {

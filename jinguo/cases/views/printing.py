@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from jinguo.core import audit
 from jinguo.core.masking import mask_name, mask_phone
 
-from . import choices, selectors
-from .models import Attachment, Mediation, Referral
-from .views_case import status_label, visible_case
+from .. import choices, selectors
+from ..models import Attachment, Mediation, Referral
+from .cases import status_label, visible_case
 
 
 def _local(value):

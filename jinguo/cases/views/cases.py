@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy
 
 from jinguo.people.models import Person
 
-from . import choices, selectors
-from .forms.cases import ACTION_FORMS, CaseEditForm, NoteForm, PartyAddForm
-from .models import Case, CaseParty
-from .services import intake, workflow
-from .tables.cases import due_html, status_badge, urgency_badge
+from .. import choices, selectors
+from ..forms.cases import ACTION_FORMS, CaseEditForm, NoteForm, PartyAddForm
+from ..models import Case, CaseParty
+from ..services import intake, workflow
+from ..tables.cases import due_html, status_badge, urgency_badge
 
 # Label, icon and button style of each transition, in the order the buttons appear.
 ACTIONS = {

@@ -10,16 +10,16 @@ from django.utils.translation import gettext as _
 
 from jinguo.people.models import Person
 
-from . import selectors
-from .forms.intake import (
+from .. import selectors
+from ..forms.intake import (
     GridReportForm,
     HotlineIntakeForm,
     IntakeForm,
     formset_parties,
     party_formset,
 )
-from .models import Case
-from .services import intake
+from ..models import Case
+from ..services import intake
 
 LOOKUP_LIMIT = 10
 MIN_LOOKUP_DIGITS = 7

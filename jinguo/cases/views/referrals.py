@@ -20,14 +20,14 @@ from jinguo.core import audit
 from jinguo.core.generic import ObjectListView, ServiceFormView
 from jinguo.people.models import Person
 
-from . import choices
-from .deadlines import policy_for
-from .filtersets import AgencyInboxFilterSet, ReferralFilterSet
-from .forms.referrals import ReferralActionForm, ReferralCreateForm
-from .models import Case, CaseEvent, Referral
-from .selectors import member_agency, referral_open
-from .services import referrals as services
-from .tables.referrals import AgencyInboxTable, ReferralTable
+from .. import choices
+from ..deadlines import policy_for
+from ..filtersets import AgencyInboxFilterSet, ReferralFilterSet
+from ..forms.referrals import ReferralActionForm, ReferralCreateForm
+from ..models import Case, CaseEvent, Referral
+from ..selectors import member_agency, referral_open
+from ..services import referrals as services
+from ..tables.referrals import AgencyInboxTable, ReferralTable
 
 ACTIONS = {
     # action: (service, keyword of the text, success message)

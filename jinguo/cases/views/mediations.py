@@ -15,12 +15,12 @@ from jinguo.core import audit
 from jinguo.core.generic import ObjectListView, ScopedObjectMixin, ServiceFormView
 from jinguo.core.masking import mask_name
 
-from .filtersets import MediationFilterSet
-from .forms.mediations import MediationForm
-from .models import Case, Mediation
-from .selectors import mediation_open
-from .services import mediation as services
-from .tables.mediations import MediationTable
+from ..filtersets import MediationFilterSet
+from ..forms.mediations import MediationForm
+from ..models import Case, Mediation
+from ..selectors import mediation_open
+from ..services import mediation as services
+from ..tables.mediations import MediationTable
 
 _SEPARATORS = re.compile(r"[\n；;]+")
 _LABEL = re.compile(r"^(?P<label>[^：:]{1,12})[：:]\s*(?P<name>.+)$")

@@ -14,10 +14,10 @@ from django.views import View
 
 from jinguo.core.generic import ServiceFormView
 
-from .forms.config import CategoryForm, PolicyForm
-from .models import Category, DeadlinePolicy
-from .services import config as services
-from .tables.config import PolicyTable, category_rows
+from ..forms.config import CategoryForm, PolicyForm
+from ..models import Category, DeadlinePolicy
+from ..services import config as services
+from ..tables.config import PolicyTable, category_rows
 
 CATEGORY_FIELDS = ("name", "parent", "is_violence", "sensitive", "is_active", "sort")
 
