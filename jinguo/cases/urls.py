@@ -35,17 +35,17 @@ urlpatterns = [
     path("extensions/<int:pk>/decide/", extensions.extension_decide, name="extension_decide"),
     # the case page: edit, parties, transitions
     path("<int:pk>/", cases.case_detail, name="case_detail"),
-    path("<int:pk>/edit/", cases.case_edit, name="case_edit"),
-    path("<int:pk>/parties/new/", cases.party_add, name="party_add"),
+    path("<int:pk>/edit/", cases.case_update, name="case_update"),
+    path("<int:pk>/parties/new/", cases.party_create, name="party_create"),
     path(
         "<int:pk>/parties/<int:party_pk>/remove/",
-        cases.party_remove,
-        name="party_remove",
+        cases.party_delete,
+        name="party_delete",
     ),
     re_path(rf"^(?P<pk>[0-9]+)/(?P<action>{ACTION_RE})/$", cases.case_action, name="case_action"),
     # printables of a case
     path("<int:pk>/print/", printing.case_print, name="case_print"),
-    path("<int:pk>/decline-notice/", printing.decline_notice, name="decline_notice"),
+    path("<int:pk>/decline-notice/", printing.case_decline_notice, name="case_decline_notice"),
     # referrals
     path("referrals/", referrals.ReferralListView.as_view(), name="referral_list"),
     path("<int:case_pk>/refer/", referrals.ReferralCreateView.as_view(), name="referral_create"),
@@ -64,7 +64,7 @@ urlpatterns = [
     path("agencies/", agencies.AgencyListView.as_view(), name="agency_list"),
     path("agencies/new/", agencies.AgencyCreateView.as_view(), name="agency_create"),
     path("agencies/<int:pk>/", agencies.AgencyDetailView.as_view(), name="agency_detail"),
-    path("agencies/<int:pk>/edit/", agencies.AgencyUpdateView.as_view(), name="agency_edit"),
+    path("agencies/<int:pk>/edit/", agencies.AgencyUpdateView.as_view(), name="agency_update"),
     path(
         "agencies/<int:pk>/users/new/",
         agencies.AgencyUserCreateView.as_view(),
@@ -86,7 +86,7 @@ urlpatterns = [
     path(
         "mediations/<int:pk>/edit/",
         mediations.MediationUpdateView.as_view(),
-        name="mediation_edit",
+        name="mediation_update",
     ),
     path(
         "mediations/<int:pk>/agreement/",
@@ -96,8 +96,8 @@ urlpatterns = [
     # attachments
     path(
         "<int:case_pk>/attachments/new/",
-        attachments.AttachmentAddView.as_view(),
-        name="attachment_add",
+        attachments.AttachmentCreateView.as_view(),
+        name="attachment_create",
     ),
     path(
         "attachments/<int:pk>/",
@@ -107,8 +107,8 @@ urlpatterns = [
     # configuration: appeal categories and deadline policies
     path("categories/", config.CategoryListView.as_view(), name="category_list"),
     path("categories/new/", config.CategoryCreateView.as_view(), name="category_create"),
-    path("categories/<int:pk>/edit/", config.CategoryUpdateView.as_view(), name="category_edit"),
+    path("categories/<int:pk>/edit/", config.CategoryUpdateView.as_view(), name="category_update"),
     path("policies/", config.PolicyListView.as_view(), name="policy_list"),
     path("policies/new/", config.PolicyCreateView.as_view(), name="policy_create"),
-    path("policies/<int:pk>/edit/", config.PolicyUpdateView.as_view(), name="policy_edit"),
+    path("policies/<int:pk>/edit/", config.PolicyUpdateView.as_view(), name="policy_update"),
 ]

@@ -43,7 +43,7 @@ class PolicyTable(tables.Table):
         if record.is_builtin:
             badge = format_html(' <span class="badge bg-secondary-lt">{}</span>', _("内置"))
         return format_html(
-            '<a href="{}">{}</a>{}', reverse("cases:policy_edit", args=[record.pk]), value, badge
+            '<a href="{}">{}</a>{}', reverse("cases:policy_update", args=[record.pk]), value, badge
         )
 
     def render_category(self, value, record):

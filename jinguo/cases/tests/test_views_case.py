@@ -64,8 +64,8 @@ def test_community_user_elsewhere_gets_404_everywhere(client, tree, worker):
     for url in (
         detail(case),
         action(case, "accept"),
-        reverse("cases:case_edit", args=[case.pk]),
-        reverse("cases:party_add", args=[case.pk]),
+        reverse("cases:case_update", args=[case.pk]),
+        reverse("cases:party_create", args=[case.pk]),
     ):
         assert client.get(url).status_code == 404, url
     assert client.post(action(case, "accept"), {"version": case.version}).status_code == 404
@@ -161,7 +161,7 @@ def test_an_action_not_offered_redirects_with_a_message(client, tree, worker):
 def test_edit_keeps_typing_on_conflict_and_saves_otherwise(client, tree, worker):
     case = make_case(tree.street_a, status="in_progress", assigned_to=worker)
     client.force_login(worker)
-    url = reverse("cases:case_edit", args=[case.pk])
+    url = reverse("cases:case_update", args=[case.pk])
     page = client.get(url).content.decode()
     assert f'name="version" value="{case.version}"' in page
     data = {
@@ -185,7 +185,7 @@ def test_note_and_party_forms(client, tree, worker):
     client.force_login(worker)
     client.post(action(case, "note"), {"version": case.version, "note": "走访了当事人家庭"})
     assert CaseEvent.objects.filter(case=case, kind="note").get().note == "走访了当事人家庭"
-    url = reverse("cases:party_add", args=[case.pk])
+    url = reverse("cases:party_create", args=[case.pk])
     empty = client.post(url, {"role": "respondent", "description": ""}).content.decode()
     assert "请填写档案号或说明" in empty
     client.post(url, {"role": "respondent", "description": "丈夫，约40岁"})
@@ -197,7 +197,7 @@ def test_a_party_entered_by_mistake_is_removed_and_the_step_is_kept(client, tree
     party = case.parties.create(role="witness", description="邻居，误登记")
     client.force_login(worker)
     page = client.get(detail(case)).content.decode()
-    remove = reverse("cases:party_remove", args=[case.pk, party.pk])
+    remove = reverse("cases:party_delete", args=[case.pk, party.pk])
     assert remove in page
     assert client.get(remove).status_code == 302  # only a POST removes
     assert case.parties.exists()
@@ -209,7 +209,7 @@ def test_a_party_entered_by_mistake_is_removed_and_the_step_is_kept(client, tree
     other = user_with_role(tree.community_b, "community_chair", username="chair_b_party")
     party = case.parties.create(role="witness", description="另一位邻居")
     client.force_login(other)
-    remove = reverse("cases:party_remove", args=[case.pk, party.pk])
+    remove = reverse("cases:party_delete", args=[case.pk, party.pk])
     assert client.post(remove).status_code == 404
     assert case.parties.filter(pk=party.pk).exists()
 

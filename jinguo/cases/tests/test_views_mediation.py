@@ -83,7 +83,7 @@ def test_agreed_without_terms_keeps_the_form(login, case, community_chair):
 
 def test_edit_changes_the_outcome(login, mediation, community_chair):
     client = login(community_chair)
-    url = reverse("cases:mediation_edit", args=[mediation.pk])
+    url = reverse("cases:mediation_update", args=[mediation.pk])
     assert "双方就抚养费有争议" in client.get(url).content.decode()
     r = client.post(
         url,
@@ -109,7 +109,7 @@ def test_list_and_detail_are_scoped(login, tree, mediation, community_chair):
     assert mediation.case.number not in other.get(reverse("cases:mediation_list")).content.decode()
     assert other.get(reverse("cases:mediation_detail", args=[mediation.pk])).status_code == 404
     assert other.get(reverse("cases:mediation_agreement", args=[mediation.pk])).status_code == 404
-    assert other.get(reverse("cases:mediation_edit", args=[mediation.pk])).status_code == 404
+    assert other.get(reverse("cases:mediation_update", args=[mediation.pk])).status_code == 404
     url = reverse("cases:mediation_create", args=[mediation.case_id])
     assert other.get(url).status_code == 404
 
@@ -162,5 +162,5 @@ def test_viewer_without_change_permission_sees_no_edit_button(login, tree, media
     grant(viewer, "cases.view_mediation", "cases.view_case")
     page = login(viewer).get(reverse("cases:mediation_detail", args=[mediation.pk]))
     assert page.status_code == 200
-    assert reverse("cases:mediation_edit", args=[mediation.pk]) not in page.content.decode()
+    assert reverse("cases:mediation_update", args=[mediation.pk]) not in page.content.decode()
     assert "申请人：张**" in page.content.decode()

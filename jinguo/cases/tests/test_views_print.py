@@ -71,7 +71,7 @@ def test_case_file_needs_print_permission_and_scope(client, tree, case):
 
 def test_decline_notice(client, tree, worker, case):
     client.force_login(worker)
-    url = reverse("cases:decline_notice", args=[case.pk])
+    url = reverse("cases:case_decline_notice", args=[case.pk])
     assert client.get(url).status_code == 404  # not declined yet
     case_decline(
         user=worker, case=case, reason="所反映事项属劳动仲裁范围，请向劳动仲裁委员会申请。"
@@ -89,4 +89,4 @@ def test_decline_notice_for_an_outsider_is_404(client, tree, worker, case):
     outsider = user_with_role(tree.community_b, "community_chair", username="chair_taoli")
     grant(outsider, "cases.print_case")
     client.force_login(outsider)
-    assert client.get(reverse("cases:decline_notice", args=[case.pk])).status_code == 404
+    assert client.get(reverse("cases:case_decline_notice", args=[case.pk])).status_code == 404

@@ -28,7 +28,7 @@ SAFE_TYPES = {
 }
 
 
-class AttachmentAddView(ServiceFormView):
+class AttachmentCreateView(ServiceFormView):
     form_class = AttachmentForm
     permission_required = "cases.add_attachment"
     template_name = "cases/attachment_form.html"

@@ -294,7 +294,7 @@ def case_action(request, pk, action):
 
 
 @login_required
-def case_edit(request, pk):
+def case_update(request, pk):
     user = request.user
     case = visible_case(user, pk)
     if "edit" not in workflow.allowed_actions(user, case):
@@ -317,7 +317,7 @@ def case_edit(request, pk):
 
 
 @login_required
-def party_remove(request, pk, party_pk):
+def party_delete(request, pk, party_pk):
     """Remove a party entered by mistake; the timeline and the change log keep who it was."""
     user = request.user
     case = visible_case(user, pk)
@@ -334,7 +334,7 @@ def party_remove(request, pk, party_pk):
 
 
 @login_required
-def party_add(request, pk):
+def party_create(request, pk):
     user = request.user
     case = visible_case(user, pk)
     if "edit" not in workflow.allowed_actions(user, case):

@@ -202,7 +202,7 @@ def case_print(request, pk):
 
 
 @login_required
-def decline_notice(request, pk):
+def case_decline_notice(request, pk):
     user = request.user
     if not (user.has_perm("cases.print_case") or user.has_perm("cases.dispatch_case")):
         raise Http404
