@@ -158,7 +158,7 @@ def print_plans(title: str, plans: list[list[str]]) -> None:
 
 def bench_duplicates(args, user) -> None:
     from jinguo.people.models import Person
-    from jinguo.people.selectors import likely_duplicates
+    from jinguo.people.selectors.persons import likely_duplicates
 
     rng = random.Random(7)
     # A random sample without ORDER BY random() over a million rows.
@@ -192,7 +192,7 @@ def bench_list(args, user, label: str) -> None:
 
     from jinguo.core.scoping import grants_changed
     from jinguo.people.filtersets import PersonFilterSet
-    from jinguo.people.selectors import person_list_queryset
+    from jinguo.people.selectors.persons import person_list_queryset
 
     params = {"gender": "F", "age_min": "18", "age_max": "60"}
     request = RequestFactory().get("/people/persons/", params)

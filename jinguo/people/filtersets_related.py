@@ -13,7 +13,7 @@ from jinguo.orgs.filtersets import UnitChoiceFilter, visible_units
 
 from .choices import ConsentPurpose, VisitMethod
 from .models import Consent, ContactAssignment, FocusTagType, Household, PersonTag, Visit
-from .selectors_related import REVIEW_WINDOW_DAYS
+from .selectors.tags import REVIEW_WINDOW_DAYS
 
 
 class SubtreeFilterMixin(django_filters.FilterSet):

@@ -16,7 +16,9 @@ from jinguo.orgs.models import OrgUnit
 
 from .choices import ConsentMethod, ConsentPurpose, Relationship, VisitMethod
 from .models import FocusTagType
-from .selectors_related import assignable_workers, visible_households, visible_persons
+from .selectors.common import assignable_workers
+from .selectors.households import visible_households
+from .selectors.persons import visible_persons
 from .services.contacts import MAX_VISIT_EVERY_DAYS
 from .services.tags import MAX_REVIEW_DAYS
 

@@ -151,7 +151,7 @@ class VisitTable(tables.Table):
 
 
 class ContactTable(tables.Table):
-    """The unit-level view of assignments (rows are selectors_related.ContactRow)."""
+    """The unit-level view of assignments (rows are selectors.contacts.ContactRow)."""
 
     target = tables.Column(verbose_name=_("联系对象"), accessor="assignment", orderable=False)
     worker = tables.Column(

@@ -14,7 +14,6 @@ from jinguo.core import audit
 from jinguo.core.exports import table_to_xlsx_response
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ScopedObjectMixin, ServiceFormView
 
-from . import selectors
 from .filtersets import PersonFilterSet
 from .forms import (
     PROTECTED_LABELS,
@@ -26,7 +25,13 @@ from .forms import (
     person_initial,
 )
 from .models import Person
-from .selectors_related import person_related_context
+from .selectors.persons import (
+    likely_duplicates,
+    merge_events,
+    person_list_queryset,
+    person_open,
+    person_related_context,
+)
 from .services import persons as services
 from .services.merge import person_merge, person_unmerge
 from .tables import PersonTable
@@ -47,7 +52,7 @@ class PersonListView(ObjectListView):
     export_name = gettext_lazy("人员档案")
 
     def get_queryset(self):
-        return selectors.person_list_queryset(self.request.user)
+        return person_list_queryset(self.request.user)
 
     def export(self, request):
         if not request.user.has_perm("core.export"):
@@ -77,7 +82,7 @@ class PersonDetailView(ObjectDetailView):
         return super().get_queryset().select_related("org", "merged_into", "created_by")
 
     def get_object(self, queryset=None):
-        return selectors.person_open(
+        return person_open(
             self.request.user,
             self.kwargs["pk"],
             queryset=self.get_queryset() if queryset is None else queryset,
@@ -101,7 +106,7 @@ class PersonDetailView(ObjectDetailView):
             can_reveal=user.has_perm("core.reveal_pii"),
             identity_rows=identity_rows(person),
             merged_into=visible_person(user, person.merged_into_id),
-            merge_events=selectors.merge_events(person) if can_merge else [],
+            merge_events=merge_events(person) if can_merge else [],
             **person_related_context(user, person),
         )
         return ctx
@@ -234,7 +239,7 @@ class PersonCreateView(PersonFormMixin, ServiceFormView):
         unknown_area = area_error.params["area"] if area_error is not None else None
         candidates = None
         if not form.cleaned_data.get("confirm_duplicates"):
-            candidates = selectors.likely_duplicates(
+            candidates = likely_duplicates(
                 user,
                 name=cleaned["name"],
                 birth_date=cleaned.get("birth_date"),

@@ -23,7 +23,6 @@ from django_tables2 import RequestConfig
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ServiceFormView
 
 from . import forms_related as forms
-from . import selectors_related as sel
 from .filtersets_related import (
     ContactAssignmentFilterSet,
     FocusTagTypeFilterSet,
@@ -40,6 +39,12 @@ from .models import (
     PersonTag,
     Visit,
 )
+from .selectors.common import can, within_home_subtree
+from .selectors.contacts import contact_rows, my_contact_rows
+from .selectors.households import household_open, visible_households
+from .selectors.persons import visible_persons
+from .selectors.tags import REVIEW_WINDOW_DAYS, review_counts, review_queryset
+from .selectors.visits import VISITS_ON_PERSON_PAGE, visit_open
 from .services import consents, contacts, households, tags, visits
 from .tables_related import ContactTable, FocusTagTypeTable, HouseholdTable, ReviewTable, VisitTable
 
@@ -82,13 +87,10 @@ class RelatedFormView(ServiceFormView):
 
     def target_url(self, obj) -> str:
         person_id = getattr(obj, "person_id", None)
-        if person_id and sel.visible_persons(self.request.user).filter(pk=person_id).exists():
+        if person_id and visible_persons(self.request.user).filter(pk=person_id).exists():
             return person_url(person_id)
         household_id = getattr(obj, "household_id", None)
-        if (
-            household_id
-            and sel.visible_households(self.request.user).filter(pk=household_id).exists()
-        ):
+        if household_id and visible_households(self.request.user).filter(pk=household_id).exists():
             return reverse("people:household_detail", args=[household_id])
         return reverse("people:review_list")
 
@@ -113,11 +115,11 @@ class TargetMixin:
 
     def target_person(self):
         pk = self._target_pk("person")
-        return sel.visible_persons(self.request.user).filter(pk=pk).first() if pk else None
+        return visible_persons(self.request.user).filter(pk=pk).first() if pk else None
 
     def target_household(self):
         pk = self._target_pk("household")
-        return sel.visible_households(self.request.user).filter(pk=pk).first() if pk else None
+        return visible_households(self.request.user).filter(pk=pk).first() if pk else None
 
     def get_initial(self):
         initial = super().get_initial()
@@ -170,7 +172,7 @@ class HouseholdDetailView(ObjectDetailView):
     context_object_name = "household"
 
     def get_object(self, queryset=None):
-        return sel.household_open(
+        return household_open(
             self.request.user,
             self.kwargs["pk"],
             queryset=self.get_queryset() if queryset is None else queryset,
@@ -185,7 +187,7 @@ class HouseholdDetailView(ObjectDetailView):
             .order_by("joined_on", "id")
         )
         visible = set(
-            sel.visible_persons(user)
+            visible_persons(user)
             .filter(pk__in=[m.person_id for m in members])
             .values_list("pk", flat=True)
         )
@@ -198,15 +200,15 @@ class HouseholdDetailView(ObjectDetailView):
             members=[(m, m.person_id in visible) for m in members],
             visits=Visit.objects.restrict(user, "view")
             .filter(household=household)
-            .select_related("worker")[: sel.VISITS_ON_PERSON_PAGE],
+            .select_related("worker")[:VISITS_ON_PERSON_PAGE],
             contacts=ContactAssignment.objects.restrict(user, "view")
             .filter(household=household, ended_on__isnull=True)
             .select_related("worker", "worker__home_unit"),
             can_change=can_change,
             member_form=forms.HouseholdMemberForm(user=user) if can_change else None,
-            can_add_visit=sel.can(user, "add", Visit),
-            can_add_contact=sel.can(user, "add", ContactAssignment),
-            can_change_contact=sel.can(user, "change", ContactAssignment),
+            can_add_visit=can(user, "add", Visit),
+            can_add_contact=can(user, "add", ContactAssignment),
+            can_change_contact=can(user, "change", ContactAssignment),
         )
         return ctx
 
@@ -386,18 +388,18 @@ class ReviewListView(ObjectListView):
 
     def get_queryset(self):
         user = self.request.user
-        qs = sel.review_queryset(user)
+        qs = review_queryset(user)
         if self.tab == "mine":
             return qs.filter(responsible=user)
-        return sel.within_home_subtree(qs, user)
+        return within_home_subtree(qs, user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(
             title=_("待复核标签"),
             tab=self.tab,
-            counts=sel.review_counts(self.request.user),
-            window=sel.REVIEW_WINDOW_DAYS,
+            counts=review_counts(self.request.user),
+            window=REVIEW_WINDOW_DAYS,
         )
         return ctx
 
@@ -519,7 +521,7 @@ class VisitDetailView(ObjectDetailView):
         )
 
     def get_object(self, queryset=None):
-        return sel.visit_open(
+        return visit_open(
             self.request.user,
             self.kwargs["pk"],
             queryset=self.get_queryset() if queryset is None else queryset,
@@ -533,9 +535,9 @@ class VisitDetailView(ObjectDetailView):
             can_change=user.has_perm("people.change_visit")
             and Visit.objects.restrict(user, "change").filter(pk=visit.pk).exists(),
             person_visible=bool(visit.person_id)
-            and sel.visible_persons(user).filter(pk=visit.person_id).exists(),
+            and visible_persons(user).filter(pk=visit.person_id).exists(),
             household_visible=bool(visit.household_id)
-            and sel.visible_households(user).filter(pk=visit.household_id).exists(),
+            and visible_households(user).filter(pk=visit.household_id).exists(),
         )
         return ctx
 
@@ -673,13 +675,13 @@ class MyContactsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        rows = sel.my_contact_rows(self.request.user)
+        rows = my_contact_rows(self.request.user)
         ctx.update(
             title=_("我的联系户"),
             rows=rows,
             overdue=sum(1 for r in rows if r.is_overdue),
-            can_add_visit=sel.can(self.request.user, "add", Visit),
-            can_view_unit=sel.can(self.request.user, "view", ContactAssignment),
+            can_add_visit=can(self.request.user, "add", Visit),
+            can_view_unit=can(self.request.user, "view", ContactAssignment),
         )
         return ctx
 
@@ -702,11 +704,11 @@ class ContactListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        base = sel.within_home_subtree(ContactAssignment.objects.restrict(user, "view"), user)
+        base = within_home_subtree(ContactAssignment.objects.restrict(user, "view"), user)
         filterset = ContactAssignmentFilterSet(
             self.request.GET, queryset=base, request=self.request
         )
-        rows = sel.contact_rows(filterset.qs if filterset.is_valid() else base.none())
+        rows = contact_rows(filterset.qs if filterset.is_valid() else base.none())
         if self.request.GET.get("overdue") == "1":
             rows = [r for r in rows if r.is_overdue]
         table = ContactTable(rows)

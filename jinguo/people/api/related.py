@@ -16,7 +16,6 @@ from jinguo.core.api import ScopedModelViewSet
 from jinguo.orgs.api.serializers import ScopedUnitField
 
 from .. import choices
-from .. import selectors_related as sel
 from ..filtersets_related import (
     ConsentFilterSet,
     ContactAssignmentFilterSet,
@@ -33,6 +32,10 @@ from ..models import (
     PersonTag,
     Visit,
 )
+from ..selectors.common import assignable_workers
+from ..selectors.households import household_open, visible_households
+from ..selectors.persons import visible_persons
+from ..selectors.visits import visit_open
 from ..services import consents, contacts, households, tags, visits
 
 # --- scoped relation fields ---------------------------------------------------------------
@@ -52,7 +55,7 @@ class PersonField(_ScopedField):
     default_error_messages = {"does_not_exist": _("该人员不存在或不在您的管辖范围内。")}
 
     def scoped(self, user):
-        return sel.visible_persons(user)
+        return visible_persons(user)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -60,7 +63,7 @@ class HouseholdField(_ScopedField):
     default_error_messages = {"does_not_exist": _("该家庭不存在或不在您的管辖范围内。")}
 
     def scoped(self, user):
-        return sel.visible_households(user)
+        return visible_households(user)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -68,7 +71,7 @@ class WorkerField(_ScopedField):
     default_error_messages = {"does_not_exist": _("该用户不存在、已停用或不在您的管辖范围内。")}
 
     def scoped(self, user):
-        return sel.assignable_workers(user)
+        return assignable_workers(user)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -395,7 +398,7 @@ class HouseholdViewSet(RelatedViewSet):
     def get_object(self):
         if self.action != "retrieve":
             return super().get_object()
-        return sel.household_open(
+        return household_open(
             self.request.user,
             self.kwargs["pk"],
             queryset=self.filter_queryset(self.get_queryset()),
@@ -497,7 +500,7 @@ class VisitViewSet(RelatedViewSet):
     def get_object(self):
         if self.action != "retrieve":
             return super().get_object()
-        return sel.visit_open(
+        return visit_open(
             self.request.user,
             self.kwargs["pk"],
             queryset=self.filter_queryset(self.get_queryset()),

@@ -1,20 +1,39 @@
-"""Reads of persons that more than one view needs: the list queryset, opening one person,
-duplicate candidates."""
+"""Reads of persons that more than one view needs: the scoped and list querysets, opening one
+person, duplicate candidates, merge events, and the records around a person on her page."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from jinguo.core import audit
 from jinguo.core.models import AuditEvent
 from jinguo.core.pinyin import name_pinyin
 
-from .models import Person, PersonTag
-from .services.derived import phone_index
+from ..choices import ConsentPurpose, Relationship
+from ..models import (
+    Consent,
+    ContactAssignment,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonTag,
+    Visit,
+)
+from ..services.derived import phone_index
+from .common import can, visible
+from .consents import consent_allows
+from .households import visible_households
+from .visits import VISITS_ON_PERSON_PAGE
 
 DUPLICATES_SHOWN = 10
+
+
+def visible_persons(user, action: str = "view") -> QuerySet:
+    if user is None:
+        return Person.objects.all()
+    return Person.objects.restrict(user, action).filter(merged_into__isnull=True)
 
 
 def person_list_queryset(user, action: str = "view"):
@@ -104,3 +123,71 @@ def merge_events(person: Person):
     for event in events:
         event.undone = event.pk in undone
     return events
+
+
+# --- the person page --------------------------------------------------------------------
+
+
+def person_related_context(user, person: Person) -> dict:
+    """Everything the "related records" cards of a person's page need, scoped for ``user``."""
+    tags = (
+        visible(PersonTag, user)
+        .filter(person=person)
+        .select_related("tag_type", "responsible")
+        .order_by("ended_on", "next_review_on", "id")
+    )
+    visits = (
+        visible(Visit, user)
+        .filter(person=person)
+        .select_related("worker")
+        .order_by("-visited_on", "-id")[:VISITS_ON_PERSON_PAGE]
+    )
+    consents = visible(Consent, user).filter(person=person).select_related("recorded_by")
+    contacts = (
+        visible(ContactAssignment, user)
+        .filter(person=person, ended_on__isnull=True)
+        .select_related("worker", "worker__home_unit")
+    )
+    households = (
+        visible_households(user)
+        .filter(members__person=person)
+        .select_related("head")
+        .distinct()
+        .order_by("name", "id")
+    )
+    relationships = dict(
+        HouseholdMember.objects.filter(person=person, household__in=households).values_list(
+            "household_id", "relationship"
+        )
+    )
+    labels = dict(Relationship.choices)
+    household_rows = [
+        {
+            "household": h,
+            "relationship": relationships.get(h.pk, ""),
+            "relationship_label": labels.get(relationships.get(h.pk, ""), ""),
+        }
+        for h in households
+    ]
+    tags = list(tags)
+    return {
+        "related_person": person,
+        "tags": tags,
+        "active_tags": [t for t in tags if t.ended_on is None],
+        "ended_tags": [t for t in tags if t.ended_on is not None],
+        "visits": list(visits),
+        "consents": list(consents),
+        "contacts": list(contacts),
+        "households": household_rows,
+        "processing_consent": consent_allows(person, ConsentPurpose.PROCESSING),
+        "related_can": {
+            "add_tag": can(user, "add", PersonTag),
+            "change_tag": can(user, "change", PersonTag),
+            "add_visit": can(user, "add", Visit),
+            "add_consent": can(user, "add", Consent),
+            "change_consent": can(user, "change", Consent),
+            "add_contact": can(user, "add", ContactAssignment),
+            "change_contact": can(user, "change", ContactAssignment),
+            "change_household": can(user, "change", Household),
+        },
+    }
