@@ -15,7 +15,7 @@ from jinguo.core.exports import table_to_xlsx_response
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ScopedObjectMixin, ServiceFormView
 
 from .filtersets import PersonFilterSet
-from .forms import (
+from .forms.persons import (
     PROTECTED_LABELS,
     DeactivateForm,
     MergeForm,

@@ -22,7 +22,6 @@ from django_tables2 import RequestConfig
 
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ServiceFormView
 
-from . import forms_related as forms
 from .filtersets_related import (
     ContactAssignmentFilterSet,
     FocusTagTypeFilterSet,
@@ -30,6 +29,18 @@ from .filtersets_related import (
     PersonTagFilterSet,
     VisitFilterSet,
 )
+from .forms.consents import ConsentForm, ConsentWithdrawForm
+from .forms.contacts import ContactEndForm, ContactForm, ContactUpdateForm
+from .forms.households import HouseholdCreateForm, HouseholdMemberForm, HouseholdUpdateForm
+from .forms.tags import (
+    TagCreateForm,
+    TagEndForm,
+    TagReviewForm,
+    TagTypeCreateForm,
+    TagTypeUpdateForm,
+    TagUpdateForm,
+)
+from .forms.visits import VisitForm
 from .models import (
     Consent,
     ContactAssignment,
@@ -205,7 +216,7 @@ class HouseholdDetailView(ObjectDetailView):
             .filter(household=household, ended_on__isnull=True)
             .select_related("worker", "worker__home_unit"),
             can_change=can_change,
-            member_form=forms.HouseholdMemberForm(user=user) if can_change else None,
+            member_form=HouseholdMemberForm(user=user) if can_change else None,
             can_add_visit=can(user, "add", Visit),
             can_add_contact=can(user, "add", ContactAssignment),
             can_change_contact=can(user, "change", ContactAssignment),
@@ -214,7 +225,7 @@ class HouseholdDetailView(ObjectDetailView):
 
 
 class HouseholdCreateView(ServiceFormView):
-    form_class = forms.HouseholdCreateForm
+    form_class = HouseholdCreateForm
     permission_required = "people.add_household"
     template_name = "people/household_form.html"
     title = gettext_lazy("新建家庭")
@@ -227,7 +238,7 @@ class HouseholdCreateView(ServiceFormView):
 class HouseholdUpdateView(RelatedFormView):
     model = Household
     load_object = True
-    form_class = forms.HouseholdUpdateForm
+    form_class = HouseholdUpdateForm
     permission_required = "people.change_household"
     template_name = "people/household_form.html"
     success_message = gettext_lazy("家庭信息已保存。")
@@ -262,7 +273,7 @@ class HouseholdUpdateView(RelatedFormView):
 
 
 class HouseholdMemberAddView(HouseholdUpdateView):
-    form_class = forms.HouseholdMemberForm
+    form_class = HouseholdMemberForm
     success_message = gettext_lazy("成员已加入家庭。")
 
     def get_initial(self):
@@ -305,7 +316,7 @@ class HouseholdMemberRemoveView(LoginRequiredMixin, View):
 
 
 class TagCreateView(TargetMixin, RelatedFormView):
-    form_class = forms.TagCreateForm
+    form_class = TagCreateForm
     permission_required = "people.add_persontag"
     template_name = "people/tag_form.html"
     title = gettext_lazy("添加关注标签")
@@ -318,7 +329,7 @@ class TagCreateView(TargetMixin, RelatedFormView):
 class TagUpdateView(RelatedFormView):
     model = PersonTag
     load_object = True
-    form_class = forms.TagUpdateForm
+    form_class = TagUpdateForm
     permission_required = "people.change_persontag"
     template_name = "people/tag_form.html"
     title = gettext_lazy("编辑关注标签")
@@ -345,7 +356,7 @@ class TagUpdateView(RelatedFormView):
 class TagReviewView(TagUpdateView):
     """Its responsible worker may record a review without the general change permission."""
 
-    form_class = forms.TagReviewForm
+    form_class = TagReviewForm
     permission_required = None
     scope_action = "view"
     title = gettext_lazy("复核关注标签")
@@ -365,7 +376,7 @@ class TagReviewView(TagUpdateView):
 
 
 class TagEndView(TagUpdateView):
-    form_class = forms.TagEndForm
+    form_class = TagEndForm
     title = gettext_lazy("解除关注标签")
     success_message = gettext_lazy("关注标签已解除。")
 
@@ -417,7 +428,7 @@ class TagTypeListView(ObjectListView):
 
 
 class TagTypeCreateView(ServiceFormView):
-    form_class = forms.TagTypeCreateForm
+    form_class = TagTypeCreateForm
     permission_required = "people.add_focustagtype"
     template_name = "people/tagtype_form.html"
     title = gettext_lazy("新增关注标签类型")
@@ -431,7 +442,7 @@ class TagTypeCreateView(ServiceFormView):
 
 
 class TagTypeUpdateView(ServiceFormView):
-    form_class = forms.TagTypeUpdateForm
+    form_class = TagTypeUpdateForm
     permission_required = "people.change_focustagtype"
     template_name = "people/tagtype_form.html"
     success_message = gettext_lazy("标签类型已保存。")
@@ -543,7 +554,7 @@ class VisitDetailView(ObjectDetailView):
 
 
 class VisitCreateView(TargetMixin, RelatedFormView):
-    form_class = forms.VisitForm
+    form_class = VisitForm
     permission_required = "people.add_visit"
     template_name = "people/visit_form.html"
     title = gettext_lazy("记录走访")
@@ -559,7 +570,7 @@ class VisitCreateView(TargetMixin, RelatedFormView):
 class VisitUpdateView(RelatedFormView):
     model = Visit
     load_object = True
-    form_class = forms.VisitForm
+    form_class = VisitForm
     permission_required = "people.change_visit"
     template_name = "people/visit_form.html"
     title = gettext_lazy("修改走访记录")
@@ -583,7 +594,7 @@ class VisitUpdateView(RelatedFormView):
 
 
 class ConsentCreateView(TargetMixin, RelatedFormView):
-    form_class = forms.ConsentForm
+    form_class = ConsentForm
     permission_required = "people.add_consent"
     template_name = "people/consent_form.html"
     title = gettext_lazy("记录同意")
@@ -596,7 +607,7 @@ class ConsentCreateView(TargetMixin, RelatedFormView):
 class ConsentWithdrawView(RelatedFormView):
     model = Consent
     load_object = True
-    form_class = forms.ConsentWithdrawForm
+    form_class = ConsentWithdrawForm
     permission_required = "people.change_consent"
     template_name = "people/consent_form.html"
     title = gettext_lazy("撤回同意")
@@ -612,7 +623,7 @@ class ConsentWithdrawView(RelatedFormView):
 
 
 class ContactCreateView(TargetMixin, RelatedFormView):
-    form_class = forms.ContactForm
+    form_class = ContactForm
     permission_required = "people.add_contactassignment"
     template_name = "people/contact_form.html"
     title = gettext_lazy("指派联系人")
@@ -625,7 +636,7 @@ class ContactCreateView(TargetMixin, RelatedFormView):
 class ContactUpdateView(RelatedFormView):
     model = ContactAssignment
     load_object = True
-    form_class = forms.ContactUpdateForm
+    form_class = ContactUpdateForm
     permission_required = "people.change_contactassignment"
     template_name = "people/contact_form.html"
     title = gettext_lazy("修改联系关系")
@@ -647,7 +658,7 @@ class ContactUpdateView(RelatedFormView):
 
 
 class ContactEndView(ContactUpdateView):
-    form_class = forms.ContactEndForm
+    form_class = ContactEndForm
     title = gettext_lazy("结束联系")
     success_message = gettext_lazy("联系已结束，联系人的查看权限已收回。")
 

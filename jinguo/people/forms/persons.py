@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.core.forms import ScopedForm, ServiceErrorsMixin
 from jinguo.orgs.forms import UnitChoiceField
 
-from . import choices
-from .services.persons import EDITABLE_FIELDS, REVEALABLE_FIELDS, placeable_units
+from .. import choices
+from ..services.persons import EDITABLE_FIELDS, REVEALABLE_FIELDS, placeable_units
 
 SECTIONS = [
     (
