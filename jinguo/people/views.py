@@ -34,7 +34,7 @@ from .selectors.persons import (
 )
 from .services import persons as services
 from .services.merge import person_merge, person_unmerge
-from .tables import PersonTable
+from .tables.persons import PersonTable
 
 
 def visible_person(user, pk) -> Person | None:

@@ -57,7 +57,10 @@ from .selectors.persons import visible_persons
 from .selectors.tags import REVIEW_WINDOW_DAYS, review_counts, review_queryset
 from .selectors.visits import VISITS_ON_PERSON_PAGE, visit_open
 from .services import consents, contacts, households, tags, visits
-from .tables_related import ContactTable, FocusTagTypeTable, HouseholdTable, ReviewTable, VisitTable
+from .tables.contacts import ContactTable
+from .tables.households import HouseholdTable
+from .tables.tags import FocusTagTypeTable, ReviewTable
+from .tables.visits import VisitTable
 
 
 def person_url(person_id: int) -> str:

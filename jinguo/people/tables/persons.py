@@ -9,7 +9,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import Person
+from ..models import Person
 
 
 def tag_badges(tags) -> str:
