@@ -191,7 +191,7 @@ def bench_list(args, user, label: str) -> None:
     from django.test import Client, RequestFactory
 
     from jinguo.core.scoping import grants_changed
-    from jinguo.people.filtersets import PersonFilterSet
+    from jinguo.people.filtersets.persons import PersonFilterSet
     from jinguo.people.selectors.persons import person_list_queryset
 
     params = {"gender": "F", "age_min": "18", "age_max": "60"}

@@ -14,7 +14,7 @@ from jinguo.core import audit
 from jinguo.core.exports import table_to_xlsx_response
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ScopedObjectMixin, ServiceFormView
 
-from .filtersets import PersonFilterSet
+from .filtersets.persons import PersonFilterSet
 from .forms.persons import (
     PROTECTED_LABELS,
     DeactivateForm,

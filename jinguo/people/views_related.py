@@ -22,13 +22,10 @@ from django_tables2 import RequestConfig
 
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ServiceFormView
 
-from .filtersets_related import (
-    ContactAssignmentFilterSet,
-    FocusTagTypeFilterSet,
-    HouseholdFilterSet,
-    PersonTagFilterSet,
-    VisitFilterSet,
-)
+from .filtersets.contacts import ContactAssignmentFilterSet
+from .filtersets.households import HouseholdFilterSet
+from .filtersets.tags import FocusTagTypeFilterSet, PersonTagFilterSet
+from .filtersets.visits import VisitFilterSet
 from .forms.consents import ConsentForm, ConsentWithdrawForm
 from .forms.contacts import ContactEndForm, ContactForm, ContactUpdateForm
 from .forms.households import HouseholdCreateForm, HouseholdMemberForm, HouseholdUpdateForm

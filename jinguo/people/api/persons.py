@@ -25,7 +25,7 @@ from jinguo.core.identity import unknown_area_message
 from jinguo.orgs.api.serializers import ScopedUnitField
 
 from .. import choices
-from ..filtersets import PersonFilterSet
+from ..filtersets.persons import PersonFilterSet
 from ..models import Person
 from ..selectors.persons import likely_duplicates, person_list_queryset, person_open
 from ..services import persons as services

@@ -16,13 +16,11 @@ from jinguo.core.api import ScopedModelViewSet
 from jinguo.orgs.api.serializers import ScopedUnitField
 
 from .. import choices
-from ..filtersets_related import (
-    ConsentFilterSet,
-    ContactAssignmentFilterSet,
-    HouseholdFilterSet,
-    PersonTagFilterSet,
-    VisitFilterSet,
-)
+from ..filtersets.consents import ConsentFilterSet
+from ..filtersets.contacts import ContactAssignmentFilterSet
+from ..filtersets.households import HouseholdFilterSet
+from ..filtersets.tags import PersonTagFilterSet
+from ..filtersets.visits import VisitFilterSet
 from ..models import (
     Consent,
     ContactAssignment,

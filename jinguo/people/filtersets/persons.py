@@ -12,8 +12,8 @@ from jinguo.core.filters import BaseFilterSet
 from jinguo.core.pinyin import looks_like_pinyin, normalise_query
 from jinguo.orgs.filtersets import UnitChoiceFilter, visible_units
 
-from . import choices
-from .models import FocusTagType, Person, PersonTag
+from .. import choices
+from ..models import FocusTagType, Person, PersonTag
 
 
 def _years_ago(today: date, years: int) -> date:
