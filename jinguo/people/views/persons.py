@@ -14,8 +14,8 @@ from jinguo.core import audit
 from jinguo.core.exports import table_to_xlsx_response
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ScopedObjectMixin, ServiceFormView
 
-from .filtersets.persons import PersonFilterSet
-from .forms.persons import (
+from ..filtersets.persons import PersonFilterSet
+from ..forms.persons import (
     PROTECTED_LABELS,
     DeactivateForm,
     MergeForm,
@@ -24,17 +24,17 @@ from .forms.persons import (
     RevealForm,
     person_initial,
 )
-from .models import Person
-from .selectors.persons import (
+from ..models import Person
+from ..selectors.persons import (
     likely_duplicates,
     merge_events,
     person_list_queryset,
     person_open,
     person_related_context,
 )
-from .services import persons as services
-from .services.merge import person_merge, person_unmerge
-from .tables.persons import PersonTable
+from ..services import persons as services
+from ..services.merge import person_merge, person_unmerge
+from ..tables.persons import PersonTable
 
 
 def visible_person(user, pk) -> Person | None:
