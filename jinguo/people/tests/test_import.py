@@ -326,7 +326,7 @@ def test_progress_page_polls_while_queued_and_stops_when_done(login, community_c
 
 
 def test_a_large_file_runs_as_a_background_task(login, community_chair, monkeypatch):
-    from jinguo.people import views_import
+    from jinguo.people.views import importing as views_import
 
     monkeypatch.setattr(views_import, "INLINE_MAX_ROWS", 1)
     enqueued = []

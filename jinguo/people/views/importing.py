@@ -22,13 +22,13 @@ from jinguo.core.exports import rows_to_workbook, xlsx_response
 from jinguo.core.identity import check_char
 from jinguo.orgs.importing import ImportFileError
 
-from . import choices
-from .forms_import import PersonImportForm
-from .models import FocusTagType, PersonImport
-from .services.importing.columns import COLUMNS, HEADERS, NOTES_MAX, choice_labels
-from .services.importing.reader import inspect_file
-from .services.importing.runner import IMPORT_DIR, issue_counts, person_import_run
-from .tasks import import_persons
+from .. import choices
+from ..forms.importing import PersonImportForm
+from ..models import FocusTagType, PersonImport
+from ..services.importing.columns import COLUMNS, HEADERS, NOTES_MAX, choice_labels
+from ..services.importing.reader import inspect_file
+from ..services.importing.runner import IMPORT_DIR, issue_counts, person_import_run
+from ..tasks import import_persons
 
 PERMISSION = "people.import_person"
 # Files up to this many rows run inside the request (a few seconds); larger ones in the worker.

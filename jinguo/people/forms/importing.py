@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.forms import ScopedForm
 
-from .services.importing import MAX_UPLOAD_BYTES
+from ..services.importing import MAX_UPLOAD_BYTES
 
 
 class PersonImportForm(ScopedForm):
