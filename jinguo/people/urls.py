@@ -91,14 +91,14 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", contacts.ContactUpdateView.as_view(), name="contact_update"),
     path("contacts/<int:pk>/end/", contacts.ContactEndView.as_view(), name="contact_end"),
     # imports of person records from Excel
-    path("imports/", importing.PersonImportListView.as_view(), name="import_list"),
-    path("imports/template.xlsx", importing.person_import_template, name="import_template"),
-    path("imports/<int:pk>/", importing.person_import_detail, name="import_detail"),
-    path("imports/<int:pk>/status/", importing.person_import_status, name="import_status"),
-    path("imports/<int:pk>/issues/", importing.person_import_issues, name="import_issues"),
+    path("imports/", importing.PersonImportListView.as_view(), name="person_import_list"),
+    path("imports/template.xlsx", importing.person_import_template, name="person_import_template"),
+    path("imports/<int:pk>/", importing.person_import_detail, name="person_import_detail"),
+    path("imports/<int:pk>/status/", importing.person_import_status, name="person_import_status"),
+    path("imports/<int:pk>/issues/", importing.person_import_issues, name="person_import_issues"),
     path(
         "imports/<int:pk>/issues.xlsx",
         importing.person_import_issues_xlsx,
-        name="import_issues_xlsx",
+        name="person_import_issues_xlsx",
     ),
 ]

@@ -96,7 +96,7 @@ class PersonImportListView(LoginRequiredMixin, FormView):
             person_import_run(import_id=job.pk)
         else:
             import_persons.enqueue(job.pk)
-        return redirect("people:import_detail", pk=job.pk)
+        return redirect("people:person_import_detail", pk=job.pk)
 
 
 def _issues_page(request, job: PersonImport):
@@ -142,7 +142,7 @@ ISSUE_HEADER = ["行号", "列", "值（已脱敏）", "问题", "类别"]
 def person_import_issues_xlsx(request, pk: int):
     job = _own_job(request, pk)
     if not job.errors:
-        return redirect("people:import_detail", pk=job.pk)
+        return redirect("people:person_import_detail", pk=job.pk)
     levels = {"error": _("错误"), "warning": _("提醒")}
     rows = (
         [i["row"] or "", i["column"], i["value"], i["message"], levels.get(i["level"], "")]
