@@ -13,12 +13,12 @@ from django.views import View
 
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ServiceFormView
 
-from . import onetime, services
-from .filtersets import UserFilterSet
-from .forms import LoginForm, PasswordChangeForm, UserActiveForm, UserCreateForm, UserUpdateForm
-from .models import User
-from .selectors import MANAGE_USERS, user_list_for, user_security_events
-from .tables import UserTable
+from .. import onetime, services
+from ..filtersets import UserFilterSet
+from ..forms import LoginForm, PasswordChangeForm, UserActiveForm, UserCreateForm, UserUpdateForm
+from ..models import User
+from ..selectors import MANAGE_USERS, user_list_for, user_security_events
+from ..tables import UserTable
 
 # --- signing in and the own password -------------------------------------------------------
 

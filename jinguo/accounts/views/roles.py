@@ -13,13 +13,13 @@ from django.views.generic import DetailView
 
 from jinguo.core.generic import ObjectListView
 
-from . import services
-from .filtersets import RoleFilterSet
-from .forms import RoleForm
-from .models import Role
-from .selectors import permission_groups, role_list_for, role_users_for
-from .tables import RoleTable
-from .views import AccountsFormView
+from .. import services
+from ..filtersets import RoleFilterSet
+from ..forms import RoleForm
+from ..models import Role
+from ..selectors import permission_groups, role_list_for, role_users_for
+from ..tables import RoleTable
+from .users import AccountsFormView
 
 ROLE_USERS_SHOWN = 50
 
