@@ -3,7 +3,7 @@
     python bench/bench_people.py [--database-url URL] [--persons 1000000] [--only dup,list,import]
 
 (a) ``dup``: the duplicate-candidate look-up the create form runs for a new person
-    (``jinguo.people.selectors.likely_duplicates``: same name pinyin + birth date, or same
+    (``jinguo.people.selectors.persons.likely_duplicates``: same name pinyin + birth date, or same
     phone blind index), median over 200 look-ups; target ≤ 20 ms on PostgreSQL.
 (b) ``import``: validating and inserting a 100,000-row xlsx file through
     ``jinguo.people.services.importing``; target ≤ 60 s on SQLite. Run inside a transaction
