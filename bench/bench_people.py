@@ -3,7 +3,7 @@
     python bench/bench_people.py [--database-url URL] [--persons 1000000] [--only dup,list,import]
 
 (a) ``dup``: the duplicate-candidate look-up the create form runs for a new person
-    (``jinguo.people.selectors.likely_duplicates``: same name pinyin + birth date, or same
+    (``jinguo.people.selectors.persons.likely_duplicates``: same name pinyin + birth date, or same
     phone blind index), median over 200 look-ups; target ≤ 20 ms on PostgreSQL.
 (b) ``import``: validating and inserting a 100,000-row xlsx file through
     ``jinguo.people.services.importing``; target ≤ 60 s on SQLite. Run inside a transaction
@@ -158,7 +158,7 @@ def print_plans(title: str, plans: list[list[str]]) -> None:
 
 def bench_duplicates(args, user) -> None:
     from jinguo.people.models import Person
-    from jinguo.people.selectors import likely_duplicates
+    from jinguo.people.selectors.persons import likely_duplicates
 
     rng = random.Random(7)
     # A random sample without ORDER BY random() over a million rows.
@@ -191,8 +191,8 @@ def bench_list(args, user, label: str) -> None:
     from django.test import Client, RequestFactory
 
     from jinguo.core.scoping import grants_changed
-    from jinguo.people.filtersets import PersonFilterSet
-    from jinguo.people.selectors import person_list_queryset
+    from jinguo.people.filtersets.persons import PersonFilterSet
+    from jinguo.people.selectors.persons import person_list_queryset
 
     params = {"gender": "F", "age_min": "18", "age_max": "60"}
     request = RequestFactory().get("/people/persons/", params)

@@ -1,7 +1,8 @@
-"""The one filterset behind the case queues, their Excel export and the API.
+"""The filtersets of this app, one per list: each serves the page, its Excel export and the
+API alike (the case queues, referrals and an agency's inbox, agencies, mediations).
 
-It only narrows a queryset the caller has already scoped with restrict(); it holds no view
-logic, so the API can reuse it as it is.
+A filterset only narrows a queryset the caller has already scoped with restrict(); it holds no
+view logic, so the API can reuse it as it is.
 """
 
 import datetime
@@ -14,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.core.filters import BaseFilterSet
-from jinguo.orgs.filtersets import UnitChoiceFilter, visible_units
+from jinguo.orgs.filtersets import ActiveSelect, UnitChoiceFilter, visible_units
 
 from . import choices
-from .models import Case, Category
+from .models import Agency, Case, Category, Mediation, Referral
+
+# --- the case queues ---------------------------------------------------------------------
 
 
 def active_categories(request):
@@ -158,3 +161,115 @@ class CaseFilterSet(BaseFilterSet):
         if not value:
             return queryset
         return queryset.filter(is_repeat=True)
+
+
+# --- referrals, agencies and mediations ----------------------------------------------------
+
+
+def visible_agencies(request):
+    user = getattr(request, "user", None)
+    if user is None:
+        return Agency.objects.none()
+    return Agency.objects.restrict(user, "view").only("pk", "name")
+
+
+class ReferralFilterSet(BaseFilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("个案编号"),
+        widget=forms.TextInput(attrs={"placeholder": _("输入编号或其中一段"), "type": "search"}),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=choices.ReferralStatus.choices, label=_("状态"), empty_label=_("全部")
+    )
+    agency = django_filters.ModelChoiceFilter(
+        queryset=visible_agencies, label=_("转介机构"), empty_label=_("全部")
+    )
+    agency_kind = django_filters.ChoiceFilter(
+        field_name="agency__kind",
+        choices=choices.AgencyKind.choices,
+        label=_("机构类型"),
+        empty_label=_("全部"),
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("仅看超期未接收"), widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["q", "status", "agency", "agency_kind", "overdue"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(case__number__icontains=value) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(status=choices.ReferralStatus.SENT, due_at__lt=timezone.now())
+
+
+class AgencyInboxFilterSet(ReferralFilterSet):
+    """What an agency member filters her inbox by (her agency is fixed)."""
+
+    class Meta:
+        model = Referral
+        fields = ["q", "status", "overdue"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("agency", None)
+        self.filters.pop("agency_kind", None)
+        self.filters["overdue"].label = _("仅看超期未接收")
+
+
+class AgencyFilterSet(BaseFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("机构名称"))
+    kind = django_filters.ChoiceFilter(
+        choices=choices.AgencyKind.choices, label=_("机构类型"), empty_label=_("全部")
+    )
+    unit = UnitChoiceFilter(
+        queryset=visible_units,
+        method="filter_unit",
+        label=_("管理单位"),
+        empty_label=_("全部"),
+    )
+    is_active = django_filters.BooleanFilter(label=_("状态"), widget=ActiveSelect)
+
+    class Meta:
+        model = Agency
+        fields = ["q", "kind", "unit", "is_active"]
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(org_path__subtree=value.path) if value is not None else queryset
+
+
+class MediationFilterSet(BaseFilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("个案编号"),
+        widget=forms.TextInput(attrs={"placeholder": _("输入编号或其中一段"), "type": "search"}),
+    )
+    mode = django_filters.ChoiceFilter(
+        choices=choices.MediationMode.choices, label=_("调解方式"), empty_label=_("全部")
+    )
+    outcome = django_filters.ChoiceFilter(
+        choices=choices.MediationOutcome.choices, label=_("调解结果"), empty_label=_("全部")
+    )
+    unit = UnitChoiceFilter(
+        queryset=visible_units,
+        method="filter_unit",
+        label=_("所属单位"),
+        empty_label=_("全部"),
+    )
+
+    class Meta:
+        model = Mediation
+        fields = ["q", "mode", "outcome", "unit"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(case__number__icontains=value) if value else queryset
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(org_path__subtree=value.path) if value is not None else queryset

@@ -9,7 +9,7 @@ from jinguo.cases import choices as C
 from jinguo.cases import deadlines
 from jinguo.cases.models import Agency, Case, Referral
 from jinguo.cases.services import referrals
-from jinguo.people.selectors_related import consent_allows
+from jinguo.people.selectors.consents import consent_allows
 from jinguo.people.services.consents import consent_record, needs_guardian
 
 from . import cases_text as T

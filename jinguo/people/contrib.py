@@ -28,7 +28,7 @@ for label, url_name, icon, permissions in [
     (_("联系工作"), "people:contact_list", "ti-users-group", ("people.change_contactassignment",)),
     (_("走访记录"), "people:visit_list", "ti-walk", ("people.view_visit",)),
     (_("待复核标签"), "people:review_list", "ti-calendar-due", ("people.view_persontag",)),
-    (_("档案导入"), "people:import_list", "ti-table-import", ("people.import_person",)),
+    (_("档案导入"), "people:person_import_list", "ti-table-import", ("people.import_person",)),
     (_("关注标签类型"), "people:tagtype_list", "ti-tags", ("people.view_focustagtype",)),
 ]:
     registry.menu_item("people", label, url_name, icon, permissions=permissions)

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from .models import ContactAssignment
-from .selectors_related import my_contact_rows
+from .selectors.contacts import my_contact_rows
 
 SHOWN = 6
 

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from jinguo.orgs.api.serializers import ScopedUnitField
 from jinguo.people import choices as people_choices
-from jinguo.people.selectors_related import visible_persons
+from jinguo.people.selectors.persons import visible_persons
 
 from .. import choices
 from ..models import Category

@@ -26,7 +26,7 @@ from jinguo.core.paths import SEPARATOR
 from jinguo.core.scoping import grants_changed, may
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.choices import ConsentPurpose
-from jinguo.people.selectors_related import consent_allows
+from jinguo.people.selectors.consents import consent_allows
 
 from ..choices import AgencyKind, PartyRole
 from ..models import Agency, AgencyMember, Case

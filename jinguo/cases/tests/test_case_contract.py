@@ -29,7 +29,7 @@ class TestCaseContract(ScopedModelContract):
     list_query = {"queue": "all"}
     detail_url = "cases:case_detail"
     create_url = "cases:intake"
-    update_url = "cases:case_edit"
+    update_url = "cases:case_update"
     export = True
     api_list_url = "case-list"
     api_detail_url = "case-detail"
@@ -56,7 +56,7 @@ class TestCaseContract(ScopedModelContract):
     def object_paths(self, obj):
         return [
             reverse("cases:case_print", args=[obj.pk]),
-            reverse("cases:party_add", args=[obj.pk]),
+            reverse("cases:party_create", args=[obj.pk]),
             reverse("cases:case_action", args=[obj.pk, "note"]),
         ]
 

@@ -123,7 +123,7 @@ def test_some_referrals_are_unanswered_past_their_deadline(demo):
     assert Referral.objects.filter(status=choices.ReferralStatus.CLOSED).exclude(report="").exists()
     assert Referral.objects.filter(status=choices.ReferralStatus.DECLINED).exists()
     # Each referral that shares identity was preceded by the woman's consent to it.
-    from jinguo.people.selectors_related import consent_allows
+    from jinguo.people.selectors.consents import consent_allows
 
     for referral in Referral.objects.filter(share_identity=True, case__complainant__isnull=False)[
         :100

@@ -37,7 +37,7 @@ class TestAgencyContract(ScopedModelContract):
     list_url = "cases:agency_list"
     detail_url = "cases:agency_detail"
     create_url = "cases:agency_create"
-    update_url = "cases:agency_edit"
+    update_url = "cases:agency_update"
     export = True
     extra_permissions = ("orgs.view_orgunit",)
 

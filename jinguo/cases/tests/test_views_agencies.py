@@ -56,7 +56,7 @@ def test_detail_shows_contact_and_referral_counts(login, tree, district_officer,
 def test_agency_of_another_district_is_404(login, district_officer, shelter_b):
     client = login(district_officer)
     assert client.get(shelter_b.get_absolute_url()).status_code == 404
-    assert client.get(reverse("cases:agency_edit", args=[shelter_b.pk])).status_code == 404
+    assert client.get(reverse("cases:agency_update", args=[shelter_b.pk])).status_code == 404
 
 
 def test_officer_creates_and_edits_an_agency(login, tree, district_officer):
@@ -68,7 +68,7 @@ def test_officer_creates_and_edits_an_agency(login, tree, district_officer):
     agency = Agency.objects.get(name="和平区妇幼保健院")
     assert r.status_code == 302 and r.url == agency.get_absolute_url()
     r = client.post(
-        reverse("cases:agency_edit", args=[agency.pk]),
+        reverse("cases:agency_update", args=[agency.pk]),
         {"name": "和平区妇幼保健院", "kind": "health", "contact_phone": "022-88886666"},
     )
     assert r.status_code == 302

@@ -37,7 +37,7 @@ def attachment(case, community_chair):
 
 def upload(client, case, name, data, description="证据"):
     return client.post(
-        reverse("cases:attachment_add", args=[case.pk]),
+        reverse("cases:attachment_create", args=[case.pk]),
         {"upload": SimpleUploadedFile(name, data), "description": description},
     )
 
@@ -111,9 +111,9 @@ def test_case_partial_lists_attachments_and_the_upload_form(rf, case, attachment
     )
     assert "验伤报告 2026.pdf" in html
     assert reverse("cases:attachment_download", args=[attachment.pk]) in html
-    assert reverse("cases:attachment_add", args=[case.pk]) in html
+    assert reverse("cases:attachment_create", args=[case.pk]) in html
     html = render_to_string(
         "cases/sections/case_attachments.html",
         {"case": case, "attachments": [], "allowed": set(), "request": request},
     )
-    assert reverse("cases:attachment_add", args=[case.pk]) not in html
+    assert reverse("cases:attachment_create", args=[case.pk]) not in html

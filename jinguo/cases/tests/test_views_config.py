@@ -83,7 +83,7 @@ def test_duplicate_name_under_the_same_parent_is_refused(login, sysadmin):
 def test_shipped_category_may_be_deactivated(login, sysadmin):
     consult = Category.objects.get(code="consultation")
     r = login(sysadmin).post(
-        reverse("cases:category_edit", args=[consult.pk]),
+        reverse("cases:category_update", args=[consult.pk]),
         {"name": consult.name, "sort": consult.sort},
     )
     assert r.status_code == 302
@@ -152,7 +152,7 @@ def test_two_active_policies_for_the_same_case_are_refused(login, sysadmin):
 def test_edit_a_shipped_policy(login, sysadmin):
     policy = DeadlinePolicy.objects.filter(is_builtin=True, category__isnull=False).first()
     client = login(sysadmin)
-    page = client.get(reverse("cases:policy_edit", args=[policy.pk])).content.decode()
+    page = client.get(reverse("cases:policy_update", args=[policy.pk])).content.decode()
     assert policy.name in page
     data = policy_data(
         name=policy.name,
@@ -160,7 +160,7 @@ def test_edit_a_shipped_policy(login, sysadmin):
         urgency=policy.urgency,
         warn_hours=48,
     )
-    r = client.post(reverse("cases:policy_edit", args=[policy.pk]), data)
+    r = client.post(reverse("cases:policy_update", args=[policy.pk]), data)
     assert r.status_code == 302
     policy.refresh_from_db()
     assert policy.warn_hours == 48 and policy.decide_unit == "hours"

@@ -37,7 +37,7 @@ class TestMediationContract(ScopedModelContract):
     list_url = "cases:mediation_list"
     detail_url = "cases:mediation_detail"
     create_url = "cases:mediation_create"
-    update_url = "cases:mediation_edit"
+    update_url = "cases:mediation_update"
     export = True
 
     def make(self, unit, **case_kwargs):
@@ -85,7 +85,7 @@ class TestAttachmentContract(ScopedModelContract):
     model = Attachment
     extra_permissions = ON_A_CASE
     detail_url = "cases:attachment_download"
-    create_url = "cases:attachment_add"
+    create_url = "cases:attachment_create"
 
     @pytest.fixture(autouse=True)
     def media(self, settings, tmp_path):

@@ -24,9 +24,10 @@ from jinguo.core.concurrency import StaleVersion
 from jinguo.core.identity import unknown_area_message
 from jinguo.orgs.api.serializers import ScopedUnitField
 
-from .. import choices, selectors
-from ..filtersets import PersonFilterSet
+from .. import choices
+from ..filtersets.persons import PersonFilterSet
 from ..models import Person
+from ..selectors.persons import likely_duplicates, person_list_queryset, person_open
 from ..services import persons as services
 
 
@@ -187,12 +188,12 @@ class PersonViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.person_list_queryset(self.request.user, self.scope_action())
+        return person_list_queryset(self.request.user, self.scope_action())
 
     def get_object(self):
         if self.action != "retrieve":
             return super().get_object()
-        return selectors.person_open(
+        return person_open(
             self.request.user,
             self.kwargs["pk"],
             queryset=self.filter_queryset(self.get_queryset()),
@@ -200,7 +201,7 @@ class PersonViewSet(ScopedModelViewSet):
         )
 
     def _read(self, person: Person) -> dict:
-        person = selectors.person_list_queryset(self.request.user).filter(pk=person.pk).first()
+        person = person_list_queryset(self.request.user).filter(pk=person.pk).first()
         if person is None:
             return None
         return PersonSerializer(person, context=self.get_serializer_context()).data
@@ -229,7 +230,7 @@ class PersonViewSet(ScopedModelViewSet):
         data = serializer.validated_data
         values = self._values(data)
         if not data.get("confirm_duplicates"):
-            candidates = selectors.likely_duplicates(
+            candidates = likely_duplicates(
                 request.user,
                 name=values.get("name", ""),
                 birth_date=values.get("birth_date"),

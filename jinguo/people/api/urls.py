@@ -1,9 +1,12 @@
 from rest_framework.routers import DefaultRouter
 
-from .persons import register as register_persons
-from .related import register as register_related
+from . import consents, contacts, households, persons, tags, visits
 
 router = DefaultRouter()
-register_persons(router)
-register_related(router)
+persons.register(router)
+households.register(router)
+tags.register(router)
+visits.register(router)
+consents.register(router)
+contacts.register(router)
 urlpatterns = router.urls

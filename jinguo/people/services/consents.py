@@ -2,7 +2,7 @@
 
 A child under 14 on the day of consent cannot consent herself: the guardian's name and
 relationship are required (PIPL art. 31). Withdrawal ends a consent from that day on; the
-record stays. ``selectors_related.consent_allows`` answers whether a purpose is covered.
+record stays. ``selectors.consents.consent_allows`` answers whether a purpose is covered.
 """
 
 from datetime import date
@@ -16,7 +16,8 @@ from jinguo.core import audit
 
 from ..choices import ConsentMethod, ConsentPurpose
 from ..models import Consent, Person
-from ..selectors_related import require_permission, visible, visible_persons
+from ..selectors.common import require_permission, visible
+from ..selectors.persons import visible_persons
 
 GUARDIAN_AGE = 14
 SCOPE_MAX = Consent._meta.get_field("scope").max_length

@@ -18,13 +18,9 @@ from jinguo.core import audit
 from jinguo.core.sharing import share_grant, share_revoke
 
 from ..models import ContactAssignment, Household, Person
-from ..selectors_related import (
-    assignable_workers,
-    require_permission,
-    visible,
-    visible_households,
-    visible_persons,
-)
+from ..selectors.common import assignable_workers, require_permission, visible
+from ..selectors.households import visible_households
+from ..selectors.persons import visible_persons
 
 SHARE_ACTIONS = ("view", "change")
 MAX_VISIT_EVERY_DAYS = 365

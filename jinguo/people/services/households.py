@@ -17,7 +17,9 @@ from jinguo.orgs.models import OrgUnit
 
 from ..choices import Relationship
 from ..models import Household, HouseholdMember, Person
-from ..selectors_related import require_permission, visible_households, visible_persons
+from ..selectors.common import require_permission
+from ..selectors.households import visible_households
+from ..selectors.persons import visible_persons
 from .derived import household_refresh_sensitivity
 
 NAME_MAX = Household._meta.get_field("name").max_length

@@ -18,13 +18,8 @@ from jinguo.core import audit
 from jinguo.core.sharing import share_grant, share_revoke
 
 from ..models import FocusTagType, Person, PersonTag
-from ..selectors_related import (
-    assignable_workers,
-    can,
-    require_permission,
-    visible,
-    visible_persons,
-)
+from ..selectors.common import assignable_workers, can, require_permission, visible
+from ..selectors.persons import visible_persons
 from .derived import person_refresh_sensitivity
 
 # code, name, review days, sensitive, description

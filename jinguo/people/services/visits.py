@@ -15,13 +15,9 @@ from jinguo.core import audit
 
 from ..choices import VisitMethod
 from ..models import Household, HouseholdMember, Person, Visit
-from ..selectors_related import (
-    assignable_workers,
-    require_permission,
-    visible,
-    visible_households,
-    visible_persons,
-)
+from ..selectors.common import assignable_workers, require_permission, visible
+from ..selectors.households import visible_households
+from ..selectors.persons import visible_persons
 
 MET_MAX = Visit._meta.get_field("met_whom").max_length
 TEXT_MAX = 5000

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jinguo.people.models import FocusTagType
-from jinguo.people.selectors_related import consent_allows, person_related_context
+from jinguo.people.selectors.consents import consent_allows
+from jinguo.people.selectors.persons import person_related_context
 from jinguo.people.services import consents, tags
 from jinguo.people.tests.factories import PersonFactory
 from jinguo.testing.factories import user_with_role

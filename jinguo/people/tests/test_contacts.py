@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from jinguo.people import selectors_related as sel
 from jinguo.people.models import ContactAssignment, FocusTagType, Visit
+from jinguo.people.selectors.contacts import my_contact_rows
+from jinguo.people.selectors.persons import visible_persons
 from jinguo.people.services import contacts, tags, visits
 from jinguo.people.tests.factories import HouseholdFactory, PersonFactory
 from jinguo.testing.factories import user_with_role
@@ -52,12 +53,12 @@ def test_assigned_worker_of_another_community_sees_the_person_until_the_end(
     visit = Visit.objects.get(person=person)
     assert visit.worker == grid_worker_b and visit.org == tree.community_a
     assert client.get(reverse("people:visit_detail", args=[visit.pk])).status_code == 200
-    assert [r.assignment for r in sel.my_contact_rows(grid_worker_b)] == [assignment]
+    assert [r.assignment for r in my_contact_rows(grid_worker_b)] == [assignment]
 
     contacts.contact_end(user=officer, assignment=assignment, reason="调整联系人")
     assert client.get(url).status_code == 404
     assert client.get(reverse("people:visit_detail", args=[visit.pk])).status_code == 404
-    assert sel.my_contact_rows(grid_worker_b) == []
+    assert my_contact_rows(grid_worker_b) == []
 
 
 def test_ending_one_assignment_keeps_access_from_a_tag(tree, grid_worker_b):
@@ -71,7 +72,7 @@ def test_ending_one_assignment_keeps_access_from_a_tag(tree, grid_worker_b):
         responsible=grid_worker_b,
     )
     contacts.contact_end(user=chair, assignment=assignment)
-    assert sel.visible_persons(grid_worker_b).filter(pk=person.pk).exists()
+    assert visible_persons(grid_worker_b).filter(pk=person.pk).exists()
 
 
 def test_duplicate_assignment_is_refused(tree, community_chair, grid_worker_a):
@@ -121,7 +122,7 @@ def test_my_contacts_overdue_first(client, tree, community_chair, grid_worker_a)
             situation="走访",
             visited_on=today - timedelta(days=days),
         )
-    rows = sel.my_contact_rows(grid_worker_a)
+    rows = my_contact_rows(grid_worker_a)
     # a_home: since 100 days, never visited, due after 60 → 40 days overdue (most overdue);
     # a_old: last visit 45 days ago, every 30 → 15 days overdue; then the ones not yet due.
     assert [r.assignment for r in rows] == [a_home, a_old, a_never, a_recent]

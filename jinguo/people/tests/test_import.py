@@ -60,7 +60,7 @@ def xlsx(rows: list[dict], headers: list[str] | None = None) -> bytes:
 
 def upload(client, content: bytes, name: str = "人员.xlsx"):
     return client.post(
-        reverse("people:import_list"),
+        reverse("people:person_import_list"),
         {"file": SimpleUploadedFile(name, content, content_type=XLSX)},
     )
 
@@ -103,7 +103,7 @@ def test_good_file_imports_every_row_with_tags_and_one_audit_event(
     response = upload(client, xlsx(rows))
     job = last_job()
     assert response.status_code == 302
-    assert response["Location"] == reverse("people:import_detail", args=[job.pk])
+    assert response["Location"] == reverse("people:person_import_detail", args=[job.pk])
     assert job.status == choices.ImportStatus.DONE, job.errors
     assert (job.created_count, job.total_rows, job.processed_rows) == (4, 4, 4)
     assert not (media / job.stored_path).exists(), "the uploaded file is deleted after the run"
@@ -164,7 +164,7 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(login, community_c
     assert not AuditEvent.objects.filter(action="import").exists()
     assert issues(job) == {(3, "证件号码")}
     assert "校验位" in job.errors[0]["message"]
-    page = client.get(reverse("people:import_detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("people:person_import_detail", args=[job.pk])).content.decode()
     assert "校验未通过" in page and "未导入任何数据" in page and "校验位" in page
 
 
@@ -280,7 +280,7 @@ def test_unit_outside_the_users_subtree_is_rejected(login, community_chair, tree
 
 def test_template_downloads_and_its_example_row_imports(login, community_chair, tree):
     client = login(community_chair)
-    response = client.get(reverse("people:import_template"))
+    response = client.get(reverse("people:person_import_template"))
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     workbook = load_workbook(io.BytesIO(response.content))
@@ -308,8 +308,8 @@ def test_progress_page_polls_while_queued_and_stops_when_done(login, community_c
     job.processed_rows = 10
     job.status = choices.ImportStatus.RUNNING
     job.save()
-    page = client.get(reverse("people:import_detail", args=[job.pk])).content.decode()
-    status_url = reverse("people:import_status", args=[job.pk])
+    page = client.get(reverse("people:person_import_detail", args=[job.pk])).content.decode()
+    status_url = reverse("people:person_import_status", args=[job.pk])
     assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 1s"' in page
     assert "25%" in page and "已校验 10 / 40 行" in page
 
@@ -326,7 +326,7 @@ def test_progress_page_polls_while_queued_and_stops_when_done(login, community_c
 
 
 def test_a_large_file_runs_as_a_background_task(login, community_chair, monkeypatch):
-    from jinguo.people import views_import
+    from jinguo.people.views import importing as views_import
 
     monkeypatch.setattr(views_import, "INLINE_MAX_ROWS", 1)
     enqueued = []
@@ -359,13 +359,13 @@ def test_only_the_uploader_sees_her_job(login, community_chair, district_officer
     upload(login(community_chair), xlsx([row(证件号码="1")]))
     job = last_job()
     client = login(district_officer)  # may import too, and sees the whole district — still 404
-    for name in ("import_detail", "import_status", "import_issues", "import_issues_xlsx"):
-        assert client.get(reverse(f"people:{name}", args=[job.pk])).status_code == 404
-    listing = client.get(reverse("people:import_list")).content.decode()
+    for name in ("detail", "status", "issues", "issues_xlsx"):
+        assert client.get(reverse(f"people:person_import_{name}", args=[job.pk])).status_code == 404
+    listing = client.get(reverse("people:person_import_list")).content.decode()
     assert job.file_name not in listing
     client = login(nobody)  # no import permission at all
-    assert client.get(reverse("people:import_list")).status_code == 404
-    assert client.get(reverse("people:import_template")).status_code == 404
+    assert client.get(reverse("people:person_import_list")).status_code == 404
+    assert client.get(reverse("people:person_import_template")).status_code == 404
 
 
 def test_error_download_masks_ids_and_phones(login, community_chair, tree):
@@ -375,7 +375,7 @@ def test_error_download_masks_ids_and_phones(login, community_chair, tree):
     upload(client, xlsx([row(手机号="13912345678x")]))
     job = last_job()
     assert issues(job) == {(2, "证件号码"), (2, "手机号")}
-    response = client.get(reverse("people:import_issues_xlsx", args=[job.pk]))
+    response = client.get(reverse("people:person_import_issues_xlsx", args=[job.pk]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[c.value for c in r] for r in sheet.iter_rows()]
@@ -384,7 +384,7 @@ def test_error_download_masks_ids_and_phones(login, community_chair, tree):
     assert taken not in flat and "13912345678" not in flat
     assert taken[:6] + "********" + taken[-4:] in flat
     assert "139****678X".lower() in flat.lower() or "139****" in flat
-    page = client.get(reverse("people:import_detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("people:person_import_detail", args=[job.pk])).content.decode()
     assert taken not in page
     assert taken not in str(PersonImport.objects.get(pk=job.pk).errors)
 

@@ -9,7 +9,7 @@ from django.db import connection
 from jinguo.core.models import AuditEvent
 from jinguo.people import choices
 from jinguo.people.models import Person
-from jinguo.people.selectors import likely_duplicates
+from jinguo.people.selectors.persons import likely_duplicates
 from jinguo.people.services.persons import (
     person_create,
     person_deactivate,

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from jinguo.people import selectors_related as sel
 from jinguo.people.models import FocusTagType, PersonTag
+from jinguo.people.selectors.tags import review_counts
 from jinguo.people.services import tags
 from jinguo.people.tests.factories import PersonFactory
 from jinguo.testing.factories import user_with_role
@@ -147,7 +147,7 @@ def test_review_list_mine_and_unit_with_counts(client, tree, community_chair, gr
     ended = make("解除戊", tree.community_a, today - timedelta(days=5), grid_worker)
     tags.tag_end(user=officer, tag=ended, reason="已解除")
 
-    counts = sel.review_counts(grid_worker)
+    counts = review_counts(grid_worker)
     # Her unit is a grid below 芳草社区: the community's tags are not in her subtree.
     assert counts == {"mine_overdue": 1, "mine_due": 1, "unit_overdue": 0, "unit_due": 0}
     client.force_login(grid_worker)
@@ -159,7 +159,7 @@ def test_review_list_mine_and_unit_with_counts(client, tree, community_chair, gr
     client.force_login(officer)
     html = client.get(reverse("people:review_list_unit")).content.decode()
     assert all(name in html for name in ("逾期甲", "将到乙", "别人丁"))
-    assert sel.review_counts(officer)["unit_overdue"] == 2
+    assert review_counts(officer)["unit_overdue"] == 2
     r = client.get(reverse("people:review_list_unit"), {"due": "overdue"})
     assert "将到乙" not in r.content.decode() and "别人丁" in r.content.decode()
 

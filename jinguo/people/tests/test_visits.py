@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from jinguo.core.models import AuditEvent
 from jinguo.people.models import FocusTagType, Person, Visit
-from jinguo.people.selectors_related import person_related_context
+from jinguo.people.selectors.persons import person_related_context
 from jinguo.people.services import contacts, tags, visits
 from jinguo.people.tests.factories import PersonFactory
 from jinguo.testing.factories import user_with_role
