@@ -14,7 +14,7 @@ from .selectors import (
     assignable_units,
     permission_groups,
 )
-from .selectors_login import login_refusal
+from .selectors.login import login_refusal
 from .validators import validate_phone
 
 # --- signing in and the own password ---------------------------------------------------------

@@ -13,7 +13,7 @@ from .. import services
 from ..filtersets import UserFilterSet
 from ..models import User
 from ..selectors import user_list_for
-from ..selectors_login import login_refusal
+from ..selectors.login import login_refusal
 from .serializers import (
     DetailSerializer,
     MeSerializer,

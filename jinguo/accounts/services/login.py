@@ -14,7 +14,7 @@ from jinguo.core import context
 
 from ..choices import LockScope, LoginChannel, LogoutReason, SecurityAction
 from ..models import LoginFailure, User
-from ..selectors_login import (
+from ..selectors.login import (
     account_failures,
     address_failures,
     address_throttle_seconds,

@@ -10,7 +10,7 @@ from .. import two_factor
 from ..choices import LoginChannel, SecondFactor, SecurityAction
 from ..models import RecoveryCode, TOTPDevice, User
 from ..selectors import MANAGE_USERS, user_list_for
-from ..selectors_login import two_factor_required
+from ..selectors.login import two_factor_required
 from .common import require, security_event
 from .login import login_failure_record
 

@@ -19,7 +19,7 @@ from ..choices import LoginStep, SecondFactor
 from ..forms import AuthenticatorCodeForm, LoginCodeForm, TwoFactorResetForm
 from ..models import TOTPDevice
 from ..selectors import MANAGE_USERS
-from ..selectors_login import (
+from ..selectors.login import (
     login_refusal,
     recovery_codes_left,
     two_factor_device,

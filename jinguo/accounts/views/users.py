@@ -19,7 +19,7 @@ from ..filtersets import UserFilterSet
 from ..forms import LoginForm, PasswordChangeForm, UserActiveForm, UserCreateForm, UserUpdateForm
 from ..models import User
 from ..selectors import MANAGE_USERS, user_list_for, user_security_events
-from ..selectors_login import login_step_after_password, two_factor_status
+from ..selectors.login import login_step_after_password, two_factor_status
 from ..tables import UserTable
 
 # --- signing in and the own password -------------------------------------------------------

@@ -1,5 +1,5 @@
 """Reads of the accounts app: scoped users and units, role choices, permissions. Login
-security (locks, the second factor) is in selectors_login.py."""
+security (locks, the second factor) is in login.py beside it."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.core.models import AuditEvent, AuditKind
 from jinguo.orgs.models import OrgUnit
 
-from .choices import LockScope, LoginChannel, LogoutReason, SecurityAction
-from .models import Role, User
-from .roles import UNASSIGNABLE_MODELS
+from ..choices import LockScope, LoginChannel, LogoutReason, SecurityAction
+from ..models import Role, User
+from ..roles import UNASSIGNABLE_MODELS
 
 MANAGE_USERS = "core.manage_users"
 GLOBAL_PERMISSIONS_MODEL = "core.globalpermissions"

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .choices import LockScope, LoginStep
-from .models import LoginFailure, RecoveryCode, TOTPDevice, User
+from ..choices import LockScope, LoginStep
+from ..models import LoginFailure, RecoveryCode, TOTPDevice, User
 
 # --- login security -----------------------------------------------------------------------
 
