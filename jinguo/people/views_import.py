@@ -5,9 +5,7 @@ page opens already finished; bigger ones go to the task worker (``manage.py db_w
 """
 
 import io
-import uuid
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView
 
 from jinguo.core.exports import rows_to_workbook, xlsx_response
@@ -23,11 +23,12 @@ from jinguo.core.identity import check_char
 from jinguo.orgs.importing import ImportFileError
 
 from . import choices
-from .forms_import import PersonImportForm
+from .forms_import import MemoryOnlyUploadHandler, PersonImportForm
 from .models import FocusTagType, PersonImport
 from .services.importing.columns import COLUMNS, HEADERS, NOTES_MAX, choice_labels
+from .services.importing.housekeeping import person_import_expire_if_abandoned
 from .services.importing.reader import inspect_file
-from .services.importing.runner import IMPORT_DIR, issue_counts, person_import_run
+from .services.importing.runner import issue_counts, person_import_create, person_import_run
 from .tasks import import_persons
 
 PERMISSION = "people.import_person"
@@ -48,6 +49,9 @@ def _own_job(request, pk: int) -> PersonImport:
     return get_object_or_404(PersonImport, pk=pk, user=request.user)
 
 
+# The CSRF check reads the form, i.e. receives the file: the upload handler must be set first,
+# so the check is made in dispatch() (csrf_protect) instead of by the middleware.
+@method_decorator(csrf_exempt, name="dispatch")
 class PersonImportListView(LoginRequiredMixin, FormView):
     """The upload form and the user's own imports (only her own: a job holds her file's rows)."""
 
@@ -55,6 +59,10 @@ class PersonImportListView(LoginRequiredMixin, FormView):
     form_class = PersonImportForm
 
     def dispatch(self, request, *args, **kwargs):
+        request.upload_handlers = [MemoryOnlyUploadHandler(request)]
+        return csrf_protect(self._dispatch)(request, *args, **kwargs)
+
+    def _dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             _require(request.user)
         return super().dispatch(request, *args, **kwargs)
@@ -74,23 +82,15 @@ class PersonImportListView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        relative = f"{IMPORT_DIR}/{uuid.uuid4().hex}.xlsx"
-        path = Path(settings.MEDIA_ROOT) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        data = upload.read()  # in memory (MemoryOnlyUploadHandler); never written out in clear
         try:
-            declared = inspect_file(path)
+            # The zip's directory, the declared size and the header: a bomb is refused here.
+            declared = inspect_file(data)
         except ImportFileError as exc:
-            path.unlink(missing_ok=True)
             form.add_error("file", exc.message)
             return self.form_invalid(form)
-        job = PersonImport.objects.create(
-            user=self.request.user,
-            file_name=Path(upload.name).name[:200],
-            stored_path=relative,
-            total_rows=declared or 0,
+        job = person_import_create(
+            user=self.request.user, data=data, file_name=upload.name, total_rows=declared or 0
         )
         if declared is not None and declared <= INLINE_MAX_ROWS:
             person_import_run(import_id=job.pk)
@@ -112,19 +112,20 @@ def _detail_context(request, job: PersonImport) -> dict:
         "issues": _issues_page(request, job) if job.errors else None,
         "error_count": errors,
         "warning_count": warnings,
+        "retention_hours": settings.JINGUO_IMPORT_RETENTION_HOURS,
     }
 
 
 @login_required
 def person_import_detail(request, pk: int):
-    job = _own_job(request, pk)
+    job = person_import_expire_if_abandoned(_own_job(request, pk))
     return render(request, "people/import_detail.html", _detail_context(request, job))
 
 
 @login_required
 def person_import_status(request, pk: int):
     """The status card alone, polled by htmx every second while the job is queued or running."""
-    job = _own_job(request, pk)
+    job = person_import_expire_if_abandoned(_own_job(request, pk))
     return render(request, "people/partials/import_status.html", _detail_context(request, job))
 
 
