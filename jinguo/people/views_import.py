@@ -29,6 +29,7 @@ from .services.importing.columns import COLUMNS, HEADERS, NOTES_MAX, choice_labe
 from .services.importing.housekeeping import person_import_expire_if_abandoned
 from .services.importing.reader import inspect_file
 from .services.importing.runner import issue_counts, person_import_create, person_import_run
+from .services.persons import placeable_units
 from .tasks import import_persons
 
 PERMISSION = "people.import_person"
@@ -161,8 +162,17 @@ def person_import_template(request):
 
 
 def example_id_number(birth: date) -> str:
+    # Sequence 002: the demo data numbers from 100 up, so the example is nobody's.
     body = f"320505{birth:%Y%m%d}002"
     return body + check_char(body)
+
+
+def example_unit(user):
+    """The unit of the template's example row, so that the untouched template imports: her own
+    unit if persons are filed with it (a community or grid), else the first such unit in her
+    subtree; None when she has none."""
+    units = placeable_units(user)
+    return units.filter(pk=user.home_unit_id).first() or units.order_by("path").first()
 
 
 def template_workbook(user) -> bytes:
@@ -181,16 +191,17 @@ def template_workbook(user) -> bytes:
     optional = PatternFill("solid", fgColor="EEF1F6")
     tag_types = list(FocusTagType.objects.filter(is_active=True).values_list("name", flat=True))
     birth = date(1986, 3, 7)
+    unit = example_unit(user)
     example = {
-        "name": "王秀英",
+        "name": "示例人员",
         "gender": "女",
         "birth_date": birth,
         "ethnicity": "汉族",
         "id_type": "居民身份证",
         "id_number": example_id_number(birth),
-        "phone": "13912345678",
+        "phone": "13800000000",
         "phone2": "",
-        "address": "示范市和平区春晖街道芳草路 8 号 2 幢 301 室",
+        "address": "示例路 8 号 2 幢 301 室",
         "registration": "本地户籍",
         "origin_place": "江苏省苏州市",
         "marital_status": "已婚",
@@ -198,9 +209,9 @@ def template_workbook(user) -> bytes:
         "employment": "个体/灵活就业",
         "disability": "无",
         "living_situation": "留守",
-        "unit_code": user.home_unit.code if user.home_unit_id else "",
+        "unit_code": unit.code if unit else "",
         "tags": "留守妇女" if "留守妇女" in tag_types else (tag_types[0] if tag_types else ""),
-        "notes": "示例行：可直接改写，或删除后再填写",
+        "notes": "示例行（虚构人员）：可直接改写，或删除后再填写",
     }
     sheet.append([example[c.key] for c in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
@@ -223,8 +234,16 @@ def template_workbook(user) -> bytes:
             sheet.add_data_validation(check)
             check.add(f"{letter}2:{letter}200001")
     sheet.cell(row=1, column=1).comment = Comment(
-        _("第 2 行是示例，可直接改写或删除。粉色表头为必填列。"), "巾帼"
+        _("第 2 行是示例（虚构人员），可直接改写或删除。粉色表头为必填列。"), "巾帼"
     )
+    if unit is None:
+        unit_column = [c.key for c in COLUMNS].index("unit_code") + 1
+        sheet.cell(row=2, column=unit_column).comment = Comment(
+            _(
+                "您的管辖范围内没有可以建立人员档案的社区（村）或网格，请填写人员所属社区或网格的单位代码。"
+            ),
+            "巾帼",
+        )
     sheet.freeze_panes = "B2"
 
     notes = workbook.create_sheet("填写说明")

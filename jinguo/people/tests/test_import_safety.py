@@ -1,13 +1,15 @@
 """Imports that cannot hurt the server or leak: zip bombs refused in the upload request, uploads
-encrypted at rest and deleted with their job, abandoned jobs failed with a message."""
+encrypted at rest and deleted with their job, abandoned jobs failed with a message, and a
+template whose example row imports as it is."""
 
+import io
 import os
 import signal
 import stat
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,12 +17,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from jinguo.core import crypto, registry, scheduler
+from jinguo.orgs.choices import UnitKind
 from jinguo.people import choices, views_import
 from jinguo.people.models import Person, PersonImport
 from jinguo.people.services.importing import columns, housekeeping, reader, runner
 from jinguo.testing import xlsx_bombs as bombs
+from jinguo.testing.factories import user_with_role
+from jinguo.testing.tree import make_unit
 
 from .test_import import XLSX, last_job, row, upload, xlsx
 
@@ -356,3 +362,40 @@ def test_the_retention_sweep_leaves_no_upload_behind(community_chair, media, set
     )
     assert stored(media) == sorted([Path(media) / waiting.stored_path, recent])
     assert PersonImport.objects.count() == 3, "job rows are kept, without their file"
+
+
+# --- the template -----------------------------------------------------------------------------
+
+
+def template_example(client) -> tuple[bytes, dict]:
+    response = client.get(reverse("people:import_template"))
+    assert response.status_code == 200 and response["Content-Type"] == XLSX
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    example = {c.header: cell for c, cell in zip(columns.COLUMNS, sheet[2], strict=True)}
+    return response.content, example
+
+
+def test_the_untouched_template_of_a_district_user_imports(login, district_officer, tree):
+    """A district cannot hold persons: the example row takes a community of her district."""
+    client = login(district_officer)
+    content, example = template_example(client)
+    assert example["所属单位代码"].value == tree.community_a.code
+    assert example["姓名"].value == "示例人员"
+    upload(client, content, "模板.xlsx")
+    job = last_job()
+    assert job.status == choices.ImportStatus.DONE, job.errors
+    person = Person.objects.get()
+    assert (person.name, person.org, person.birth_date) == (
+        "示例人员",
+        tree.community_a,
+        date(1986, 3, 7),
+    )
+
+
+def test_a_template_for_a_user_without_communities_explains_the_unit_cell(login, tree):
+    street = make_unit("990102002", "空白街道妇联", UnitKind.TOWNSHIP, tree.district_b)
+    officer = user_with_role(street, "rights_officer", username="street_officer")
+    _content, example = template_example(login(officer))
+    cell = example["所属单位代码"]
+    assert cell.value in (None, "")
+    assert "请填写人员所属社区或网格的单位代码" in cell.comment.text
