@@ -9,7 +9,8 @@ import zipfile
 import pytest
 
 from jinguo.core import xlsxcheck
-from jinguo.core.xlsxcheck import MB, Limits, SheetReader, XlsxRefused
+from jinguo.core.xlsxcheck import MB, Limits, XlsxRefused
+from jinguo.core.xlsxread import SheetReader
 from jinguo.testing import xlsx_bombs as bombs
 
 HEADERS = ["姓名", "所属单位代码"]

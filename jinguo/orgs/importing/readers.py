@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from jinguo.core.xlsxcheck import XLSX_MAGIC, Limits, SheetReader, XlsxRefused
+from jinguo.core.xlsxcheck import XLSX_MAGIC, Limits, XlsxRefused
+from jinguo.core.xlsxread import SheetReader
 
 from .rows import COLUMN_CODE, COLUMN_NAME, COLUMN_PARENT, ImportRow
 from .runner import ImportFileError

@@ -2,13 +2,14 @@
 
 Parsing the sheet is about a third of a large import. A helper process parses while the
 importer checks and writes the rows it already has, so a second core shares the work. The
-reading itself, and its limits, are ``jinguo.core.xlsxcheck.SheetReader``'s.
+reading itself, and its limits, are ``jinguo.core.xlsxread.SheetReader``'s.
 """
 
 from collections.abc import Iterator
 from pathlib import Path
 
-from jinguo.core.xlsxcheck import Limits, SheetReader, XlsxRefused
+from jinguo.core.xlsxcheck import Limits, XlsxRefused
+from jinguo.core.xlsxread import SheetReader
 
 ROWS_PER_MESSAGE = 500
 

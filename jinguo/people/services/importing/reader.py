@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from jinguo.core.xlsxcheck import Limits, SheetReader, XlsxRefused
+from jinguo.core.xlsxcheck import Limits, XlsxRefused
+from jinguo.core.xlsxread import SheetReader
 from jinguo.orgs.importing import ImportFileError
 from jinguo.orgs.importing.readers import MAX_ROWS, cell_text
 
