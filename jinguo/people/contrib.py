@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.core import registry
 
 from . import panels
+from .services.importing.housekeeping import person_imports_housekeeping
 
 MODELS = ("person", "household", "persontag", "visit", "consent", "contactassignment")
 
@@ -67,6 +68,17 @@ registry.role_grants(
 # --- audit trail ---------------------------------------------------------------------------
 
 registry.audit_labels({"merge": _("合并档案"), "unmerge": _("撤销合并"), "review": _("复核")})
+
+# --- scheduler -----------------------------------------------------------------------------
+
+# Abandoned imports (their process died) fail with a message, and no upload outlives its job.
+registry.job(
+    "people.imports",
+    _("档案导入清理"),
+    person_imports_housekeeping,
+    every_minutes=5,
+    describe=str,
+)
 
 # --- statistics ----------------------------------------------------------------------------
 

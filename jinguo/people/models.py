@@ -499,7 +499,8 @@ class PersonImport(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=200, verbose_name=_("文件名"))
-    stored_path = models.CharField(max_length=300, editable=False)
+    # The encrypted upload under MEDIA_ROOT (services/importing/uploads.py); "" once deleted.
+    stored_path = models.CharField(max_length=300, blank=True, editable=False)
     status = models.CharField(
         max_length=20,
         choices=choices.ImportStatus.choices,
@@ -513,6 +514,9 @@ class PersonImport(models.Model):
     message = models.CharField(max_length=300, blank=True, verbose_name=_("说明"))
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("上传时间"))
     finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("完成时间"))
+    # Set when the job starts and after every batch: a running job whose heartbeat stops was
+    # abandoned (its process died) and is marked failed by the housekeeping job.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

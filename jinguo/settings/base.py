@@ -185,6 +185,15 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files the platform writes (uploads, import files, attachments) are its own: owner-only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# Person imports: a running job whose heartbeat is older than this is taken as abandoned (its
+# worker or web process died) and marked failed; queued jobs and any upload left behind are
+# deleted after the retention period (the scheduler's "people.imports" job).
+JINGUO_IMPORT_STALE_MINUTES = int(os.environ.get("JINGUO_IMPORT_STALE_MINUTES", "10"))
+JINGUO_IMPORT_RETENTION_HOURS = int(os.environ.get("JINGUO_IMPORT_RETENTION_HOURS", "24"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

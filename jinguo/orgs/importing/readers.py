@@ -2,10 +2,13 @@
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+
+from jinguo.core.xlsxcheck import XLSX_MAGIC, Limits, XlsxRefused
+from jinguo.core.xlsxread import SheetReader
 
 from .rows import COLUMN_CODE, COLUMN_NAME, COLUMN_PARENT, ImportRow
 from .runner import ImportFileError
@@ -13,7 +16,6 @@ from .runner import ImportFileError
 MAX_ROWS = 200_000
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
-XLSX_MAGIC = b"PK\x03\x04"
 
 HEADER_ALIASES = {
     "code": {"代码", "区划代码", "单位代码", "统计用区划代码", "code"},
@@ -111,24 +113,28 @@ def read_csv(data: bytes, source: str = "") -> list[ImportRow]:
         raise ImportFileError(_("CSV 文件格式有误：%(e)s") % {"e": exc}, source=source) from exc
 
 
-def read_xlsx(data: bytes, source: str = "") -> list[ImportRow]:
-    from openpyxl import load_workbook
+def _dense(rows: Iterable[tuple[int, list]]) -> Iterator[Sequence]:
+    """Numbered rows as a table whose line n is row n, as openpyxl gave them (gaps empty)."""
+    expected = 1
+    for number, values in rows:
+        while expected < number:  # bounded: the reader refuses a row number past the limit
+            yield ()
+            expected += 1
+        yield values
+        expected += 1
 
-    if not data.startswith(XLSX_MAGIC):
-        raise ImportFileError(
-            _("这不是有效的 xlsx 文件，请用 Excel 另存为 .xlsx 格式。"), source=source
-        )
+
+def read_xlsx(data: bytes, source: str = "") -> list[ImportRow]:
+    """Rows of an xlsx upload, read within the limits of ``jinguo.core.xlsxcheck``: a zip
+    bomb or a sheet of millions of (empty) rows is refused before it is unpacked."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(
-            _("无法读取 Excel 文件，请确认文件未损坏且为 .xlsx 格式。"), source=source
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return rows_from_table(sheet.iter_rows(values_only=True), source)
-    finally:
-        workbook.close()
+        sheet = SheetReader(data, Limits(rows=MAX_ROWS))
+        try:
+            return rows_from_table(_dense(sheet.rows()), source)
+        finally:
+            sheet.close()
+    except XlsxRefused as exc:
+        raise ImportFileError(exc.message, source=source) from exc
 
 
 def read_upload(data: bytes, filename: str) -> list[ImportRow]:

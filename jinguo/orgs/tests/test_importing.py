@@ -12,6 +12,7 @@ from jinguo.core.models import AuditEvent
 from jinguo.orgs.importing import import_units, rows_under
 from jinguo.orgs.importing.readers import read_csv, read_nbs_directory, read_upload
 from jinguo.orgs.models import OrgUnit
+from jinguo.testing import xlsx_bombs as bombs
 from jinguo.testing.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -237,6 +238,45 @@ def test_upload_page_shows_errors_and_offers_them_as_xlsx(client, tree, sysadmin
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("文件", "行号", "列", "代码", "问题")
     assert [(row[1], row[2]) for row in rows[1:]] == [(2, "代码"), (3, "名称")]
+
+
+UNIT_HEADERS = ["代码", "名称", "上级代码"]
+
+
+@pytest.mark.parametrize(
+    ("bomb", "message"),
+    [
+        (lambda: bombs.shared_strings_bomb(UNIT_HEADERS, 400 * 1024 * 1024), "解压后超过 200 MB"),
+        (lambda: bombs.empty_rows_bomb(UNIT_HEADERS, 35_000_000), "解压后超过 200 MB"),
+        (
+            lambda: bombs.empty_rows_bomb(UNIT_HEADERS, 3, dimension="A1:C35000001"),
+            "超过 200,000 行的上限",
+        ),
+    ],
+    ids=["shared strings", "empty rows", "declared rows"],
+)
+def test_upload_page_refuses_zip_bombs_at_once(client, tree, sysadmin, bomb, message):
+    content = bomb()
+    client.force_login(sysadmin)
+    started = time.perf_counter()
+    upload = SimpleUploadedFile("区划.xlsx", content, content_type="application/octet-stream")
+    r = client.post(reverse("orgs:orgunit_import"), {"file": upload})
+    assert time.perf_counter() - started < 2
+    assert message in r.content.decode()
+    assert OrgUnit.objects.count() == 9, "the tree is unchanged"
+
+
+def test_xlsx_rows_past_the_limit_are_refused_even_empty_ones(monkeypatch):
+    from jinguo.orgs.importing import ImportFileError, readers
+
+    monkeypatch.setattr(readers, "MAX_ROWS", 5)
+    # No declared size, the data at row 2, then empty rows: refused at the limit.
+    content = bombs.workbook(
+        bombs.sheet([bombs.header_row(UNIT_HEADERS), *[b"<row/>"] * 10]),
+        bombs.shared_strings(UNIT_HEADERS),
+    )
+    with pytest.raises(ImportFileError, match="超过 5 行的上限"):
+        read_upload(content, "区划.xlsx")
 
 
 def test_upload_page_checks_the_file_type(client, tree, sysadmin):

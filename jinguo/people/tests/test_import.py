@@ -106,7 +106,7 @@ def test_good_file_imports_every_row_with_tags_and_one_audit_event(
     assert response["Location"] == reverse("people:person_import_detail", args=[job.pk])
     assert job.status == choices.ImportStatus.DONE, job.errors
     assert (job.created_count, job.total_rows, job.processed_rows) == (4, 4, 4)
-    assert not (media / job.stored_path).exists(), "the uploaded file is deleted after the run"
+    assert job.stored_path == "" and not list((media / "imports").iterdir()), "file deleted"
 
     people = {p.name: p for p in Person.objects.all()}
     assert set(people) == {"张丽", "李芳", "王小明", "赵敏"}
@@ -420,15 +420,14 @@ def test_empty_and_oversized_files(login, community_chair, monkeypatch):
 
 def test_too_many_rows_found_while_reading_fails_the_job(community_chair, media, monkeypatch):
     monkeypatch.setattr(reader, "MAX_ROWS", 2)
-    path = Path(media) / "imports" / "big.xlsx"
-    path.parent.mkdir(parents=True)
-    path.write_bytes(xlsx([row(), row(), row()]))
-    job = PersonImport.objects.create(
-        user=community_chair, file_name="big.xlsx", stored_path="imports/big.xlsx"
+    job = runner.person_import_create(
+        user=community_chair, data=xlsx([row(), row(), row()]), file_name="big.xlsx", total_rows=0
     )
+    path = Path(media) / job.stored_path
+    assert path.exists()
     job = runner.person_import_run(import_id=job.pk)
     assert job.status == choices.ImportStatus.FAILED and "上限" in job.message
-    assert not path.exists()
+    assert not path.exists() and job.stored_path == ""
 
 
 @pytest.mark.parametrize(

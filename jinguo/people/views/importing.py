@@ -5,9 +5,7 @@ page opens already finished; bigger ones go to the task worker (``manage.py db_w
 """
 
 import io
-import uuid
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView
 
 from jinguo.core.exports import rows_to_workbook, xlsx_response
@@ -23,11 +23,13 @@ from jinguo.core.identity import check_char
 from jinguo.orgs.importing import ImportFileError
 
 from .. import choices
-from ..forms.importing import PersonImportForm
+from ..forms.importing import MemoryOnlyUploadHandler, PersonImportForm
 from ..models import FocusTagType, PersonImport
 from ..services.importing.columns import COLUMNS, HEADERS, NOTES_MAX, choice_labels
+from ..services.importing.housekeeping import person_import_expire_if_abandoned
 from ..services.importing.reader import inspect_file
-from ..services.importing.runner import IMPORT_DIR, issue_counts, person_import_run
+from ..services.importing.runner import issue_counts, person_import_create, person_import_run
+from ..services.persons import placeable_units
 from ..tasks import import_persons
 
 PERMISSION = "people.import_person"
@@ -48,6 +50,9 @@ def _own_job(request, pk: int) -> PersonImport:
     return get_object_or_404(PersonImport, pk=pk, user=request.user)
 
 
+# The CSRF check reads the form, i.e. receives the file: the upload handler must be set first,
+# so the check is made in dispatch() (csrf_protect) instead of by the middleware.
+@method_decorator(csrf_exempt, name="dispatch")
 class PersonImportListView(LoginRequiredMixin, FormView):
     """The upload form and the user's own imports (only her own: a job holds her file's rows)."""
 
@@ -55,6 +60,10 @@ class PersonImportListView(LoginRequiredMixin, FormView):
     form_class = PersonImportForm
 
     def dispatch(self, request, *args, **kwargs):
+        request.upload_handlers = [MemoryOnlyUploadHandler(request)]
+        return csrf_protect(self._dispatch)(request, *args, **kwargs)
+
+    def _dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             _require(request.user)
         return super().dispatch(request, *args, **kwargs)
@@ -74,23 +83,15 @@ class PersonImportListView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        relative = f"{IMPORT_DIR}/{uuid.uuid4().hex}.xlsx"
-        path = Path(settings.MEDIA_ROOT) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        data = upload.read()  # in memory (MemoryOnlyUploadHandler); never written out in clear
         try:
-            declared = inspect_file(path)
+            # The zip's directory, the declared size and the header: a bomb is refused here.
+            declared = inspect_file(data)
         except ImportFileError as exc:
-            path.unlink(missing_ok=True)
             form.add_error("file", exc.message)
             return self.form_invalid(form)
-        job = PersonImport.objects.create(
-            user=self.request.user,
-            file_name=Path(upload.name).name[:200],
-            stored_path=relative,
-            total_rows=declared or 0,
+        job = person_import_create(
+            user=self.request.user, data=data, file_name=upload.name, total_rows=declared or 0
         )
         if declared is not None and declared <= INLINE_MAX_ROWS:
             person_import_run(import_id=job.pk)
@@ -112,19 +113,20 @@ def _detail_context(request, job: PersonImport) -> dict:
         "issues": _issues_page(request, job) if job.errors else None,
         "error_count": errors,
         "warning_count": warnings,
+        "retention_hours": settings.JINGUO_IMPORT_RETENTION_HOURS,
     }
 
 
 @login_required
 def person_import_detail(request, pk: int):
-    job = _own_job(request, pk)
+    job = person_import_expire_if_abandoned(_own_job(request, pk))
     return render(request, "people/import_detail.html", _detail_context(request, job))
 
 
 @login_required
 def person_import_status(request, pk: int):
     """The status card alone, polled by htmx every second while the job is queued or running."""
-    job = _own_job(request, pk)
+    job = person_import_expire_if_abandoned(_own_job(request, pk))
     return render(request, "people/partials/import_status.html", _detail_context(request, job))
 
 
@@ -160,8 +162,17 @@ def person_import_template(request):
 
 
 def example_id_number(birth: date) -> str:
+    # Sequence 002: the demo data numbers from 100 up, so the example is nobody's.
     body = f"320505{birth:%Y%m%d}002"
     return body + check_char(body)
+
+
+def example_unit(user):
+    """The unit of the template's example row, so that the untouched template imports: her own
+    unit if persons are filed with it (a community or grid), else the first such unit in her
+    subtree; None when she has none."""
+    units = placeable_units(user)
+    return units.filter(pk=user.home_unit_id).first() or units.order_by("path").first()
 
 
 def template_workbook(user) -> bytes:
@@ -180,16 +191,17 @@ def template_workbook(user) -> bytes:
     optional = PatternFill("solid", fgColor="EEF1F6")
     tag_types = list(FocusTagType.objects.filter(is_active=True).values_list("name", flat=True))
     birth = date(1986, 3, 7)
+    unit = example_unit(user)
     example = {
-        "name": "王秀英",
+        "name": "示例人员",
         "gender": "女",
         "birth_date": birth,
         "ethnicity": "汉族",
         "id_type": "居民身份证",
         "id_number": example_id_number(birth),
-        "phone": "13912345678",
+        "phone": "13800000000",
         "phone2": "",
-        "address": "示范市和平区春晖街道芳草路 8 号 2 幢 301 室",
+        "address": "示例路 8 号 2 幢 301 室",
         "registration": "本地户籍",
         "origin_place": "江苏省苏州市",
         "marital_status": "已婚",
@@ -197,9 +209,9 @@ def template_workbook(user) -> bytes:
         "employment": "个体/灵活就业",
         "disability": "无",
         "living_situation": "留守",
-        "unit_code": user.home_unit.code if user.home_unit_id else "",
+        "unit_code": unit.code if unit else "",
         "tags": "留守妇女" if "留守妇女" in tag_types else (tag_types[0] if tag_types else ""),
-        "notes": "示例行：可直接改写，或删除后再填写",
+        "notes": "示例行（虚构人员）：可直接改写，或删除后再填写",
     }
     sheet.append([example[c.key] for c in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
@@ -222,8 +234,16 @@ def template_workbook(user) -> bytes:
             sheet.add_data_validation(check)
             check.add(f"{letter}2:{letter}200001")
     sheet.cell(row=1, column=1).comment = Comment(
-        _("第 2 行是示例，可直接改写或删除。粉色表头为必填列。"), "巾帼"
+        _("第 2 行是示例（虚构人员），可直接改写或删除。粉色表头为必填列。"), "巾帼"
     )
+    if unit is None:
+        unit_column = [c.key for c in COLUMNS].index("unit_code") + 1
+        sheet.cell(row=2, column=unit_column).comment = Comment(
+            _(
+                "您的管辖范围内没有可以建立人员档案的社区（村）或网格，请填写人员所属社区或网格的单位代码。"
+            ),
+            "巾帼",
+        )
     sheet.freeze_panes = "B2"
 
     notes = workbook.create_sheet("填写说明")

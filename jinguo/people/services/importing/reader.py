@@ -1,5 +1,6 @@
 """Reading the upload: the quick checks before a job is made, the header → column mapping,
-and the data rows, streamed — for a large file by a helper process (``xlsx_stream``)."""
+and the data rows, streamed — for a large file by a helper process (``xlsx_stream``).
+Every read goes through ``jinguo.core.xlsxcheck``'s limits (zip bombs, giant sheets)."""
 
 import logging
 from collections.abc import Iterator
@@ -8,10 +9,12 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from jinguo.core.xlsxcheck import Limits, XlsxRefused
+from jinguo.core.xlsxread import SheetReader
 from jinguo.orgs.importing import ImportFileError
-from jinguo.orgs.importing.readers import MAX_ROWS, XLSX_MAGIC, cell_text
+from jinguo.orgs.importing.readers import MAX_ROWS, cell_text
 
-from ..xlsx_stream import SheetReader, SheetReadError, rows_in_process
+from ..xlsx_stream import SheetReadError, rows_in_process
 from .columns import COLUMNS, HEADERS
 
 logger = logging.getLogger(__package__)  # the importer's one logger, as before the split
@@ -19,6 +22,9 @@ logger = logging.getLogger(__package__)  # the importer's one logger, as before 
 # From this size on (about 2,000 rows) the sheet is parsed by a helper process while the rows
 # already read are checked; below it, starting the process costs more than it saves.
 READ_IN_PROCESS_BYTES = 256 * 1024
+
+# The upload's bytes (decrypted in memory, never written out as they are) or a file's path.
+Source = bytes | Path
 
 
 def _normalise_header(value) -> str:
@@ -61,83 +67,83 @@ def header_positions(header) -> dict[str, int]:
     return positions
 
 
-def open_workbook(path: Path):
-    from openpyxl import load_workbook
+def limits() -> Limits:
+    """The reading limits, MAX_ROWS read when called (tests lower it)."""
+    return Limits(rows=MAX_ROWS)
 
-    with open(path, "rb") as handle:
-        if handle.read(4) != XLSX_MAGIC:
-            raise ImportFileError(_("这不是有效的 xlsx 文件，请用 Excel 另存为 .xlsx 格式。"))
+
+def source_size(source: Source) -> int:
+    return len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+
+
+def open_sheet(source: Source) -> SheetReader:
+    """The sheet, once the zip's central directory is found sane (nothing unpacked yet)."""
     try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(_("无法读取 Excel 文件，请确认文件未损坏且为 .xlsx 格式。")) from exc
+        return SheetReader(source, limits())
+    except XlsxRefused as exc:
+        raise ImportFileError(exc.message) from exc
 
 
-def inspect_file(path: Path) -> int | None:
-    """Quick checks before a job is created: readable, right header, not too many rows.
+def inspect_file(source: Source) -> int | None:
+    """The checks made in the upload request, before a job is created: an xlsx whose parts,
+    declared size and header are right. Nothing but the first row (and the shared strings it
+    uses) is unpacked, so a zip bomb is refused at once.
 
     Returns the number of data rows the sheet declares (None if the file does not say).
     """
-    if path.stat().st_size == 0:
+    if not source_size(source):
         raise ImportFileError(_("文件是空的。"))
-    workbook = open_workbook(path)
+    sheet = open_sheet(source)
     try:
-        sheet = workbook.worksheets[0]
-        header = next(sheet.iter_rows(max_row=1, values_only=True), None)
-        if header is None or not any(v not in (None, "") for v in header):
-            raise ImportFileError(_("文件是空的：第一个工作表没有表头和数据。"), line=1)
-        header_positions(header)
-        declared = sheet.max_row if sheet.max_row and sheet.max_row > 1 else None
-        if declared is not None and declared - 1 > MAX_ROWS:
-            raise ImportFileError(
-                _("文件超过 %(n)s 行的上限，请分批导入。") % {"n": f"{MAX_ROWS:,}"}
-            )
-        return declared - 1 if declared else None
+        head = sheet.head()
+    except XlsxRefused as exc:
+        raise ImportFileError(exc.message) from exc
     finally:
-        workbook.close()
+        sheet.close()
+    if not any(v not in (None, "") for v in head.first_row):
+        raise ImportFileError(_("文件是空的：第一个工作表没有表头和数据。"), line=1)
+    header_positions(head.first_row)
+    declared = head.rows if head.rows and head.rows > 1 else None
+    return declared - 1 if declared else None
 
 
-def check_xlsx_magic(path: Path) -> None:
-    with open(path, "rb") as handle:
-        if handle.read(4) != XLSX_MAGIC:
-            raise ImportFileError(_("这不是有效的 xlsx 文件，请用 Excel 另存为 .xlsx 格式。"))
-
-
-def open_sheet(path: Path) -> SheetReader:
-    check_xlsx_magic(path)
-    try:
-        return SheetReader(path)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(_("无法读取 Excel 文件，请确认文件未损坏且为 .xlsx 格式。")) from exc
-
-
-def _sheet_rows(path: Path, in_process: bool | None) -> Iterator[tuple[int, list]]:
+def _sheet_rows(source: Source, in_process: bool | None) -> Iterator[tuple[int, list]]:
     """The sheet's rows, read here or, for a large file, by a helper process."""
     if in_process is None:
-        in_process = path.stat().st_size >= READ_IN_PROCESS_BYTES
-    if not in_process:
-        sheet = open_sheet(path)
-        try:
-            yield from sheet.rows()
-        finally:
-            sheet.close()
+        in_process = source_size(source) >= READ_IN_PROCESS_BYTES
+    sheet = open_sheet(source)  # a bomb is refused here, before any process starts
+    if in_process:
+        sheet.close()
+        yield from _rows_in_process(source)
         return
-    check_xlsx_magic(path)
     try:
-        yield from rows_in_process(path)
+        yield from sheet.rows()
+    except XlsxRefused as exc:
+        if exc.code == "damaged":
+            logger.warning("import: the sheet could not be read: %s", type(exc.__cause__).__name__)
+        raise ImportFileError(exc.message) from exc
+    finally:
+        sheet.close()
+
+
+def _rows_in_process(source: Source) -> Iterator[tuple[int, list]]:
+    try:
+        yield from rows_in_process(source, limits())
+    except XlsxRefused as exc:
+        raise ImportFileError(exc.message) from exc
     except SheetReadError as exc:
         logger.warning("import: the sheet could not be read: %s", exc)
         raise ImportFileError(_("无法读取 Excel 文件，请确认文件未损坏且为 .xlsx 格式。")) from exc
 
 
 def iter_rows(
-    path: Path, *, in_process: bool | None = None
+    source: Source, *, in_process: bool | None = None
 ) -> Iterator[tuple[int, dict[str, object]]]:
     """(Excel row number, {column key: raw cell}) for each non-empty data row.
 
     ``in_process``: parse the sheet in a helper process (default: for files of
     READ_IN_PROCESS_BYTES and more), so that reading overlaps checking and writing."""
-    lines = _sheet_rows(path, in_process)
+    lines = _sheet_rows(source, in_process)
     try:
         first = next(lines, None)
         if first is None:

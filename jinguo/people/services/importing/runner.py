@@ -1,5 +1,6 @@
-"""Running an import job: claim it, check the whole file batch by batch with progress on the
-job, then write everything in one transaction with one audit event, or nothing."""
+"""Running an import job: claim it, check the whole file batch by batch with progress (and a
+heartbeat) on the job, then write everything in one transaction with one audit event, or
+nothing. The upload is read into memory and deleted when the run starts."""
 
 import contextlib
 import logging
@@ -8,12 +9,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jinguo.core import audit
+from jinguo.core import audit, crypto
 from jinguo.core.models import AuditKind
 from jinguo.orgs.importing import ImportFileError
 
@@ -22,12 +22,12 @@ from ...models import Person, PersonImport, PersonTag
 from ..bulk_insert import insert_rows
 from .checks import Issue, RowChecker
 from .columns import FILE_COLUMN
-from .reader import iter_rows
+from .reader import Source, iter_rows
+from .uploads import upload_delete, upload_read, upload_save
 
 logger = logging.getLogger(__package__)  # the importer's one logger, as before the split
 
 BATCH_SIZE = 1000
-IMPORT_DIR = "imports"
 
 
 @dataclass
@@ -45,14 +45,14 @@ class Outcome:
         return self.errors == 0 and not self.message
 
 
-def stored_file(job: PersonImport) -> Path:
-    return Path(settings.MEDIA_ROOT) / job.stored_path
-
-
 def _progress(job: PersonImport, processed: int, total: int) -> None:
     PersonImport.objects.filter(pk=job.pk).update(
-        processed_rows=processed, total_rows=max(total, processed)
+        processed_rows=processed, total_rows=max(total, processed), heartbeat_at=timezone.now()
     )
+
+
+def _beat(job: PersonImport) -> None:
+    PersonImport.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
 
 
 def _batches(rows: Iterator, size: int) -> Iterator[list]:
@@ -66,11 +66,11 @@ def _batches(rows: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
-def validate_file(user, path: Path, *, job: PersonImport | None = None) -> RowChecker:
+def validate_file(user, source: Source, *, job: PersonImport | None = None) -> RowChecker:
     checker = RowChecker(user)
     processed = 0
     total = job.total_rows if job else 0
-    for batch in _batches(iter_rows(path), BATCH_SIZE):
+    for batch in _batches(iter_rows(source), BATCH_SIZE):
         checker.check_batch(batch)
         processed += len(batch)
         if job is not None:
@@ -86,6 +86,10 @@ def _write(user, checker: RowChecker, job: PersonImport | None, file_name: str) 
     now_today = timezone.localdate()
     for row in rows:
         row.person.is_sensitive = checker.is_sensitive(row, now_today)
+    if job is not None:
+        # The write is one transaction: nothing it does is seen before the commit, so the last
+        # beat is this one. JINGUO_IMPORT_STALE_MINUTES must exceed the longest write.
+        _beat(job)
     with transaction.atomic():
         persons = [r.person for r in rows]
         for person, pk in zip(persons, insert_rows(Person, persons, returning=True), strict=True):
@@ -171,16 +175,19 @@ def _page_cache():
             cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
-def import_persons(user, path: Path, *, file_name: str, job: PersonImport | None = None) -> Outcome:
-    """Validate the whole file; write nothing if any row is wrong, else everything at once."""
+def import_persons(
+    user, source: Source, *, file_name: str, job: PersonImport | None = None
+) -> Outcome:
+    """Validate the whole file (its bytes, or a path); write nothing if any row is wrong, else
+    everything at once."""
     with _page_cache():
-        return _import_persons(user, path, file_name=file_name, job=job)
+        return _import_persons(user, source, file_name=file_name, job=job)
 
 
-def _import_persons(user, path: Path, *, file_name: str, job: PersonImport | None) -> Outcome:
+def _import_persons(user, source: Source, *, file_name: str, job: PersonImport | None) -> Outcome:
     outcome = Outcome()
     try:
-        checker = validate_file(user, path, job=job)
+        checker = validate_file(user, source, job=job)
     except ImportFileError as exc:
         outcome.message = exc.message
         outcome.issues = [Issue(exc.line, FILE_COLUMN, "", exc.message)]
@@ -206,35 +213,71 @@ def _import_persons(user, path: Path, *, file_name: str, job: PersonImport | Non
     return outcome
 
 
+def person_import_create(*, user, data: bytes, file_name: str, total_rows: int) -> PersonImport:
+    """A queued job for an upload that passed the request's checks; the file is stored sealed."""
+    stored_path = upload_save(data)
+    try:
+        return PersonImport.objects.create(
+            user=user,
+            file_name=Path(file_name).name[:200],
+            stored_path=stored_path,
+            total_rows=total_rows,
+        )
+    except BaseException:
+        upload_delete(stored_path)
+        raise
+
+
+def _take_upload(job: PersonImport) -> bytes:
+    """The upload's plaintext, in memory; the stored file is deleted whatever happens."""
+    try:
+        return upload_read(job.stored_path)
+    finally:
+        upload_delete(job.stored_path)
+        PersonImport.objects.filter(pk=job.pk).update(stored_path="")
+        job.stored_path = ""
+
+
+def _finish(job: PersonImport, status: str, message: str, **fields) -> None:
+    job.status, job.message, job.finished_at = status, message, timezone.now()
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=["status", "message", "finished_at", *fields])
+
+
 def person_import_run(*, import_id: int) -> PersonImport | None:
     """Run one queued job (from the task worker or inline); a job runs at most once."""
     claimed = PersonImport.objects.filter(pk=import_id, status=choices.ImportStatus.PENDING).update(
-        status=choices.ImportStatus.RUNNING, processed_rows=0
+        status=choices.ImportStatus.RUNNING, processed_rows=0, heartbeat_at=timezone.now()
     )
     job = PersonImport.objects.select_related("user").filter(pk=import_id).first()
     if not claimed or job is None:
         return job
-    path = stored_file(job)
     try:
-        outcome = import_persons(job.user, path, file_name=job.file_name, job=job)
+        try:
+            data = _take_upload(job)
+        except (FileNotFoundError, crypto.DecryptionError) as exc:
+            logger.warning(
+                "person import %s: the upload is unreadable (%s)", import_id, type(exc).__name__
+            )
+            _finish(
+                job,
+                choices.ImportStatus.ERROR,
+                _(
+                    "上传的文件已无法读取（可能在系统升级或更换密钥之前上传），未导入任何记录，请重新上传。"
+                ),
+            )
+            return job
+        outcome = import_persons(job.user, data, file_name=job.file_name, job=job)
         if not outcome.ok:
-            job.status = choices.ImportStatus.FAILED
-            job.created_count = 0
-            job.total_rows = max(outcome.total, job.processed_rows)
-            job.errors = [i.as_dict() for i in outcome.issues]
-            job.message = outcome.message or _("发现 %(n)s 处错误，未导入任何数据。") % {
-                "n": f"{outcome.errors:,}"
-            }
-            job.finished_at = timezone.now()
-            job.save(
-                update_fields=[
-                    "status",
-                    "created_count",
-                    "total_rows",
-                    "errors",
-                    "message",
-                    "finished_at",
-                ]
+            _finish(
+                job,
+                choices.ImportStatus.FAILED,
+                outcome.message
+                or _("发现 %(n)s 处错误，未导入任何数据。") % {"n": f"{outcome.errors:,}"},
+                created_count=0,
+                total_rows=max(outcome.total, job.processed_rows),
+                errors=[i.as_dict() for i in outcome.issues],
             )
     except Exception:
         logger.exception("person import %s failed", import_id)
@@ -244,7 +287,9 @@ def person_import_run(*, import_id: int) -> PersonImport | None:
             finished_at=timezone.now(),
         )
     finally:
-        path.unlink(missing_ok=True)
+        if job.stored_path:  # not taken: the run failed before reading it
+            upload_delete(job.stored_path)
+            PersonImport.objects.filter(pk=import_id).update(stored_path="")
     job.refresh_from_db()
     return job
 
