@@ -43,6 +43,30 @@ registry.home_panel(
     permissions=("accounts.view_user",),
 )
 
+
+def review_panel(user) -> dict | None:
+    from django.urls import reverse
+
+    from .selectors.review import REVIEWS, review_counts
+
+    counts = review_counts(user)
+    base = reverse("accounts:user_list")
+    rows = [
+        {"label": label, "hint": hint, "count": counts[name], "url": f"{base}?review={name}"}
+        for name, (label, hint) in REVIEWS.items()
+    ]
+    return {"rows": rows, "nothing": not any(row["count"] for row in rows)}
+
+
+# The user administrator's work: accounts locked or to review, before any figure.
+registry.home_panel(
+    "accounts.review",
+    "accounts/panels/review.html",
+    context=review_panel,
+    order=10,
+    permissions=("core.manage_users",),
+)
+
 registry.audit_labels(
     {
         "login": _("登录"),

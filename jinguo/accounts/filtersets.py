@@ -11,6 +11,7 @@ from jinguo.orgs.models import OrgUnit
 
 from .models import Role, User
 from .selectors import scoped_units
+from .selectors.review import REVIEWS, review_queryset
 from .validators import normalise_phone
 
 
@@ -42,6 +43,12 @@ class UserFilterSet(BaseFilterSet):
         choices=[("1", _("启用")), ("0", _("停用"))],
         empty_label=_("全部"),
     )
+    review = django_filters.ChoiceFilter(
+        method="by_review",
+        label=_("需要关注"),
+        choices=[(name, label) for name, (label, _hint) in REVIEWS.items()],
+        empty_label=_("全部"),
+    )
 
     class Meta:
         model = User
@@ -63,6 +70,9 @@ class UserFilterSet(BaseFilterSet):
 
     def by_active(self, queryset, name, value):
         return queryset.filter(is_active=value == "1")
+
+    def by_review(self, queryset, name, value):
+        return queryset.filter(pk__in=review_queryset(self.request.user, value).values("pk"))
 
 
 class RoleFilterSet(BaseFilterSet):
