@@ -9,8 +9,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import audit
-from .exports import table_to_xlsx_response
+from .exports import export_table
 from .scoping import permission_name
 
 
@@ -49,15 +48,13 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         qs = filterset.qs if filterset.is_valid() else self.get_queryset().none()
         table = self.table_class(qs, request=request)
         name = self.export_name or str(self.model._meta.verbose_name_plural)
-        response, rows = table_to_xlsx_response(table, name)
-        audit.record_access(
+        return export_table(
             request.user,
-            action="export",
+            table,
+            name=name,
             object_type=self.model._meta.label_lower,
-            rows=rows,
             filters={k: v for k, v in request.GET.items() if k != "export"},
         )
-        return response
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:

@@ -14,7 +14,7 @@ from django.views.generic import DetailView
 
 from .. import audit, crypto
 from ..chaincheck import chain_check_request
-from ..exports import table_to_xlsx_response
+from ..exports import export_table
 from ..fields import BlindIndexField
 from ..filtersets import AuditEventFilterSet
 from ..generic import ObjectListView
@@ -71,11 +71,13 @@ class AuditEventListView(ObjectListView):
             query.pop("export", None)
             return redirect(f"{request.path}?{query.urlencode()}")
         table = self.table_class(qs, request=request)
-        response, rows = table_to_xlsx_response(table, str(self.export_name))
-        audit.record_access(
-            request.user, action="export", object_type="core.auditevent", rows=rows, filters=filters
+        return export_table(
+            request.user,
+            table,
+            name=str(self.export_name),
+            object_type="core.auditevent",
+            filters=filters,
         )
-        return response
 
 
 class AuditEventDetailView(LoginRequiredMixin, DetailView):

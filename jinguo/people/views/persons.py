@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from jinguo.core import audit
-from jinguo.core.exports import table_to_xlsx_response
+from jinguo.core.exports import export_table
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ScopedObjectMixin, ServiceFormView
 
 from ..filtersets.persons import PersonFilterSet
@@ -61,16 +60,14 @@ class PersonListView(ObjectListView):
         qs = filterset.qs if filterset.is_valid() else self.get_queryset().none()
         pii = request.user.has_perm("core.export_pii")
         table = PersonTable(qs, request=request, export_pii=pii, for_export=True)
-        response, rows = table_to_xlsx_response(table, str(self.export_name))
-        audit.record_access(
+        return export_table(
             request.user,
-            action="export",
+            table,
+            name=str(self.export_name),
             object_type="people.person",
-            rows=rows,
-            masked=not pii,
             filters={k: v for k, v in request.GET.items() if k != "export"},
+            masked=not pii,
         )
-        return response
 
 
 class PersonDetailView(ObjectDetailView):
