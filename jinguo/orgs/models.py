@@ -14,6 +14,8 @@ from .choices import KIND_BADGE, TERRITORIAL_KINDS, UnitKind
 class InitialsField(models.CharField):
     """Pinyin initials of a name (芳草社区妇联 → fcsqfl); supports an indexed ``__prefix``."""
 
+    audit_exclude = True  # derived from the name, which the audit row already carries
+
 
 @InitialsField.register_lookup
 class Prefix(Lookup):

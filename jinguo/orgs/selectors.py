@@ -165,8 +165,8 @@ def unit_search(queryset, query: str, *, limit: int = SEARCH_LIMIT) -> list[OrgU
         return []
     if looks_like_pinyin(query):
         matched = queryset.filter(name_initials__prefix=normalise_query(query))
-        rows = list(matched.select_related("parent").order_by("name_initials", "path")[:limit])
-        return rows
+        # In tree order: a community comes before its grids, neighbours stay together.
+        return list(matched.select_related("parent").order_by("path")[:limit])
     rows = list(
         queryset.filter(name__contains=query).select_related("parent").order_by("path")[:limit]
     )
