@@ -186,6 +186,8 @@
       e.preventDefault();
       radio.checked = true;
       radio.dispatchEvent(new Event("change", { bubbles: true }));
+      // Already in the urgency group: stay on the chosen one, so Tab goes on to the summary.
+      if (document.activeElement && document.activeElement.name === "urgency") radio.focus();
     }
   });
 
