@@ -165,8 +165,10 @@ def unit_search(queryset, query: str, *, limit: int = SEARCH_LIMIT) -> list[OrgU
         return []
     if looks_like_pinyin(query):
         matched = queryset.filter(name_initials__prefix=normalise_query(query))
-        # In tree order: a community comes before its grids, neighbours stay together.
-        return list(matched.select_related("parent").order_by("path")[:limit])
+        # Ordered by the initials so the planner walks their index (by path it would walk the
+        # whole subtree); the page is then shown in tree order, a community before its grids.
+        rows = list(matched.select_related("parent").order_by("name_initials", "path")[:limit])
+        return sorted(rows, key=lambda u: u.path)
     rows = list(
         queryset.filter(name__contains=query).select_related("parent").order_by("path")[:limit]
     )
