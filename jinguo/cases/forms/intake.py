@@ -230,7 +230,11 @@ class BaseIntakeForm(ScopedForm):
         if data.get("anonymous"):
             data["complainant"] = None
         if self.needs_unit() and data.get("nc_org") is None and "nc_org" not in self.errors:
-            self.add_error("nc_org", _("新建诉求人档案须选择她所在的社区（村）或网格。"))
+            handling = data.get("org")
+            if handling is not None and handling.kind in PERSON_UNIT_KINDS:
+                data["nc_org"] = handling  # registered straight to her community: file her there
+            else:
+                self.add_error("nc_org", _("新建诉求人档案须选择她所在的社区（村）或网格。"))
         return data
 
     def needs_unit(self) -> bool:

@@ -145,7 +145,7 @@ def test_failed_hotline_post_keeps_everything_and_shows_errors_by_field(client, 
 
 def test_service_errors_land_on_their_fields(client, tree, operator):
     client.force_login(operator)
-    # A new complainant without a community: the people service refuses, nothing is lost.
+    # A new complainant without a community: refused up front, nothing is lost.
     response = client.post(reverse("cases:hotline"), hotline_data(nc_name="王芳"))
     html = response.content.decode()
     assert not Case.objects.exists()
@@ -296,3 +296,16 @@ def test_earlier_cases_show_surname_date_and_category_but_no_pii(client, tree, o
     assert earlier.category.name in item
     assert "王秀英" not in html and PHONE not in html
     assert "反映丈夫酗酒后争吵" not in html and "来电人称丈夫每晚酗酒" not in html
+
+
+def test_general_intake_files_a_new_person_in_the_community_the_case_goes_to(
+    client, tree, district_officer
+):
+    client.force_login(district_officer)
+    data = hotline_data(channel="walk_in", nc_name="王芳", org=str(tree.community_a.pk))
+    response = client.post(reverse("cases:intake"), data)
+    assert response.status_code == 302
+    assert Case.objects.get().complainant.org == tree.community_a
+    data = hotline_data(channel="walk_in", nc_name="李梅", org=str(tree.street_a.pk))
+    html = client.post(reverse("cases:intake"), data).content.decode()
+    assert "新建诉求人档案须选择她所在的社区（村）或网格" in html

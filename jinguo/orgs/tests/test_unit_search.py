@@ -105,3 +105,16 @@ def test_field_validates_against_its_scoped_queryset(tree):
     assert field.clean(str(tree.community_a.pk)) == tree.community_a
     with pytest.raises(Exception, match="不在您的管辖范围内"):
         field.clean(str(tree.community_b.pk))
+
+
+def test_migration_backfills_the_initials_of_existing_units(tree):
+    from importlib import import_module
+
+    from django.db.migrations.executor import MigrationExecutor
+
+    migration = import_module("jinguo.orgs.migrations.0003_unit_name_initials")
+    state = MigrationExecutor(connection).loader.project_state(("orgs", "0003_unit_name_initials"))
+    OrgUnit.objects.update(name_initials="")
+    migration.backfill(state.apps, None)
+    assert OrgUnit.objects.get(pk=tree.community_b.pk).name_initials == "tlsqfl"
+    assert not OrgUnit.objects.filter(name_initials="").exists()

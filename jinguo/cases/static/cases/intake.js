@@ -114,6 +114,9 @@
   var unitWrap = form.querySelector("[data-unit-required-when-named]");
   function unitRequired() {
     if (!unitWrap || !ncName) return false;
+    // A case handed straight to a unit: the server files her there when it is a community.
+    var handling = form.querySelector("select[name='org']");
+    if (handling && handling.value) return false;
     return !!ncName.value.trim() && !(anonymous && anonymous.checked) && !(hidden && hidden.value);
   }
   function markUnit() {
