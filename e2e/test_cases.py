@@ -91,9 +91,10 @@ def test_a_violence_call_goes_from_the_hotline_to_legal_aid_and_is_closed(
         "来电人称丈夫昨晚酒后打人，手臂淤青，孩子受到惊吓，希望申请人身安全保护令。"
     )
     page.keyboard.press("Control+Enter")
-    page.wait_for_url(re.compile(r"/cases/\d+/$"))
+    page.wait_for_url(re.compile(r"/cases/hotline/\?registered=\d+$"))
     case = Case.objects.get(complainant=people["woman"])
     case_url = f"{base}/cases/{case.pk}/"
+    expect(page.get_by_test_id("next-call")).to_be_focused()
     assert case.org == tree.city and case.is_sensitive and case.gbv_type == "physical"
     assert case.channel == choices.Channel.HOTLINE_12338
     assert case.urgency == choices.Urgency.URGENT

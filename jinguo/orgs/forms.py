@@ -1,5 +1,6 @@
 from django import forms
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.forms import ScopedForm, ScopedModelForm
@@ -56,6 +57,67 @@ class UnitChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.code}）"
+
+
+class UnitSearchInput(forms.Widget):
+    """A text box that searches units on the server as one types (name or pinyin initials).
+
+    The chosen unit's id travels in a hidden input under the field's name; ↓/↑ move through
+    the results, Enter picks one (the first when none is highlighted) and moves on. The script
+    is orgs/unit_picker.js, which a page using the widget includes.
+    """
+
+    template_name = "orgs/widgets/unit_search.html"
+    search_url = reverse_lazy("orgs:unit_search")
+
+    def __init__(self, attrs=None, *, kinds=()):
+        super().__init__(attrs)
+        self.kinds = tuple(kinds)
+        self.choices = ()
+
+    def selected_label(self, value) -> str:
+        if value in (None, "") or not str(value).isdigit():
+            return ""
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:
+            return ""
+        unit = queryset.filter(pk=int(value)).select_related("parent").first()
+        return unit_label(unit) if unit is not None else ""
+
+    def get_context(self, name, value, attrs):
+        ctx = super().get_context(name, value, attrs)
+        query = "&".join(f"kind={k}" for k in self.kinds)
+        ctx["widget"].update(
+            url=f"{self.search_url}?{query}" if query else str(self.search_url),
+            label=self.selected_label(value),
+        )
+        return ctx
+
+    def format_value(self, value):
+        return "" if value in (None, "") else str(value)
+
+
+def unit_label(unit: OrgUnit) -> str:
+    """A unit as the picker lists it: its name and its parent's, since village names repeat."""
+    if unit.parent_id:
+        return f"{unit.name}（{unit.parent.name}）"
+    return unit.name
+
+
+class UnitSearchField(forms.ModelChoiceField):
+    """A unit typed and searched rather than scrolled for; the queryset still decides what is
+    valid, so the caller scopes it with restrict() as for UnitChoiceField."""
+
+    def __init__(self, queryset=None, *, kinds=(), **kwargs):
+        kwargs.setdefault("widget", UnitSearchInput(kinds=kinds))
+        kwargs.setdefault("empty_label", None)
+        if queryset is None:
+            queryset = OrgUnit.objects.none()
+        super().__init__(queryset, **kwargs)
+        self.error_messages["invalid_choice"] = _("所选单位不存在或不在您的管辖范围内。")
+
+    def label_from_instance(self, obj):
+        return unit_label(obj)
 
 
 CODE_HELP = _(

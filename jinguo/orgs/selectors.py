@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from jinguo.core.paths import SEPARATOR
+from jinguo.core.pinyin import looks_like_pinyin, normalise_query
 
 from .choices import UnitKind
 from .models import OrgUnit
@@ -147,3 +148,29 @@ def unit_kind_counts(user) -> list[dict] | None:
         for value, label in UnitKind.choices
         if by_kind.get(value)
     ]
+
+
+SEARCH_LIMIT = 20
+
+
+def unit_search(queryset, query: str, *, limit: int = SEARCH_LIMIT) -> list[OrgUnit]:
+    """Units of ``queryset`` (already scoped) matching a typed name or pinyin initials.
+
+    Latin letters match the start of the stored initials through an index ("fc" → 芳草社区妇联);
+    anything else matches a part of the name, within the scoped subtree and kinds. Units whose
+    name starts with the query come first; at most ``limit`` rows, parents loaded for labels.
+    """
+    query = (query or "").strip()
+    if not query:
+        return []
+    if looks_like_pinyin(query):
+        matched = queryset.filter(name_initials__prefix=normalise_query(query))
+        # Ordered by the initials so the planner walks their index (by path it would walk the
+        # whole subtree); the page is then shown in tree order, a community before its grids.
+        rows = list(matched.select_related("parent").order_by("name_initials", "path")[:limit])
+        return sorted(rows, key=lambda u: u.path)
+    rows = list(
+        queryset.filter(name__contains=query).select_related("parent").order_by("path")[:limit]
+    )
+    rows.sort(key=lambda u: (not u.name.startswith(query), u.path))
+    return rows

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tree/", units.OrgUnitTreeView.as_view(), name="orgunit_tree"),
     path("tree/<int:pk>/children/", units.orgunit_tree_children, name="orgunit_tree_children"),
     path("units/", units.OrgUnitListView.as_view(), name="orgunit_list"),
+    path("units/search/", units.orgunit_search, name="unit_search"),
     path("units/new/", units.OrgUnitCreateView.as_view(), name="orgunit_create"),
     path("units/<int:pk>/", units.OrgUnitDetailView.as_view(), name="orgunit_detail"),
     path("units/<int:pk>/edit/", units.OrgUnitUpdateView.as_view(), name="orgunit_update"),

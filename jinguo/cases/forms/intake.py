@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.forms import ScopedForm, StyledFormMixin
 from jinguo.core.pinyin import name_initials, name_pinyin
-from jinguo.orgs.forms import UnitChoiceField
+from jinguo.orgs.forms import UnitChoiceField, UnitSearchField
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.choices import Gender
 from jinguo.people.models import Person
@@ -181,12 +181,12 @@ class BaseIntakeForm(ScopedForm):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         help_text=_("不填时使用来电号码。"),
     )
-    nc_org = UnitChoiceField(
-        label=_("诉求人所在社区/网格"),
+    # Required whenever a new named caller is entered (see clean); the label says so.
+    nc_org = UnitSearchField(
+        label=_("诉求人所在社区（村）/网格"),
         required=False,
-        empty_label=_("请选择社区或网格"),
-        depth=4,
-        help_text=_("新建档案归属的社区或网格。"),
+        kinds=PERSON_UNIT_KINDS,
+        help_text=_("新建档案时必填：档案归属到社区（村）妇联或网格。输入名称或拼音首字母查找。"),
     )
     org = UnitChoiceField(
         label=_("承办单位"),
@@ -229,7 +229,24 @@ class BaseIntakeForm(ScopedForm):
             self.add_error("gbv_type", _("涉及暴力的诉求须选择暴力类型。"))
         if data.get("anonymous"):
             data["complainant"] = None
+        if self.needs_unit() and data.get("nc_org") is None and "nc_org" not in self.errors:
+            handling = data.get("org")
+            if handling is not None and handling.kind in PERSON_UNIT_KINDS:
+                data["nc_org"] = handling  # registered straight to her community: file her there
+            else:
+                self.add_error("nc_org", _("新建诉求人档案须选择她所在的社区（村）或网格。"))
         return data
+
+    def needs_unit(self) -> bool:
+        """A new named caller is entered and this form, not the user's unit, files her."""
+        if "nc_org" not in self.fields or not self.is_bound:
+            return False
+        data = self.data
+        return bool(
+            (data.get("nc_name") or "").strip()
+            and not data.get("anonymous")
+            and not data.get("complainant")
+        )
 
     def new_complainant(self) -> dict | None:
         data = self.cleaned_data

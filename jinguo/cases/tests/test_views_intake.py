@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from jinguo.cases.models import Case, Category
 from jinguo.cases.tests.factories import make_case
@@ -98,9 +99,10 @@ def test_hotline_post_creates_the_case_and_shows_its_number(client, tree, operat
     data = hotline_data(**{"party-0-role": "respondent", "party-0-description": "婆婆，约65岁"})
     response = client.post(reverse("cases:hotline"), data, follow=True)
     case = Case.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("cases:case_detail", args=[case.pk])
+    assert response.redirect_chain[-1][0] == f"{reverse('cases:hotline')}?registered={case.pk}"
     html = response.content.decode()
     assert f"已登记个案，编号 {case.number}" in html
+    assert reverse("cases:case_detail", args=[case.pk]) in html
     assert case.channel == "hotline_12338" and case.org == tree.district_a
     assert case.narrative.startswith("来电人称")
     assert case.parties.get().description == "婆婆，约65岁"
@@ -143,7 +145,7 @@ def test_failed_hotline_post_keeps_everything_and_shows_errors_by_field(client, 
 
 def test_service_errors_land_on_their_fields(client, tree, operator):
     client.force_login(operator)
-    # A new complainant without a community: the people service refuses, nothing is lost.
+    # A new complainant without a community: refused up front, nothing is lost.
     response = client.post(reverse("cases:hotline"), hotline_data(nc_name="王芳"))
     html = response.content.decode()
     assert not Case.objects.exists()
@@ -191,3 +193,119 @@ def test_intake_pages_are_closed_to_users_without_add(client, nobody, auditor):
         assert (
             client.get(reverse("cases:hotline_lookup"), {"caller_phone": PHONE}).status_code == 404
         )
+
+
+# --- the issue: a new caller at a city-level operator, the unit picker, the next call ---------
+
+
+@pytest.fixture
+def city_operator(tree):
+    """The demo's 12338 operator sits at the city federation, which files no person itself."""
+    return user_with_role(tree.city, "hotline_operator", username="hotline", real_name="周晓燕")
+
+
+def test_new_named_caller_needs_her_community_up_front_and_keeps_everything(client, city_operator):
+    client.force_login(city_operator)
+    data = hotline_data(nc_name="王芳", narrative="来电人称与婆婆长期不和，近日争吵升级。")
+    response = client.post(reverse("cases:hotline"), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and not Case.objects.exists()
+    # The form's own check, on the community field, not the people service's late refusal.
+    assert "新建诉求人档案须选择她所在的社区（村）或网格" in html
+    assert "人员档案须归属到社区（村）妇联或网格" not in html
+    label = html[html.index('for="id_nc_org"') - 80 : html.index('for="id_nc_org"')]
+    assert "required" in label  # marked required once a name is entered
+    assert 'value="王芳"' in html and "来电人称与婆婆长期不和" in html and PHONE in html
+
+
+def test_community_is_marked_required_for_a_new_caller_and_the_case_is_saved(
+    client, tree, city_operator
+):
+    client.force_login(city_operator)
+    html = client.get(reverse("cases:hotline")).content.decode()
+    assert "新建档案时必填" in html
+    data = hotline_data(nc_name="王芳", nc_org=str(tree.grid_a.pk))
+    response = client.post(reverse("cases:hotline"), data)
+    assert response.status_code == 302
+    assert Case.objects.get().complainant.org == tree.grid_a
+
+
+def test_community_picker_is_a_search_box_not_a_list_of_every_community(
+    client, tree, city_operator
+):
+    client.force_login(city_operator)
+    html = client.get(reverse("cases:hotline")).content.decode()
+    assert 'name="nc_org"' in html and "data-unit-picker" in html
+    assert '<select name="nc_org"' not in html
+    assert "桃李社区妇联" not in html  # no unit is listed until one is searched for
+    assert reverse("orgs:unit_search") + "?kind=community&amp;kind=grid" in html
+    assert "orgs/unit_picker.js" in html
+
+
+def test_chosen_community_is_shown_again_after_another_error(client, tree, city_operator):
+    client.force_login(city_operator)
+    data = hotline_data(nc_name="王芳", nc_org=str(tree.community_a.pk), summary="")
+    html = client.post(reverse("cases:hotline"), data).content.decode()
+    assert f'name="nc_org" value="{tree.community_a.pk}"' in html
+    assert 'value="芳草社区妇联（春晖街道妇联）"' in html
+
+
+def test_a_community_out_of_reach_is_refused(client, tree, operator):
+    client.force_login(operator)  # 和平区妇联: 桃李社区 lies in 新华区
+    data = hotline_data(nc_name="王芳", nc_org=str(tree.community_b.pk))
+    html = client.post(reverse("cases:hotline"), data).content.decode()
+    assert not Case.objects.exists()
+    assert "所选单位不存在或不在您的管辖范围内" in html
+
+
+def test_after_saving_the_page_offers_the_next_call(client, tree, city_operator):
+    client.force_login(city_operator)
+    data = hotline_data(nc_name="王芳", nc_org=str(tree.community_a.pk))
+    response = client.post(reverse("cases:hotline"), data, follow=True)
+    case = Case.objects.get()
+    html = response.content.decode()
+    assert f"已登记个案，编号 {case.number}" in html
+    start = html.index('data-testid="next-call"')
+    button = html[html.rindex("<a", 0, start) : start]
+    assert "登记下一个来电" in html[start : start + 200]
+    assert "autofocus" in button and 'data-hotkey="n"' in button
+    assert f'href="{reverse("cases:hotline")}"' in button
+
+
+def test_registered_page_of_a_case_out_of_scope_is_a_fresh_form(client, tree, operator):
+    other = make_case(tree.community_b, summary="别处的诉求")
+    client.force_login(operator)
+    html = client.get(reverse("cases:hotline"), {"registered": other.pk}).content.decode()
+    assert other.number not in html and 'data-testid="hotline-form"' in html
+
+
+def test_earlier_cases_show_surname_date_and_category_but_no_pii(client, tree, operator):
+    woman = PersonFactory(org=tree.community_a, name="王秀英", phone=PHONE)
+    earlier = make_case(
+        tree.street_a,
+        summary="反映丈夫酗酒后争吵",
+        narrative="来电人称丈夫每晚酗酒。",
+        complainant=woman,
+    )
+    client.force_login(operator)
+    html = client.get(reverse("cases:hotline_lookup"), {"caller_phone": PHONE}, **HTMX)
+    html = html.content.decode()
+    item = html[html.index('data-testid="earlier-case"') :]
+    assert "王**" in item
+    assert timezone.localtime(earlier.received_at).strftime("%Y-%m-%d") in item
+    assert earlier.category.name in item
+    assert "王秀英" not in html and PHONE not in html
+    assert "反映丈夫酗酒后争吵" not in html and "来电人称丈夫每晚酗酒" not in html
+
+
+def test_general_intake_files_a_new_person_in_the_community_the_case_goes_to(
+    client, tree, district_officer
+):
+    client.force_login(district_officer)
+    data = hotline_data(channel="walk_in", nc_name="王芳", org=str(tree.community_a.pk))
+    response = client.post(reverse("cases:intake"), data)
+    assert response.status_code == 302
+    assert Case.objects.get().complainant.org == tree.community_a
+    data = hotline_data(channel="walk_in", nc_name="李梅", org=str(tree.street_a.pk))
+    html = client.post(reverse("cases:intake"), data).content.decode()
+    assert "新建诉求人档案须选择她所在的社区（村）或网格" in html

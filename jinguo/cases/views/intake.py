@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jinguo.people.models import Person
@@ -42,7 +43,7 @@ def lookup_context(user, phone: str) -> dict:
         return {"lookup_phone": phone, "lookup_done": False}
     cases = list(
         selectors.cases_by_phone(user, phone)
-        .select_related("category", "subcategory", "org")
+        .select_related("category", "subcategory", "org", "complainant")
         .order_by("-received_at")[: LOOKUP_LIMIT + 1]
     )
     persons = list(
@@ -82,7 +83,7 @@ def _created(request, case: Case):
     return redirect("cases:intake")
 
 
-def _submit(request, form, formset=None):
+def _submit(request, form, formset=None, *, done=_created):
     """Validate and call case_create; returns the response or None to re-render."""
     valid = form.is_valid()
     if formset is not None:
@@ -95,7 +96,31 @@ def _submit(request, form, formset=None):
     except ValidationError as exc:
         form.add_service_error(exc)
         return None
-    return _created(request, case)
+    return done(request, case)
+
+
+def _hotline_done(request, case: Case):
+    """After a call: straight back to the hotline page, which offers the next call."""
+    url = reverse("cases:hotline")
+    if Case.objects.restrict(request.user, "view").filter(pk=case.pk).exists():
+        return redirect(f"{url}?registered={case.pk}")
+    messages.success(
+        request,
+        _("已登记个案，编号 %(number)s。") % {"number": case.number}
+        + _("该个案不在您的查看范围内。"),
+    )
+    return redirect(url)
+
+
+def registered_case(user, raw: str):
+    if not raw or not raw.isdigit():
+        return None
+    return (
+        Case.objects.restrict(user, "view")
+        .select_related("category", "subcategory")
+        .filter(pk=int(raw))
+        .first()
+    )
 
 
 @login_required
@@ -105,9 +130,12 @@ def hotline(request):
     if request.method == "POST":
         form = HotlineIntakeForm(request.POST, user=user)
         formset = party_formset(request.POST, user=user)
-        response = _submit(request, form, formset)
+        response = _submit(request, form, formset, done=_hotline_done)
         if response is not None:
             return response
+    elif (case := registered_case(user, request.GET.get("registered", ""))) is not None:
+        ctx = {"title": _("12338来电登记"), "case": case}
+        return render(request, "cases/hotline_done.html", ctx)
     else:
         form = HotlineIntakeForm(user=user)
         formset = party_formset(user=user)

@@ -14,8 +14,15 @@ from django_tables2 import RequestConfig
 from jinguo.core.generic import ObjectDetailView, ObjectListView, ScopedObjectMixin, ServiceFormView
 
 from .. import selectors, services
+from ..choices import UnitKind
 from ..filtersets import OrgUnitFilterSet
-from ..forms import OrgUnitCreateForm, OrgUnitMoveForm, OrgUnitUpdateForm, suggested_child_kind
+from ..forms import (
+    OrgUnitCreateForm,
+    OrgUnitMoveForm,
+    OrgUnitUpdateForm,
+    suggested_child_kind,
+    unit_label,
+)
 from ..models import OrgUnit
 from ..tables import OrgUnitChildTable, OrgUnitTable
 
@@ -228,3 +235,20 @@ class OrgUnitMoveView(OrgUnitFormMixin, ScopedObjectMixin, ServiceFormView):
             new_parent=form.cleaned_data["new_parent"],
             reason=form.cleaned_data["reason"],
         )
+
+
+@login_required
+def orgunit_search(request):
+    """Results of the searchable unit picker: active units in scope, of the kinds asked for."""
+    _require_view(request.user)
+    query = request.GET.get("q", "").strip()[:50]
+    kinds = [k for k in request.GET.getlist("kind") if k in UnitKind.values]
+    units = OrgUnit.objects.restrict(request.user, "view").filter(is_active=True)
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    limit = selectors.SEARCH_LIMIT
+    rows = selectors.unit_search(units, query, limit=limit + 1)
+    for unit in rows:
+        unit.label = unit_label(unit)
+    ctx = {"units": rows[:limit], "more": len(rows) > limit, "limit": limit, "query": query}
+    return render(request, "orgs/partials/unit_search_results.html", ctx)

@@ -108,6 +108,47 @@
   if (anonymous) anonymous.addEventListener("change", showComplainant);
   showComplainant();
 
+  // A new named caller must be filed in a community or grid: say so as soon as a name is
+  // typed, and check it before sending rather than after.
+  var ncName = form.querySelector("input[name='nc_name']");
+  var unitWrap = form.querySelector("[data-unit-required-when-named]");
+  function unitRequired() {
+    if (!unitWrap || !ncName) return false;
+    // A case handed straight to a unit: the server files her there when it is a community.
+    var handling = form.querySelector("select[name='org']");
+    if (handling && handling.value) return false;
+    return !!ncName.value.trim() && !(anonymous && anonymous.checked) && !(hidden && hidden.value);
+  }
+  function markUnit() {
+    if (!unitWrap) return;
+    var label = unitWrap.querySelector("[data-unit-label]");
+    var search = unitWrap.querySelector("[data-unit-search]");
+    var need = unitRequired();
+    if (label) label.classList.toggle("required", need);
+    if (search) search.setAttribute("aria-required", need ? "true" : "false");
+  }
+  if (ncName) ncName.addEventListener("input", markUnit);
+  if (anonymous) anonymous.addEventListener("change", markUnit);
+  document.addEventListener("click", markUnit);
+  markUnit();
+  form.addEventListener("submit", function (e) {
+    if (!unitRequired()) return;
+    var value = unitWrap.querySelector("[data-unit-value]");
+    if (value && value.value) return;
+    e.preventDefault();
+    var search = unitWrap.querySelector("[data-unit-search]");
+    var note = unitWrap.querySelector("[data-unit-missing]");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "invalid-feedback d-block";
+      note.setAttribute("data-unit-missing", "");
+      note.setAttribute("data-testid", "nc-org-error");
+      note.textContent = unitWrap.dataset.missingText || "";
+      unitWrap.appendChild(note);
+    }
+    if (search) { search.classList.add("is-invalid"); search.focus(); }
+  });
+
   // In the phone box, ↓ jumps to the first record found (Enter must not submit half a form).
   var phone = form.querySelector("input[name='caller_phone']");
   if (phone) {
@@ -115,7 +156,9 @@
       if ((e.key === "ArrowDown" || e.key === "Enter") && !e.ctrlKey && !e.metaKey) {
         e.preventDefault();
         var first = document.querySelector("[data-pick-person]");
+        var name = form.querySelector("input[name='nc_name']");
         if (first) first.focus();
+        else if (name && name.offsetParent !== null) name.focus(); // a first call: her name
         else focusNext(phone);
       }
     });
@@ -146,6 +189,8 @@
       e.preventDefault();
       radio.checked = true;
       radio.dispatchEvent(new Event("change", { bubbles: true }));
+      // Already in the urgency group: stay on the chosen one, so Tab goes on to the summary.
+      if (document.activeElement && document.activeElement.name === "urgency") radio.focus();
     }
   });
 
