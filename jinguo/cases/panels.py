@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jinguo.orgs.models import OrgUnit
 
 from . import choices
+from .deadlines import how_late as _late
 from .models import AgencyMember, Attachment, Case, Extension, Mediation, Referral
 from .selectors import queue_cases
 
@@ -27,20 +28,6 @@ def _queue_url(name: str, **filters) -> str:
 
 def _referrals_url(**filters) -> str:
     return reverse("cases:referral_list") + ("?" + urlencode(filters) if filters else "")
-
-
-def _late(due_at, now) -> dict:
-    """How late (or how soon) a deadline is, in words: 逾期 3 天 / 逾期 5 小时 / 剩 2 天."""
-    if due_at is None:
-        return {"text": "", "late": False}
-    delta = now - due_at
-    late = delta.total_seconds() > 0
-    seconds = abs(delta.total_seconds())
-    if seconds >= 86400:
-        amount = _("%(n)d 天") % {"n": seconds // 86400}
-    else:
-        amount = _("%(n)d 小时") % {"n": max(1, seconds // 3600)}
-    return {"text": (_("逾期 ") if late else _("剩 ")) + amount, "late": late}
 
 
 def _agency_member(user) -> bool:
