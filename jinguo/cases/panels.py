@@ -82,14 +82,14 @@ def work_panel(user) -> dict | None:
         (
             _("转介逾期未接收"),
             ref["unanswered"],
-            _referrals_url(overdue="true"),
+            _referrals_url(tab="overdue"),
             "danger",
             _("可督促机构办理"),
         ),
         (
             _("被机构退回的转介"),
             ref["returned"],
-            _referrals_url(status=choices.ReferralStatus.DECLINED),
+            _referrals_url(tab="returned"),
             "warning",
             _("请改转其他机构或自行办理"),
         ),
@@ -214,9 +214,9 @@ def agency_panel(user) -> dict | None:
     )
     return {
         **counts,
-        "overdue_url": _referrals_url(overdue="true"),
-        "waiting_url": _referrals_url(status=choices.ReferralStatus.SENT),
-        "open_url": _referrals_url(status=choices.ReferralStatus.ACCEPTED),
+        "overdue_url": _referrals_url(tab="overdue"),
+        "waiting_url": _referrals_url(tab="waiting"),
+        "open_url": _referrals_url(tab="open"),
         "top": [{"referral": r, **_late(r.due_at, now)} for r in top],
     }
 
