@@ -156,7 +156,12 @@ def leader_panel(user) -> dict | None:
     urgent = list(
         queue_cases(user, "urgent").select_related("category", "subcategory", "org")[:TOP]
     )
+    # Her most overdue cases, one click each (most urgent, then most late, first).
+    late = list(queue_cases(user, "overdue").select_related("category", "subcategory", "org")[:TOP])
     return {
+        "overdue": case_rows(late, now),
+        "overdue_count": overdue.count(),
+        "overdue_url": _queue_url("overdue"),
         "approvals": approvals,
         "approvals_url": reverse("cases:extension_list"),
         "ranking": ranking,

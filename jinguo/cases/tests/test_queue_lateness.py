@@ -82,3 +82,15 @@ def test_the_case_table_marks_its_cells_for_a_phone(client, tree, worker):
     assert 'data-label="状态"' in html
     assert re.search(r'data-label="编号" data-phone="lead"', html)
     assert re.search(r'data-label="诉求摘要" data-phone="hide"', html)
+
+
+def test_leader_panel_lists_her_most_overdue_cases(tree):
+    from jinguo.cases.panels import leader_panel
+
+    leader = user_with_role(tree.district_a, "leader", username="leader_late")
+    late_case(tree.community_a, 2)
+    worst = late_case(tree.community_a, 21)
+    panel = leader_panel(leader)
+    assert panel["overdue_count"] == 2
+    assert panel["overdue"][0]["case"] == worst
+    assert panel["overdue"][0]["text"] == "逾期 21 天" and panel["overdue"][0]["late"]
