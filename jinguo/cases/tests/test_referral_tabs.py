@@ -75,8 +75,9 @@ def test_federation_list_opens_on_all_when_no_work_waits(login, tree, district_o
 
 
 def test_overdue_tab_lists_the_most_late_first(login, tree, district_officer, legal_aid):
-    a = make_referral(make_case(tree.street_a, status="in_progress"), legal_aid)
+    # Sent first and most late: a list by sending date would put it last.
     b = make_referral(make_case(tree.street_a, status="in_progress"), legal_aid)
+    a = make_referral(make_case(tree.street_a, status="in_progress"), legal_aid)
     a.due_at = timezone.now() - timedelta(days=2)
     b.due_at = timezone.now() - timedelta(days=9)
     a.save(update_fields=["due_at"])
