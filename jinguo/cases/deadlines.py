@@ -7,6 +7,7 @@ CONTRACT:
   due_state on ``case`` (no save) and returns the changed field names
 - referral_due_at(referral_or_case, sent_at) -> datetime
 - sweep(*, now=None) -> dict   marks soon-due and overdue cases, notifies owners and leaders
+- how_late(due_at, now) -> {"text", "late"}   逾期 3 天 / 逾期 5 小时 / 剩 2 天 (queues, panels)
 
 A deadline counted in days (calendar or working) falls at the end of its last local day
 (23:59:59 Asia/Shanghai): "within 15 days" leaves the whole 15th day. Hours are exact.
@@ -340,3 +341,17 @@ def describe_sweep(counts: dict) -> str:
         f"恢复正常 {counts['ok']} 件，清除期限状态 {counts['cleared']} 件，"
         f"新逾期未答复的转介 {counts['referrals']} 件。"
     )
+
+
+def how_late(due_at, now) -> dict:
+    """How late (or how soon) a deadline is, in words: 逾期 3 天 / 逾期 5 小时 / 剩 2 天."""
+    if due_at is None:
+        return {"text": "", "late": False}
+    delta = now - due_at
+    late = delta.total_seconds() > 0
+    seconds = abs(delta.total_seconds())
+    if seconds >= 86400:
+        amount = _("%(n)d 天") % {"n": seconds // 86400}
+    else:
+        amount = _("%(n)d 小时") % {"n": max(1, seconds // 3600)}
+    return {"text": (_("逾期 ") if late else _("剩 ")) + amount, "late": late}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jinguo.orgs.models import OrgUnit
 
 from . import choices
+from .deadlines import how_late as _late
 from .models import AgencyMember, Attachment, Case, Extension, Mediation, Referral
 from .selectors import queue_cases
 
@@ -27,20 +28,6 @@ def _queue_url(name: str, **filters) -> str:
 
 def _referrals_url(**filters) -> str:
     return reverse("cases:referral_list") + ("?" + urlencode(filters) if filters else "")
-
-
-def _late(due_at, now) -> dict:
-    """How late (or how soon) a deadline is, in words: 逾期 3 天 / 逾期 5 小时 / 剩 2 天."""
-    if due_at is None:
-        return {"text": "", "late": False}
-    delta = now - due_at
-    late = delta.total_seconds() > 0
-    seconds = abs(delta.total_seconds())
-    if seconds >= 86400:
-        amount = _("%(n)d 天") % {"n": seconds // 86400}
-    else:
-        amount = _("%(n)d 小时") % {"n": max(1, seconds // 3600)}
-    return {"text": (_("逾期 ") if late else _("剩 ")) + amount, "late": late}
 
 
 def _agency_member(user) -> bool:
@@ -95,14 +82,14 @@ def work_panel(user) -> dict | None:
         (
             _("转介逾期未接收"),
             ref["unanswered"],
-            _referrals_url(overdue="true"),
+            _referrals_url(tab="overdue"),
             "danger",
             _("可督促机构办理"),
         ),
         (
             _("被机构退回的转介"),
             ref["returned"],
-            _referrals_url(status=choices.ReferralStatus.DECLINED),
+            _referrals_url(tab="returned"),
             "warning",
             _("请改转其他机构或自行办理"),
         ),
@@ -169,7 +156,12 @@ def leader_panel(user) -> dict | None:
     urgent = list(
         queue_cases(user, "urgent").select_related("category", "subcategory", "org")[:TOP]
     )
+    # Her most overdue cases, one click each (most urgent, then most late, first).
+    late = list(queue_cases(user, "overdue").select_related("category", "subcategory", "org")[:TOP])
     return {
+        "overdue": case_rows(late, now),
+        "overdue_count": overdue.count(),
+        "overdue_url": _queue_url("overdue"),
         "approvals": approvals,
         "approvals_url": reverse("cases:extension_list"),
         "ranking": ranking,
@@ -227,9 +219,9 @@ def agency_panel(user) -> dict | None:
     )
     return {
         **counts,
-        "overdue_url": _referrals_url(overdue="true"),
-        "waiting_url": _referrals_url(status=choices.ReferralStatus.SENT),
-        "open_url": _referrals_url(status=choices.ReferralStatus.ACCEPTED),
+        "overdue_url": _referrals_url(tab="overdue"),
+        "waiting_url": _referrals_url(tab="waiting"),
+        "open_url": _referrals_url(tab="open"),
         "top": [{"referral": r, **_late(r.due_at, now)} for r in top],
     }
 

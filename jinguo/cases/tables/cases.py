@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.core.masking import mask_name
 
 from .. import choices
+from ..deadlines import how_late
 from ..models import Case
 
 STATUS_BADGES = {
@@ -72,6 +73,20 @@ def due_html(case) -> str:
     )
 
 
+def late_html(case, now=None) -> str:
+    """逾期 21 天 in red, 剩 2 天 in orange (later deadlines quietly): open cases only."""
+    if not case.due_at or case.status not in choices.OPEN_STATUSES:
+        return "—"
+    words = how_late(case.due_at, now or timezone.now())
+    if words["late"]:
+        css = "text-red fw-bold"
+    elif case.due_state == choices.DueState.SOON:
+        css = "text-orange fw-bold"
+    else:
+        css = "text-secondary"
+    return format_html('<span class="text-nowrap {}" data-late>{}</span>', css, words["text"])
+
+
 def complainant_label(case) -> str:
     if case.anonymous:
         return str(_("匿名"))
@@ -114,12 +129,25 @@ class CaseTable(tables.Table):
     )
     status = tables.Column(verbose_name=_("状态"))
     due_at = tables.Column(verbose_name=_("当前期限"), empty_values=())
+    late = tables.Column(
+        verbose_name=_("超期/剩余"),
+        accessor="due_at",
+        order_by=("due_at",),
+        empty_values=(),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
+
+    # At a phone's width (core/table.html): the number and urgency head each row; then how
+    # late, the status and the deadline.
+    phone_lead = "number"
+    phone_hidden = ("received_at", "complainant", "summary", "org")
 
     class Meta:
         model = Case
         fields = ()
         sequence = (
             "number",
+            "late",
             "received_at",
             "channel",
             "category",
@@ -141,7 +169,10 @@ class CaseTable(tables.Table):
         self.columns.hide("assigned_to")
 
     def render_number(self, value, record):
+        # Urgency first: the badge leads the row, before the rest of what the row says.
         badges = []
+        if record.urgency in URGENCY_BADGES:
+            badges.append((URGENCY_BADGES[record.urgency], record.get_urgency_display()))
         if record.is_sensitive:
             badges.append(("bg-orange-lt", _("敏感")))
         if record.is_repeat:
@@ -192,7 +223,7 @@ class CaseTable(tables.Table):
         return complainant_label(record)
 
     def render_summary(self, value, record):
-        return format_html("{} {}", urgency_badge(record), value)
+        return value
 
     def value_summary(self, value, record):
         return value
@@ -205,6 +236,14 @@ class CaseTable(tables.Table):
 
     def render_due_at(self, value, record):
         return due_html(record)
+
+    def render_late(self, value, record):
+        return late_html(record)
+
+    def value_late(self, value, record):
+        if not record.due_at or record.status not in choices.OPEN_STATUSES:
+            return ""
+        return how_late(record.due_at, timezone.now())["text"]
 
     def value_due_at(self, value, record):
         if not record.due_at:

@@ -13,6 +13,10 @@ ATTRS = {"class": "table table-vcenter card-table"}
 
 
 class MediationTable(tables.Table):
+    # At a phone's width (core/table.html): the cell that heads each row, the cells left out.
+    phone_lead = "held_at"
+    phone_hidden = ("mode", "mediators", "org")
+
     held_at = tables.Column(verbose_name=_("调解时间"))
     case = tables.Column(
         verbose_name=_("个案编号"), accessor="case__number", order_by=("case__number",)

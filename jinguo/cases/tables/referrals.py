@@ -43,6 +43,10 @@ def due_cell(referral) -> str:
 class ReferralTable(tables.Table):
     """The federation's view: which case went where, and whether the agency answered."""
 
+    # At a phone's width (core/table.html): the cell that heads each row, the cells left out.
+    phone_lead = "case"
+    phone_hidden = ("kind", "sent_at", "urge_count")
+
     case = tables.Column(
         verbose_name=_("个案编号"), accessor="case__number", order_by=("case__number",)
     )
@@ -97,6 +101,8 @@ class ReferralTable(tables.Table):
 
 class AgencyInboxTable(ReferralTable):
     """An agency member's inbox: no agency column; the category and urgency she must triage."""
+
+    phone_hidden = ("referring_unit", "sent_at")
 
     category = tables.Column(
         verbose_name=_("诉求类别"), accessor="case__category__name", orderable=False

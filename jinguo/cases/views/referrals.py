@@ -8,10 +8,12 @@ her nothing else); the case page, other cases and other agencies' referrals are 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -63,6 +65,9 @@ def visible_referral(user, pk) -> Referral:
 
 # --- list / inbox ---------------------------------------------------------------------------
 
+TAB_PARAM = "tab"
+HANDLING = (choices.ReferralStatus.ACCEPTED, choices.ReferralStatus.REPORTED)
+
 
 class ReferralListView(ObjectListView):
     model = Referral
@@ -86,17 +91,89 @@ class ReferralListView(ObjectListView):
             return super(ObjectListView, self).get(request, *args, **kwargs)
         return super().get(request, *args, **kwargs)
 
+    def tab_filters(self) -> dict:
+        """Tab name -> (label, Q, order): the federation's and the agency's work first."""
+        now = timezone.now()
+        late = Q(status=choices.ReferralStatus.SENT, due_at__lt=now)
+        if self.agency is not None:
+            tabs = {
+                "overdue": (_("逾期未接收"), late, ("due_at", "pk")),
+                "waiting": (_("待接收"), Q(status=choices.ReferralStatus.SENT), ("due_at", "pk")),
+                "open": (_("办理中"), Q(status__in=HANDLING), ("due_at", "pk")),
+            }
+        else:
+            tabs = {
+                "overdue": (_("逾期未接收"), late, ("due_at", "pk")),
+                "returned": (
+                    _("被退回"),
+                    Q(
+                        status=choices.ReferralStatus.DECLINED,
+                        case__status__in=choices.OPEN_STATUSES,
+                    ),
+                    ("-responded_at", "-pk"),
+                ),
+                "open": (
+                    _("办理中"),
+                    Q(status__in=choices.REFERRAL_OPEN_STATUSES),
+                    ("due_at", "pk"),
+                ),
+            }
+        tabs["all"] = (_("全部"), Q(), ("-sent_at", "-id"))
+        return tabs
+
+    def tab_counts(self) -> dict:
+        if not hasattr(self, "_tab_counts"):
+            qs = Referral.objects.restrict(self.request.user, "view")
+            self._tab_counts = qs.aggregate(
+                **{
+                    name: Count("pk", filter=q) if q else Count("pk")
+                    for name, (_label, q, _order) in self.tab_filters().items()
+                }
+            )
+        return self._tab_counts
+
+    def tab_name(self) -> str:
+        tabs = self.tab_filters()
+        name = self.request.GET.get(TAB_PARAM, "")
+        if name in tabs:
+            return name
+        # A link with its own filters (?status=sent) means them over all referrals.
+        if any(key not in ("page", "sort", "export") for key in self.request.GET):
+            return "all"
+        counts = self.tab_counts()
+        first = ("overdue", "waiting") if self.agency is not None else ("overdue", "returned")
+        return next((n for n in first if counts.get(n)), "all")
+
     def get_queryset(self):
+        _label, q, order = self.tab_filters()[self.tab_name()]
         return (
             super()
             .get_queryset()
+            .filter(q)
             .select_related("case", "case__category", "case__subcategory", "agency", "org")
-            .order_by("-sent_at", "-id")
+            .order_by(*order)
         )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["agency"] = self.agency
+        current = self.tab_name()
+        counts = self.tab_counts()
+        params = self.request.GET.copy()
+        for key in ("page", "export", TAB_PARAM):
+            params.pop(key, None)
+        rest = params.urlencode()
+        ctx["tabs"] = [
+            {
+                "name": name,
+                "label": label,
+                "count": counts.get(name, 0),
+                "active": name == current,
+                "url": "?" + urlencode({TAB_PARAM: name}) + (f"&{rest}" if rest else ""),
+            }
+            for name, (label, _q, _order) in self.tab_filters().items()
+        ]
+        ctx["tab"] = current
         if self.agency is not None:
             qs = Referral.objects.restrict(self.request.user, "view")
             ctx["waiting_count"] = qs.filter(status=choices.ReferralStatus.SENT).count()

@@ -12,6 +12,10 @@ from .common import TABLE_ATTRS, household_link, person_link
 class ContactTable(tables.Table):
     """The unit-level view of assignments (rows are selectors.contacts.ContactRow)."""
 
+    # At a phone's width (core/table.html): the cell that heads each row, the cells left out.
+    phone_lead = "target"
+    phone_hidden = ("worker", "org")
+
     target = tables.Column(verbose_name=_("联系对象"), accessor="assignment", orderable=False)
     worker = tables.Column(
         verbose_name=_("联系人"), accessor="assignment__worker__real_name", orderable=False

@@ -10,6 +10,10 @@ from .common import TABLE_ATTRS
 
 
 class HouseholdTable(tables.Table):
+    # At a phone's width (core/table.html): the cell that heads each row, the cells left out.
+    phone_lead = "name"
+    phone_hidden = ("pk", "member_count", "org")
+
     pk = tables.Column(verbose_name=_("编号"), attrs={"td": {"class": "text-secondary"}})
     name = tables.Column(verbose_name=_("户名"), linkify=True)
     head = tables.Column(verbose_name=_("户主"), accessor="head__name", order_by=("head__name",))

@@ -21,6 +21,10 @@ def tag_badges(tags) -> str:
 
 
 class PersonTable(tables.Table):
+    # At a phone's width (core/table.html): the cell that heads each row, the cells left out.
+    phone_lead = "name"
+    phone_hidden = ("pk", "gender", "id_number", "address", "org", "living_situation")
+
     pk = tables.Column(
         verbose_name=_("编号"), attrs={"td": {"class": "text-nowrap text-secondary"}}
     )

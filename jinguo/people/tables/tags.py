@@ -12,6 +12,10 @@ from .common import TABLE_ATTRS, person_link, yes_no_badge
 
 
 class ReviewTable(tables.Table):
+    # At a phone's width (core/table.html): the cell that heads each row, the cells left out.
+    phone_lead = "person"
+    phone_hidden = ("responsible", "last_reviewed_on", "org")
+
     person = tables.Column(verbose_name=_("人员"), accessor="person", order_by=("person__name",))
     tag_type = tables.Column(verbose_name=_("关注类型"), accessor="tag_type__name")
     responsible = tables.Column(

@@ -11,6 +11,10 @@ from .common import TABLE_ATTRS, household_link, person_link
 
 
 class VisitTable(tables.Table):
+    # At a phone's width (core/table.html): the cell that heads each row, the cells left out.
+    phone_lead = "visited_on"
+    phone_hidden = ("worker", "org")
+
     visited_on = tables.DateColumn(
         verbose_name=_("走访日期"), linkify=("people:visit_detail", {"pk": tables.A("pk")})
     )
