@@ -12,7 +12,7 @@ from jinguo.people import choices as people_choices
 from jinguo.people.selectors.persons import visible_persons
 
 from .. import choices
-from ..models import Category
+from ..models import CLIENT_REFERENCE_PATTERN, Category
 
 # --- relation fields ----------------------------------------------------------------------
 
@@ -169,13 +169,18 @@ class CaseIntakeSerializer(serializers.Serializer):
         label=_("承办单位"),
         help_text="默认为本人所在单位。",
     )
-    client_reference = serializers.CharField(
+    client_reference = serializers.RegexField(
+        CLIENT_REFERENCE_PATTERN,
         max_length=80,
         required=False,
         allow_blank=True,
         default="",
         label=_("对方系统编号"),
-        help_text="对方系统的唯一编号；同一账号以同一编号重复提交时返回首次登记的个案，不重复登记。",
+        help_text="对方系统的唯一编号（字母、数字和 . _ : -，以字母或数字开头，至多 80 个字符）；"
+        "同一账号以同一编号重复提交时返回首次登记的个案，不重复登记。",
+        error_messages={
+            "invalid": _("对方系统编号只能由字母、数字和 . _ : - 组成，且以字母或数字开头。")
+        },
     )
 
     def validate(self, attrs):
