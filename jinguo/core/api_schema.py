@@ -5,6 +5,9 @@ alike for every endpoint (400, 401, 403, 404, 409, 429) where the view did not d
 them itself, with the shape of their bodies.
 """
 
+from .ids import MAX_ID
+from .serializers import CONTROL_CHARACTERS
+
 ERROR = {
     "type": "object",
     "description": "错误说明",
@@ -24,6 +27,30 @@ CONFLICT = {
 
 WRITES = {"post", "put", "patch", "delete"}
 
+# What core.serializers accepts as text: no control characters; a field that may not be blank
+# needs one character that is not a space (DRF trims the rest away).
+_TEXT = f"[^{CONTROL_CHARACTERS}]"
+TEXT_PATTERN = f"^{_TEXT}*$"
+NON_BLANK_TEXT_PATTERN = f"^{_TEXT}*[^\\s{CONTROL_CHARACTERS}]{_TEXT}*$"
+
+
+def _declare_text_rules(schema: dict) -> None:
+    for prop in schema.get("properties", {}).values():
+        if prop.get("readOnly") or prop.get("type") != "string":
+            continue
+        if any(key in prop for key in ("enum", "format", "pattern")):
+            continue
+        prop["pattern"] = NON_BLANK_TEXT_PATTERN if prop.get("minLength", 0) >= 1 else TEXT_PATTERN
+
+
+def _declare_id_bounds(params: list) -> None:
+    # Integer query parameters are ids or page numbers unless they say otherwise (ages do).
+    for param in params:
+        schema = param.get("schema", {})
+        if param.get("in") == "query" and schema.get("type") == "integer":
+            schema.setdefault("minimum", 1)
+            schema.setdefault("maximum", MAX_ID)
+
 
 def _response(description: str, ref: str) -> dict:
     return {
@@ -37,12 +64,16 @@ def add_error_responses(result, generator, request, public):
     schemas.setdefault("Error", ERROR)
     schemas.setdefault("FieldErrors", FIELD_ERRORS)
     schemas.setdefault("Conflict", CONFLICT)
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            _declare_text_rules(schema)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in {"get", "post", "put", "patch", "delete", "head"}:
                 continue
             responses = operation.setdefault("responses", {})
             params = operation.get("parameters", [])
+            _declare_id_bounds(params)
             has_query = any(p.get("in") == "query" for p in params)
             if method in WRITES or has_query:
                 responses.setdefault("400", _response("请求内容有误（按字段说明）", "FieldErrors"))

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jinguo.core.serializers import Serializer
 from jinguo.orgs.api.serializers import ScopedUnitField
 from jinguo.people import choices as people_choices
 from jinguo.people.selectors.persons import visible_persons
@@ -69,7 +70,7 @@ class PersonField(serializers.PrimaryKeyRelatedField):
 # --- write serializers --------------------------------------------------------------------
 
 
-class NewComplainantSerializer(serializers.Serializer):
+class NewComplainantSerializer(Serializer):
     name = serializers.CharField(max_length=50, label=_("姓名"))
     gender = serializers.ChoiceField(
         choices=people_choices.Gender.choices,
@@ -101,7 +102,7 @@ class NewComplainantSerializer(serializers.Serializer):
     )
 
 
-class PartyInputSerializer(serializers.Serializer):
+class PartyInputSerializer(Serializer):
     person = PersonField(required=False, allow_null=True, default=None, label=_("人员档案"))
     role = serializers.ChoiceField(choices=choices.PartyRole.choices, label=_("身份"))
     description = serializers.CharField(
@@ -116,7 +117,7 @@ class PartyInputSerializer(serializers.Serializer):
         return attrs
 
 
-class CaseIntakeSerializer(serializers.Serializer):
+class CaseIntakeSerializer(Serializer):
     """An appeal from any channel; the intake service applies every rule."""
 
     channel = serializers.ChoiceField(choices=choices.Channel.choices, label=_("来源渠道"))
@@ -206,7 +207,7 @@ class CaseIntakeSerializer(serializers.Serializer):
         return attrs
 
 
-class VersionSerializer(serializers.Serializer):
+class VersionSerializer(Serializer):
     version = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -258,21 +259,21 @@ class ReasonSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=2000, label=_("理由"))
 
 
-class ReferralNoteSerializer(serializers.Serializer):
+class ReferralNoteSerializer(Serializer):
     note = serializers.CharField(
         max_length=5000, required=False, allow_blank=True, default="", label=_("说明")
     )
 
 
-class ReferralReasonSerializer(serializers.Serializer):
+class ReferralReasonSerializer(Serializer):
     reason = serializers.CharField(max_length=2000, label=_("退回理由"))
 
 
-class ReferralReportSerializer(serializers.Serializer):
+class ReferralReportSerializer(Serializer):
     report = serializers.CharField(max_length=10000, label=_("办理情况反馈"))
 
 
-class ReferralCreateSerializer(serializers.Serializer):
+class ReferralCreateSerializer(Serializer):
     """A new referral of a case to a partner agency (the referring unit is the case's)."""
 
     case = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="个案 id")

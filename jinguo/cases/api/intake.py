@@ -47,6 +47,18 @@ SUBMISSION_SCHEMA = inline_serializer(
 )
 
 
+# The list is paginated like every other list of the API.
+SUBMISSION_PAGE_SCHEMA = inline_serializer(
+    "PaginatedIntakeSubmissionList",
+    {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": SUBMISSION_SCHEMA.__class__(many=True),
+    },
+)
+
+
 def submission_body(request, submission: IntakeSubmission) -> dict:
     case = submission.case
     return {
@@ -74,7 +86,7 @@ class IntakeQueueView(APIView):
                 description="pending、registered、rejected",
             )
         ],
-        responses={200: SUBMISSION_SCHEMA.__class__(many=True)},
+        responses={200: SUBMISSION_PAGE_SCHEMA},
     )
     def get(self, request):
         submissions = (

@@ -22,6 +22,7 @@ from jinguo.core.api import ScopedModelViewSet
 from jinguo.core.api_errors import validation_detail
 from jinguo.core.concurrency import StaleVersion
 from jinguo.core.identity import unknown_area_message
+from jinguo.core.serializers import ModelSerializer, Serializer
 from jinguo.orgs.api.serializers import ScopedUnitField
 
 from .. import choices
@@ -31,14 +32,14 @@ from ..selectors.persons import likely_duplicates, person_list_queryset, person_
 from ..services import persons as services
 
 
-class PersonTagSummarySerializer(serializers.Serializer):
+class PersonTagSummarySerializer(Serializer):
     id = serializers.IntegerField()
     tag_type = serializers.CharField(source="tag_type.name")
     next_review_on = serializers.DateField()
     is_overdue = serializers.BooleanField()
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     """What a worker in scope sees: full name, everything identifying masked."""
 
     gender_display = serializers.CharField(source="get_gender_display", read_only=True)
@@ -97,7 +98,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return PersonTagSummarySerializer(tags, many=True).data
 
 
-class PersonWriteSerializer(serializers.Serializer):
+class PersonWriteSerializer(Serializer):
     """Typed input; the services apply every rule and answer in Chinese."""
 
     org = ScopedUnitField(action="view", label=gettext_lazy("所属社区/网格"), required=False)

@@ -1,0 +1,76 @@
+"""What the published schema promises holds: JSON errors under /api/, text without control
+characters, blank choices and missing names declared, the intake list a page."""
+
+import pytest
+from django.test import override_settings
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+@pytest.fixture
+def api(district_officer):
+    client = APIClient()
+    client.force_authenticate(district_officer)
+    return client
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_unknown_api_path_answers_json(api, debug):
+    with override_settings(DEBUG=debug):
+        r = api.get("/api/no-such-thing/")
+    assert r.status_code == 404
+    assert r["Content-Type"].startswith("application/json")
+    assert r.json() == {"detail": "找不到该记录。"}
+
+
+def test_control_characters_in_text_are_refused_in_chinese(api, tree):
+    r = api.post(
+        "/api/cases/cases/",
+        {"channel": "hotline_12338", "category": "family-violence", "summary": "打人\x07了"},
+        format="json",
+    )
+    assert r.status_code == 400
+    assert r.json() == {"summary": ["不能包含控制字符。"]}
+
+
+def test_line_breaks_and_tabs_are_still_text(api, tree):
+    r = api.post(
+        "/api/cases/cases/",
+        {
+            "channel": "hotline_12338",
+            "category": "family-violence",
+            "gbv_type": "physical",
+            "summary": "丈夫酒后\t殴打",
+            "narrative": "第一行\r\n第二行",
+            "anonymous": True,
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+
+
+def test_the_schema_declares_what_the_api_answers(schema):
+    components = schema["components"]["schemas"]
+    detail = components["CaseDetail"]["properties"]
+    for name in ("gbv_type", "outcome", "satisfaction"):
+        refs = [choice["$ref"] for choice in detail[name].get("oneOf", [])]
+        assert "#/components/schemas/BlankEnum" in refs, name
+    for name in ("assigned_to_name", "subcategory_name", "subcategory_code"):
+        assert detail[name]["nullable"], name
+    assert components["Event"]["properties"]["actor_name"]["nullable"]
+    summary = components["CaseIntakeRequest"]["properties"]["summary"]
+    assert "\\x07" not in summary["pattern"] and "\\x00-\\x08" in summary["pattern"]
+    intake = schema["paths"]["/api/cases/intake/"]["get"]["responses"]["200"]
+    ref = intake["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert set(components[ref]["properties"]) == {"count", "next", "previous", "results"}
+    page = next(
+        p for p in schema["paths"]["/api/cases/cases/"]["get"]["parameters"] if p["name"] == "page"
+    )
+    assert page["schema"]["minimum"] == 1
