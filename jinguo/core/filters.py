@@ -32,6 +32,33 @@ class IdFilter(BoundedIntegerFilter):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
+# What a yes/no filter accepts: the API's true/false, the UI select's values, and "all".
+BOOLEAN_VALUES = {"", "unknown", "true", "false", "True", "False", "1", "0"}
+
+
+def _strict_boolean(field):
+    """A yes/no select refuses what is neither (?mine=abc), instead of silently showing all.
+    (A checkbox filter keeps the checkbox's own reading: "on" or absent.)"""
+    to_python = field.to_python
+    from_data = field.widget.value_from_datadict
+
+    def raw_when_unknown(data, files, name):
+        # The select widget turns anything it does not know into "all"; let the field see it.
+        raw = data.get(name)
+        if isinstance(raw, str) and raw not in BOOLEAN_VALUES:
+            return raw
+        return from_data(data, files, name)
+
+    field.widget.value_from_datadict = raw_when_unknown
+
+    def checked(value):
+        if value is not None and not isinstance(value, bool) and value not in BOOLEAN_VALUES:
+            raise ValidationError(_("请填写 true 或 false。"), code="invalid")
+        return to_python(value)
+
+    return checked
+
+
 def _integer_pk(field) -> bool:
     pk = field.queryset.model._meta.pk
     while isinstance(pk, models.OneToOneField):
@@ -69,6 +96,10 @@ class BaseFilterSet(django_filters.FilterSet):
                 single = not isinstance(field, forms.ModelMultipleChoiceField)
                 if isinstance(field, forms.ModelChoiceField) and single and _integer_pk(field):
                     field.to_python = _bounded_ids(field)
+                elif isinstance(field, forms.NullBooleanField) and isinstance(
+                    field.widget, forms.NullBooleanSelect
+                ):
+                    field.to_python = _strict_boolean(field)
             form._jinguo_styled = True
         return form
 

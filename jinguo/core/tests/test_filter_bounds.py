@@ -64,3 +64,15 @@ def test_the_ui_lists_answer_with_a_form_error(login, district_officer, url):
     r = login(district_officer).get(url)
     assert r.status_code == 200
     assert r.context["filter"].form.errors
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/orgs/units/?is_active=abc", "/api/people/contacts/?mine=null"]
+)
+def test_a_yes_no_filter_refuses_what_is_neither(api, url):
+    assert api.get(url).status_code == 400
+
+
+@pytest.mark.parametrize("value", ["true", "false", "unknown", ""])
+def test_a_yes_no_filter_takes_the_api_and_ui_values(api, value):
+    assert api.get(f"/api/orgs/units/?is_active={value}").status_code == 200
