@@ -43,13 +43,43 @@ def _declare_text_rules(schema: dict) -> None:
         prop["pattern"] = NON_BLANK_TEXT_PATTERN if prop.get("minLength", 0) >= 1 else TEXT_PATTERN
 
 
+def _json_bodies_only(operation: dict) -> None:
+    # The API's contract is JSON. DRF still parses forms (a browser, curl --data), but a form
+    # cannot say null or a number, so it is not what we promise to platforms.
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" in content:
+        for media_type in list(content):
+            if media_type != "application/json":
+                del content[media_type]
+
+
+def _body_properties(result: dict, operation: dict) -> dict:
+    schema = (
+        operation.get("requestBody", {})
+        .get("content", {})
+        .get("application/json", {})
+        .get("schema", {})
+    )
+    ref = schema.get("$ref", "")
+    if ref:
+        schema = result["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
+    return schema.get("properties", {})
+
+
 def _declare_id_bounds(params: list) -> None:
     # Integer query parameters are ids or page numbers unless they say otherwise (ages do).
     for param in params:
         schema = param.get("schema", {})
-        if param.get("in") == "query" and schema.get("type") == "integer":
+        if param.get("in") != "query":
+            continue
+        if schema.get("type") == "integer":
             schema.setdefault("minimum", 1)
             schema.setdefault("maximum", MAX_ID)
+        if param["name"] != "page" and (
+            schema.get("type") in {"integer", "number", "boolean"} or "format" in schema
+        ):
+            # A list's filter form sends every field, the empty ones as "": no filter.
+            param["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
 
 
 def _response(description: str, ref: str) -> dict:
@@ -74,6 +104,7 @@ def add_error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             params = operation.get("parameters", [])
             _declare_id_bounds(params)
+            _json_bodies_only(operation)
             has_query = any(p.get("in") == "query" for p in params)
             if method in WRITES or has_query:
                 responses.setdefault("400", _response("请求内容有误（按字段说明）", "FieldErrors"))
@@ -81,6 +112,10 @@ def add_error_responses(result, generator, request, public):
             responses.setdefault("403", _response("没有权限", "Error"))
             # A detail outside the user's scope, or a page past the end of a list.
             responses.setdefault("404", _response("记录不存在或不在您的范围内", "Error"))
+            if method in {"put", "patch"} and "version" in _body_properties(result, operation):
+                responses.setdefault(
+                    "428", _response("修改有版本号的记录须带上读取时的 version", "FieldErrors")
+                )
             if method in {"put", "patch"} or (method == "post" and "{" in path):
                 responses.setdefault(
                     "409", _response("记录已被他人修改（version 过期）", "Conflict")

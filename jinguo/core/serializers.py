@@ -8,6 +8,7 @@ Every API serializer derives from ``Serializer`` or ``ModelSerializer`` here; th
 import re
 from collections.abc import Mapping
 
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -24,14 +25,26 @@ class RefuseControlCharacters:
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
-            errors = {
-                name: [CONTROL_CHARACTER_MESSAGE]
-                for name, field in self.fields.items()
-                if not field.read_only
-                and isinstance(field, serializers.CharField)
-                and isinstance(data.get(field.field_name), str)
-                and CONTROL_CHARACTER_RE.search(data.get(field.field_name))
-            }
+            # A JSON body says what type a value is: text must be a string and yes/no a
+            # boolean, as the schema states (DRF would turn 0 into "0" and "yes" into true).
+            # A form (QueryDict) has only strings, and keeps DRF's conversions.
+            typed = not isinstance(data, QueryDict)
+            errors = {}
+            for name, field in self.fields.items():
+                value = data.get(field.field_name)
+                if field.read_only or value is None:
+                    continue
+                if isinstance(field, serializers.CharField):
+                    if typed and not isinstance(value, str):
+                        errors[name] = [_("请填写文本。")]
+                    elif isinstance(value, str) and CONTROL_CHARACTER_RE.search(value):
+                        errors[name] = [CONTROL_CHARACTER_MESSAGE]
+                elif (
+                    isinstance(field, serializers.BooleanField)
+                    and typed
+                    and not isinstance(value, bool)
+                ):
+                    errors[name] = [_("请填写 true 或 false。")]
             if errors:
                 raise ValidationError(errors)
         return super().to_internal_value(data)

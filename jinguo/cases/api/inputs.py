@@ -14,6 +14,7 @@ from jinguo.people.selectors.persons import visible_persons
 
 from .. import choices
 from ..models import CLIENT_REFERENCE_PATTERN, Category
+from ..services.workflow import NOTE_MAX
 
 # --- relation fields ----------------------------------------------------------------------
 
@@ -207,6 +208,18 @@ class CaseIntakeSerializer(Serializer):
         return attrs
 
 
+class QueuedCaseIntakeSerializer(CaseIntakeSerializer):
+    """The queue's body: the same appeal, and the reference that makes a retry safe."""
+
+    client_reference = serializers.RegexField(
+        CLIENT_REFERENCE_PATTERN,
+        max_length=80,
+        label=_("对方系统编号"),
+        help_text="必填：对方系统的唯一编号（字母、数字和 . _ : -，以字母或数字开头，至多 80 个字符），"
+        "也是查询地址 /api/cases/intake/<编号>/ 的一部分。",
+    )
+
+
 class VersionSerializer(Serializer):
     version = serializers.IntegerField(
         required=False,
@@ -219,12 +232,12 @@ class VersionSerializer(Serializer):
 
 class NoteSerializer(VersionSerializer):
     note = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, default="", label=_("说明")
+        max_length=NOTE_MAX, required=False, allow_blank=True, default="", label=_("说明")
     )
 
 
 class RequiredNoteSerializer(VersionSerializer):
-    note = serializers.CharField(max_length=5000, label=_("说明"))
+    note = serializers.CharField(max_length=NOTE_MAX, label=_("说明"))
 
 
 class DeclineSerializer(VersionSerializer):
@@ -237,7 +250,7 @@ class AssignSerializer(NoteSerializer):
 
 class ResolveSerializer(VersionSerializer):
     outcome = serializers.ChoiceField(choices=choices.Outcome.choices, label=_("办理结果"))
-    outcome_note = serializers.CharField(max_length=5000, label=_("办结情况"))
+    outcome_note = serializers.CharField(max_length=NOTE_MAX, label=_("办结情况"))
 
 
 class FollowUpSerializer(NoteSerializer):
@@ -261,7 +274,7 @@ class ReasonSerializer(VersionSerializer):
 
 class ReferralNoteSerializer(Serializer):
     note = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, default="", label=_("说明")
+        max_length=NOTE_MAX, required=False, allow_blank=True, default="", label=_("说明")
     )
 
 

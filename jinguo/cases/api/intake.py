@@ -108,7 +108,7 @@ class IntakeQueueView(APIView):
         description="内容与“登记诉求”相同，client_reference 必填。收到即返回 202 和查询地址；"
         "接入队列按顺序登记为个案，未通过校验的在查询结果中按字段说明原因。"
         "同一账号以同一编号重复提交返回首次的提交，状态码 200，响应头 Idempotent-Replayed: true。",
-        request=inputs.CaseIntakeSerializer,
+        request=inputs.QueuedCaseIntakeSerializer,
         responses={
             202: SUBMISSION_SCHEMA,
             200: OpenApiResponse(SUBMISSION_SCHEMA, description="重复提交：首次的提交"),

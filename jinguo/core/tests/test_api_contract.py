@@ -74,3 +74,23 @@ def test_the_schema_declares_what_the_api_answers(schema):
         p for p in schema["paths"]["/api/cases/cases/"]["get"]["parameters"] if p["name"] == "page"
     )
     assert page["schema"]["minimum"] == 1
+
+
+def test_a_json_body_says_the_type_of_each_value(api, tree):
+    r = api.post(
+        "/api/cases/cases/",
+        {
+            "channel": "hotline_12338",
+            "category": "family-violence",
+            "summary": 12345,
+            "anonymous": "yes",
+        },
+        format="json",
+    )
+    assert r.status_code == 400
+    assert r.json() == {"summary": ["请填写文本。"], "anonymous": ["请填写 true 或 false。"]}
+
+
+def test_versioned_updates_document_their_428(schema):
+    patch = schema["paths"]["/api/people/persons/{id}/"]["patch"]
+    assert "428" in patch["responses"]
