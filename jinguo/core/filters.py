@@ -32,13 +32,12 @@ class IdFilter(BoundedIntegerFilter):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
-# What a yes/no filter accepts: the API's true/false, the UI select's values, and "all".
-BOOLEAN_VALUES = {"", "unknown", "true", "false", "True", "False", "1", "0"}
+# What a yes/no filter accepts: the API's true/false, the UI's select and checkbox values.
+BOOLEAN_VALUES = {"", "unknown", "true", "false", "True", "False", "1", "0", "on"}
 
 
 def _strict_boolean(field):
-    """A yes/no select refuses what is neither (?mine=abc), instead of silently showing all.
-    (A checkbox filter keeps the checkbox's own reading: "on" or absent.)"""
+    """A yes/no filter refuses what is neither (?mine=abc), instead of silently showing all."""
     to_python = field.to_python
     from_data = field.widget.value_from_datadict
 
@@ -96,9 +95,7 @@ class BaseFilterSet(django_filters.FilterSet):
                 single = not isinstance(field, forms.ModelMultipleChoiceField)
                 if isinstance(field, forms.ModelChoiceField) and single and _integer_pk(field):
                     field.to_python = _bounded_ids(field)
-                elif isinstance(field, forms.NullBooleanField) and isinstance(
-                    field.widget, forms.NullBooleanSelect
-                ):
+                elif isinstance(field, forms.NullBooleanField):
                     field.to_python = _strict_boolean(field)
             form._jinguo_styled = True
         return form

@@ -67,7 +67,12 @@ def test_the_ui_lists_answer_with_a_form_error(login, district_officer, url):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/orgs/units/?is_active=abc", "/api/people/contacts/?mine=null"]
+    "url",
+    [
+        "/api/orgs/units/?is_active=abc",
+        "/api/people/contacts/?mine=null",
+        "/api/cases/cases/?is_repeat=abc",
+    ],
 )
 def test_a_yes_no_filter_refuses_what_is_neither(api, url):
     assert api.get(url).status_code == 400
