@@ -75,6 +75,9 @@ def _declare_id_bounds(params: list) -> None:
         if schema.get("type") == "integer":
             schema.setdefault("minimum", 1)
             schema.setdefault("maximum", MAX_ID)
+        if schema.get("type") == "string" and "" not in schema.get("enum", [""]):
+            schema["enum"] = [*schema["enum"], ""]
+            continue
         if param["name"] != "page" and (
             schema.get("type") in {"integer", "number", "boolean"} or "format" in schema
         ):

@@ -94,3 +94,12 @@ def test_a_json_body_says_the_type_of_each_value(api, tree):
 def test_versioned_updates_document_their_428(schema):
     patch = schema["paths"]["/api/people/persons/{id}/"]["patch"]
     assert "428" in patch["responses"]
+
+
+def test_filters_admit_the_empty_value_a_list_form_sends(schema, api):
+    params = {p["name"]: p for p in schema["paths"]["/api/cases/intake/"]["get"]["parameters"]}
+    assert "" in params["status"]["schema"]["enum"]
+    assert api.get("/api/cases/intake/?status=").status_code == 200
+    persons = {p["name"]: p for p in schema["paths"]["/api/people/persons/"]["get"]["parameters"]}
+    ages = persons["age_max"]["schema"]["anyOf"][0]
+    assert (ages["minimum"], ages["maximum"]) == (0, 150)

@@ -26,7 +26,7 @@ from jinguo.core.serializers import ModelSerializer, Serializer
 from jinguo.orgs.api.serializers import ScopedUnitField
 
 from .. import choices
-from ..filtersets.persons import PersonFilterSet
+from ..filtersets.persons import AGE_MAX, PersonFilterSet
 from ..models import Person
 from ..selectors.persons import likely_duplicates, person_list_queryset, person_open
 from ..services import persons as services
@@ -146,12 +146,13 @@ class PersonWriteSerializer(Serializer):
     )
 
 
+AGE_SCHEMA = {"type": "integer", "minimum": 0, "maximum": AGE_MAX}
 FILTER_PARAMS = [
     OpenApiParameter("q", str, description="姓名、拼音或拼音首字母（如 zl），或备注全文检索"),
     OpenApiParameter("unit", int, description="单位 id：该单位及其全部下级"),
     OpenApiParameter("tag", int, description="关注标签类型 id（有效标签）"),
-    OpenApiParameter("age_min", int, description="最小年龄"),
-    OpenApiParameter("age_max", int, description="最大年龄"),
+    OpenApiParameter("age_min", AGE_SCHEMA, description="最小年龄（0–150）"),
+    OpenApiParameter("age_max", AGE_SCHEMA, description="最大年龄（0–150）"),
     OpenApiParameter("overdue", bool, description="只看有逾期复核标签的人员"),
     OpenApiParameter("sensitive", bool, description="只看敏感档案"),
     OpenApiParameter(
