@@ -13,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from .ids import MAX_ID, valid_id
+
 # C0 controls except tab, line feed and carriage return (multi-line text keeps them), and DEL.
 CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 CONTROL_CHARACTER_RE = re.compile(f"[{CONTROL_CHARACTERS}]")
 CONTROL_CHARACTER_MESSAGE = _("不能包含控制字符。")
+ID_OUT_OF_RANGE = _("编号须是 1 到 %(max)d 之间的整数。")
 
 
 class RefuseControlCharacters:
@@ -39,6 +42,11 @@ class RefuseControlCharacters:
                         errors[name] = [_("请填写文本。")]
                     elif isinstance(value, str) and CONTROL_CHARACTER_RE.search(value):
                         errors[name] = [CONTROL_CHARACTER_MESSAGE]
+                elif isinstance(field, serializers.PrimaryKeyRelatedField) and not _an_id(
+                    value, typed
+                ):
+                    # Checked before the lookup: past bigint, the database would overflow.
+                    errors[name] = [ID_OUT_OF_RANGE % {"max": MAX_ID}]
                 elif (
                     isinstance(field, serializers.BooleanField)
                     and typed
@@ -48,6 +56,14 @@ class RefuseControlCharacters:
             if errors:
                 raise ValidationError(errors)
         return super().to_internal_value(data)
+
+
+def _an_id(value, typed: bool) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int) or not typed:
+        return valid_id(value)
+    return False
 
 
 class Serializer(RefuseControlCharacters, serializers.Serializer):

@@ -103,3 +103,14 @@ def test_filters_admit_the_empty_value_a_list_form_sends(schema, api):
     persons = {p["name"]: p for p in schema["paths"]["/api/people/persons/"]["get"]["parameters"]}
     ages = persons["age_max"]["schema"]["anyOf"][0]
     assert (ages["minimum"], ages["maximum"]) == (0, 150)
+
+
+@pytest.mark.parametrize("person", [2**70, "", "12", True])
+def test_a_record_named_in_a_body_must_be_an_id(api, tree, person):
+    r = api.post(
+        "/api/people/consents/",
+        {"person": person, "purpose": "referral", "method": "written"},
+        format="json",
+    )
+    assert r.status_code == 400
+    assert "编号须是" in r.json()["person"][0]
