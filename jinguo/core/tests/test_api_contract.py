@@ -114,3 +114,8 @@ def test_a_record_named_in_a_body_must_be_an_id(api, tree, person):
     )
     assert r.status_code == 400
     assert "编号须是" in r.json()["person"][0]
+
+
+def test_adding_a_member_documents_its_201(schema):
+    members = schema["paths"]["/api/people/households/{id}/members/"]["post"]["responses"]
+    assert "201" in members and "200" not in members

@@ -114,7 +114,11 @@ class HouseholdViewSet(RelatedViewSet):
         values.setdefault("address", None)
         return self.read(self.call(households.household_update, household=household, **values))
 
-    @extend_schema(summary="添加家庭成员", request=MemberAddSerializer)
+    @extend_schema(
+        summary="添加家庭成员",
+        request=MemberAddSerializer,
+        responses={201: HouseholdDetailSerializer},
+    )
     @action(detail=True, methods=["post"])
     def members(self, request, pk=None):
         household = self.get_object()
