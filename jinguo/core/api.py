@@ -2,15 +2,10 @@
 
 from rest_framework import exceptions, permissions, viewsets
 
+from .ids import MAX_ID, valid_id
 from .scoping import permission_name
 
-# Ids are bigints: anything else in an id's place is simply a record that does not exist.
-MAX_ID = 2**63 - 1
-
-
-def valid_id(value) -> bool:
-    text = str(value)
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+__all__ = ["MAX_ID", "valid_id"]
 
 
 ACTION_BY_METHOD = {

@@ -5,6 +5,9 @@ alike for every endpoint (400, 401, 403, 404, 409, 429) where the view did not d
 them itself, with the shape of their bodies.
 """
 
+from .ids import MAX_ID
+from .serializers import CONTROL_CHARACTERS
+
 ERROR = {
     "type": "object",
     "description": "错误说明",
@@ -24,6 +27,63 @@ CONFLICT = {
 
 WRITES = {"post", "put", "patch", "delete"}
 
+# What core.serializers accepts as text: no control characters; a field that may not be blank
+# needs one character that is not a space (DRF trims the rest away).
+_TEXT = f"[^{CONTROL_CHARACTERS}]"
+TEXT_PATTERN = f"^{_TEXT}*$"
+NON_BLANK_TEXT_PATTERN = f"^{_TEXT}*[^\\s{CONTROL_CHARACTERS}]{_TEXT}*$"
+
+
+def _declare_text_rules(schema: dict) -> None:
+    for prop in schema.get("properties", {}).values():
+        if prop.get("readOnly") or prop.get("type") != "string":
+            continue
+        if any(key in prop for key in ("enum", "format", "pattern")):
+            continue
+        prop["pattern"] = NON_BLANK_TEXT_PATTERN if prop.get("minLength", 0) >= 1 else TEXT_PATTERN
+
+
+def _json_bodies_only(operation: dict) -> None:
+    # The API's contract is JSON. DRF still parses forms (a browser, curl --data), but a form
+    # cannot say null or a number, so it is not what we promise to platforms.
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" in content:
+        for media_type in list(content):
+            if media_type != "application/json":
+                del content[media_type]
+
+
+def _body_properties(result: dict, operation: dict) -> dict:
+    schema = (
+        operation.get("requestBody", {})
+        .get("content", {})
+        .get("application/json", {})
+        .get("schema", {})
+    )
+    ref = schema.get("$ref", "")
+    if ref:
+        schema = result["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
+    return schema.get("properties", {})
+
+
+def _declare_id_bounds(params: list) -> None:
+    # Integer query parameters are ids or page numbers unless they say otherwise (ages do).
+    for param in params:
+        schema = param.get("schema", {})
+        if param.get("in") != "query":
+            continue
+        if schema.get("type") == "integer":
+            schema.setdefault("minimum", 1)
+            schema.setdefault("maximum", MAX_ID)
+        if schema.get("type") == "string" and "" not in schema.get("enum", [""]):
+            schema["enum"] = [*schema["enum"], ""]
+            continue
+        if param["name"] != "page" and (
+            schema.get("type") in {"integer", "number", "boolean"} or "format" in schema
+        ):
+            # A list's filter form sends every field, the empty ones as "": no filter.
+            param["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
+
 
 def _response(description: str, ref: str) -> dict:
     return {
@@ -37,12 +97,17 @@ def add_error_responses(result, generator, request, public):
     schemas.setdefault("Error", ERROR)
     schemas.setdefault("FieldErrors", FIELD_ERRORS)
     schemas.setdefault("Conflict", CONFLICT)
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            _declare_text_rules(schema)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in {"get", "post", "put", "patch", "delete", "head"}:
                 continue
             responses = operation.setdefault("responses", {})
             params = operation.get("parameters", [])
+            _declare_id_bounds(params)
+            _json_bodies_only(operation)
             has_query = any(p.get("in") == "query" for p in params)
             if method in WRITES or has_query:
                 responses.setdefault("400", _response("请求内容有误（按字段说明）", "FieldErrors"))
@@ -50,6 +115,10 @@ def add_error_responses(result, generator, request, public):
             responses.setdefault("403", _response("没有权限", "Error"))
             # A detail outside the user's scope, or a page past the end of a list.
             responses.setdefault("404", _response("记录不存在或不在您的范围内", "Error"))
+            if method in {"put", "patch"} and "version" in _body_properties(result, operation):
+                responses.setdefault(
+                    "428", _response("修改有版本号的记录须带上读取时的 version", "FieldErrors")
+                )
             if method in {"put", "patch"} or (method == "post" and "{" in path):
                 responses.setdefault(
                     "409", _response("记录已被他人修改（version 过期）", "Conflict")

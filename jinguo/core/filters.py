@@ -1,7 +1,81 @@
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .forms import style_fields
+from .ids import MAX_ID, valid_id
+
+ID_OUT_OF_RANGE = _("编号须是 1 到 %(max)d 之间的整数。")
+
+
+class BoundedIntegerFilter(django_filters.NumberFilter):
+    """A whole number between bounds: anything else is a form error (400 on the API), never a
+    number the database cannot hold (a year out of range, a bigint overflow: 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, min_value: int, max_value: int, **kwargs):
+        super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
+        # The published schema states the same bounds (drf-spectacular reads this override).
+        self._spectacular_annotation = {
+            "field": {"type": "integer", "minimum": min_value, "maximum": max_value}
+        }
+
+
+class IdFilter(BoundedIntegerFilter):
+    """A record's id given as a number (?person=): a positive bigint."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid": ID_OUT_OF_RANGE % {"max": MAX_ID}})
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+# What a yes/no filter accepts: the API's true/false, the UI's select and checkbox values.
+BOOLEAN_VALUES = {"", "unknown", "true", "false", "True", "False", "1", "0", "on"}
+
+
+def _strict_boolean(field):
+    """A yes/no filter refuses what is neither (?mine=abc), instead of silently showing all."""
+    to_python = field.to_python
+    from_data = field.widget.value_from_datadict
+
+    def raw_when_unknown(data, files, name):
+        # The select widget turns anything it does not know into "all"; let the field see it.
+        raw = data.get(name)
+        if isinstance(raw, str) and raw not in BOOLEAN_VALUES:
+            return raw
+        return from_data(data, files, name)
+
+    field.widget.value_from_datadict = raw_when_unknown
+
+    def checked(value):
+        if value is not None and not isinstance(value, bool) and value not in BOOLEAN_VALUES:
+            raise ValidationError(_("请填写 true 或 false。"), code="invalid")
+        return to_python(value)
+
+    return checked
+
+
+def _integer_pk(field) -> bool:
+    pk = field.queryset.model._meta.pk
+    while isinstance(pk, models.OneToOneField):
+        pk = pk.target_field
+    return field.to_field_name is None and isinstance(pk, models.IntegerField | models.AutoField)
+
+
+def _bounded_ids(field):
+    """A record filter (?unit=, ?parent=) refuses what cannot be an id before any query: the
+    database would overflow on a number past bigint."""
+    to_python = field.to_python
+
+    def checked(value):
+        if value not in field.empty_values and not valid_id(value):
+            raise ValidationError(ID_OUT_OF_RANGE, code="invalid", params={"max": MAX_ID})
+        return to_python(value)
+
+    return checked
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -17,6 +91,12 @@ class BaseFilterSet(django_filters.FilterSet):
         form = super().form
         if not getattr(form, "_jinguo_styled", False):
             style_fields(form)
+            for field in form.fields.values():
+                single = not isinstance(field, forms.ModelMultipleChoiceField)
+                if isinstance(field, forms.ModelChoiceField) and single and _integer_pk(field):
+                    field.to_python = _bounded_ids(field)
+                elif isinstance(field, forms.NullBooleanField):
+                    field.to_python = _strict_boolean(field)
             form._jinguo_styled = True
         return form
 

@@ -44,3 +44,46 @@ class RequestUserMiddleware:
             finally:
                 context.reset(token)
         return self.get_response(request)
+
+
+class ApiJsonErrorsMiddleware:
+    """An error under /api/ is JSON like every other answer of the API, whoever produced it:
+    Django's 404 for an unknown path (HTML, or the debug page), a 500, a CSRF refusal."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return api_error_response(response)
+        return response
+
+
+def api_error_response(response):
+    from http import HTTPStatus
+
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+
+    messages = {
+        400: _("请求有误。"),
+        403: _("没有权限。"),
+        404: _("找不到该记录。"),
+        405: _("不支持该请求方法。"),
+        500: _("服务器出错，请稍后再试。"),
+    }
+    status = response.status_code
+    try:
+        fallback = HTTPStatus(status).phrase
+    except ValueError:
+        fallback = str(status)
+    answer = JsonResponse({"detail": messages.get(status, fallback)}, status=status)
+    for header in ("Allow", "X-Request-ID", "Retry-After"):
+        if header in response:
+            answer[header] = response[header]
+    return answer

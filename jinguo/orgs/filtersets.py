@@ -4,10 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from jinguo.core.filters import BaseFilterSet
+from jinguo.core.filters import BaseFilterSet, BoundedIntegerFilter
+from jinguo.core.ids import MAX_ID
 
 from .choices import UnitKind
 from .forms import UnitChoiceField
@@ -21,7 +21,7 @@ def visible_units(request):
     return OrgUnit.objects.restrict(user, "view")
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class UnitChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = UnitChoiceField
 
@@ -48,9 +48,8 @@ class OrgUnitFilterSet(BaseFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=UnitKind.choices, label=_("类型"), empty_label=_("全部类型")
     )
-    level = django_filters.NumberFilter(
-        label=_("层级"), widget=forms.NumberInput(attrs={"min": 1, "max": 9})
-    )
+    # Any level the column can hold (PositiveSmallIntegerField); past it the query would fail.
+    level = BoundedIntegerFilter(label=_("层级"), min_value=1, max_value=32767)
     is_active = django_filters.BooleanFilter(label=_("状态"), widget=ActiveSelect)
     parent = UnitChoiceFilter(queryset=visible_units, label=_("上级单位"), empty_label=_("全部"))
     subtree = UnitChoiceFilter(

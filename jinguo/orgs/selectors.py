@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 
+from jinguo.core.ids import valid_id
 from jinguo.core.paths import SEPARATOR
 from jinguo.core.pinyin import looks_like_pinyin, normalise_query
 
@@ -130,7 +131,8 @@ def choice_units(queryset, *, user, depth: int = 2, limit: int = 400, include=()
     if home is not None:
         shown = shown.filter(path__subtree=home.path, level__lte=home.level + depth)
     units = list(shown.order_by("path")[:limit])
-    extra = [pk for pk in include if pk not in {u.pk for u in units}]
+    # A selected value typed into the URL may be past bigint: no such unit, and no query.
+    extra = [pk for pk in include if valid_id(pk) and pk not in {u.pk for u in units}]
     if extra:
         units.extend(queryset.filter(pk__in=extra))
         units.sort(key=lambda u: u.path)

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from jinguo.core.masking import mask_phone
+from jinguo.core.serializers import ModelSerializer, Serializer
 from jinguo.orgs.models import OrgUnit
 
 from ..models import Role, User
@@ -16,19 +17,19 @@ class MaskedPhoneField(serializers.CharField):
         return mask_phone(value)
 
 
-class UnitBriefSerializer(serializers.ModelSerializer):
+class UnitBriefSerializer(ModelSerializer):
     class Meta:
         model = OrgUnit
         fields = ["id", "code", "name", "kind", "level", "path"]
 
 
-class RoleBriefSerializer(serializers.ModelSerializer):
+class RoleBriefSerializer(ModelSerializer):
     class Meta:
         model = Role
         fields = ["id", "code", "name"]
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     phone = MaskedPhoneField(
         required=False,
         allow_blank=True,
@@ -95,7 +96,7 @@ class UserCreatedSerializer(UserSerializer):
         fields = [*UserSerializer.Meta.fields, "initial_password"]
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     phone = MaskedPhoneField(read_only=True)
     home_unit = UnitBriefSerializer(read_only=True)
     roles = RoleBriefSerializer(many=True, read_only=True)
@@ -120,7 +121,7 @@ class MeSerializer(serializers.ModelSerializer):
         return sorted(obj.get_all_permissions())
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     code = serializers.CharField(
@@ -131,10 +132,10 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
-class TokenResponseSerializer(serializers.Serializer):
+class TokenResponseSerializer(Serializer):
     token = serializers.CharField()
     user = MeSerializer()
 
 
-class DetailSerializer(serializers.Serializer):
+class DetailSerializer(Serializer):
     detail = serializers.CharField()

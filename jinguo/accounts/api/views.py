@@ -1,6 +1,7 @@
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.response import Response
@@ -108,7 +109,10 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
-            400: OpenApiResponse(DetailSerializer, description="用户名、密码或验证码错误"),
+            # {"detail": ...} for wrong credentials, {field: [...]} for a missing field.
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="缺少用户名或密码，或用户名、密码、验证码错误"
+            ),
             403: OpenApiResponse(
                 DetailSerializer, description="须先修改初始密码、须提供验证码或须先启用两步验证"
             ),

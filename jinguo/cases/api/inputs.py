@@ -7,12 +7,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jinguo.core.serializers import Serializer
 from jinguo.orgs.api.serializers import ScopedUnitField
 from jinguo.people import choices as people_choices
 from jinguo.people.selectors.persons import visible_persons
 
 from .. import choices
-from ..models import Category
+from ..models import CLIENT_REFERENCE_PATTERN, Category
+from ..services.workflow import NOTE_MAX
 
 # --- relation fields ----------------------------------------------------------------------
 
@@ -69,7 +71,7 @@ class PersonField(serializers.PrimaryKeyRelatedField):
 # --- write serializers --------------------------------------------------------------------
 
 
-class NewComplainantSerializer(serializers.Serializer):
+class NewComplainantSerializer(Serializer):
     name = serializers.CharField(max_length=50, label=_("姓名"))
     gender = serializers.ChoiceField(
         choices=people_choices.Gender.choices,
@@ -101,7 +103,7 @@ class NewComplainantSerializer(serializers.Serializer):
     )
 
 
-class PartyInputSerializer(serializers.Serializer):
+class PartyInputSerializer(Serializer):
     person = PersonField(required=False, allow_null=True, default=None, label=_("人员档案"))
     role = serializers.ChoiceField(choices=choices.PartyRole.choices, label=_("身份"))
     description = serializers.CharField(
@@ -116,7 +118,7 @@ class PartyInputSerializer(serializers.Serializer):
         return attrs
 
 
-class CaseIntakeSerializer(serializers.Serializer):
+class CaseIntakeSerializer(Serializer):
     """An appeal from any channel; the intake service applies every rule."""
 
     channel = serializers.ChoiceField(choices=choices.Channel.choices, label=_("来源渠道"))
@@ -169,13 +171,18 @@ class CaseIntakeSerializer(serializers.Serializer):
         label=_("承办单位"),
         help_text="默认为本人所在单位。",
     )
-    client_reference = serializers.CharField(
+    client_reference = serializers.RegexField(
+        CLIENT_REFERENCE_PATTERN,
         max_length=80,
         required=False,
         allow_blank=True,
         default="",
         label=_("对方系统编号"),
-        help_text="对方系统的唯一编号；同一账号以同一编号重复提交时返回首次登记的个案，不重复登记。",
+        help_text="对方系统的唯一编号（字母、数字和 . _ : -，以字母或数字开头，至多 80 个字符）；"
+        "同一账号以同一编号重复提交时返回首次登记的个案，不重复登记。",
+        error_messages={
+            "invalid": _("对方系统编号只能由字母、数字和 . _ : - 组成，且以字母或数字开头。")
+        },
     )
 
     def validate(self, attrs):
@@ -201,7 +208,19 @@ class CaseIntakeSerializer(serializers.Serializer):
         return attrs
 
 
-class VersionSerializer(serializers.Serializer):
+class QueuedCaseIntakeSerializer(CaseIntakeSerializer):
+    """The queue's body: the same appeal, and the reference that makes a retry safe."""
+
+    client_reference = serializers.RegexField(
+        CLIENT_REFERENCE_PATTERN,
+        max_length=80,
+        label=_("对方系统编号"),
+        help_text="必填：对方系统的唯一编号（字母、数字和 . _ : -，以字母或数字开头，至多 80 个字符），"
+        "也是查询地址 /api/cases/intake/<编号>/ 的一部分。",
+    )
+
+
+class VersionSerializer(Serializer):
     version = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -213,12 +232,12 @@ class VersionSerializer(serializers.Serializer):
 
 class NoteSerializer(VersionSerializer):
     note = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, default="", label=_("说明")
+        max_length=NOTE_MAX, required=False, allow_blank=True, default="", label=_("说明")
     )
 
 
 class RequiredNoteSerializer(VersionSerializer):
-    note = serializers.CharField(max_length=5000, label=_("说明"))
+    note = serializers.CharField(max_length=NOTE_MAX, label=_("说明"))
 
 
 class DeclineSerializer(VersionSerializer):
@@ -231,7 +250,7 @@ class AssignSerializer(NoteSerializer):
 
 class ResolveSerializer(VersionSerializer):
     outcome = serializers.ChoiceField(choices=choices.Outcome.choices, label=_("办理结果"))
-    outcome_note = serializers.CharField(max_length=5000, label=_("办结情况"))
+    outcome_note = serializers.CharField(max_length=NOTE_MAX, label=_("办结情况"))
 
 
 class FollowUpSerializer(NoteSerializer):
@@ -253,21 +272,21 @@ class ReasonSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=2000, label=_("理由"))
 
 
-class ReferralNoteSerializer(serializers.Serializer):
+class ReferralNoteSerializer(Serializer):
     note = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, default="", label=_("说明")
+        max_length=NOTE_MAX, required=False, allow_blank=True, default="", label=_("说明")
     )
 
 
-class ReferralReasonSerializer(serializers.Serializer):
+class ReferralReasonSerializer(Serializer):
     reason = serializers.CharField(max_length=2000, label=_("退回理由"))
 
 
-class ReferralReportSerializer(serializers.Serializer):
+class ReferralReportSerializer(Serializer):
     report = serializers.CharField(max_length=10000, label=_("办理情况反馈"))
 
 
-class ReferralCreateSerializer(serializers.Serializer):
+class ReferralCreateSerializer(Serializer):
     """A new referral of a case to a partner agency (the referring unit is the case's)."""
 
     case = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="个案 id")

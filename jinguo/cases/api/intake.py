@@ -47,6 +47,18 @@ SUBMISSION_SCHEMA = inline_serializer(
 )
 
 
+# The list is paginated like every other list of the API.
+SUBMISSION_PAGE_SCHEMA = inline_serializer(
+    "PaginatedIntakeSubmissionList",
+    {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": SUBMISSION_SCHEMA.__class__(many=True),
+    },
+)
+
+
 def submission_body(request, submission: IntakeSubmission) -> dict:
     case = submission.case
     return {
@@ -74,7 +86,7 @@ class IntakeQueueView(APIView):
                 description="pending、registered、rejected",
             )
         ],
-        responses={200: SUBMISSION_SCHEMA.__class__(many=True)},
+        responses={200: SUBMISSION_PAGE_SCHEMA},
     )
     def get(self, request):
         submissions = (
@@ -96,7 +108,7 @@ class IntakeQueueView(APIView):
         description="内容与“登记诉求”相同，client_reference 必填。收到即返回 202 和查询地址；"
         "接入队列按顺序登记为个案，未通过校验的在查询结果中按字段说明原因。"
         "同一账号以同一编号重复提交返回首次的提交，状态码 200，响应头 Idempotent-Replayed: true。",
-        request=inputs.CaseIntakeSerializer,
+        request=inputs.QueuedCaseIntakeSerializer,
         responses={
             202: SUBMISSION_SCHEMA,
             200: OpenApiResponse(SUBMISSION_SCHEMA, description="重复提交：首次的提交"),

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jinguo.core.masking import mask_id_number, mask_name, mask_phone
+from jinguo.core.serializers import ModelSerializer, Serializer
 
 from .. import choices
 from ..models import Case, CaseEvent, CaseParty, Category, Referral
@@ -37,7 +38,7 @@ class LabelField(serializers.CharField):
 # --- read serializers ---------------------------------------------------------------------
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class CaseListSerializer(ModelSerializer):
     """A row of a queue: what the case is about, where it stands, never who it is about."""
 
     channel_display = LabelField(choices.Channel, "channel")
@@ -47,14 +48,14 @@ class CaseListSerializer(serializers.ModelSerializer):
     category_code = serializers.CharField(source="category.code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     subcategory_code = serializers.CharField(
-        source="subcategory.code", read_only=True, default=None
+        source="subcategory.code", read_only=True, default=None, allow_null=True
     )
     subcategory_name = serializers.CharField(
-        source="subcategory.name", read_only=True, default=None
+        source="subcategory.name", read_only=True, default=None, allow_null=True
     )
     org_name = serializers.CharField(source="org.name", read_only=True)
     assigned_to_name = serializers.CharField(
-        source="assigned_to.real_name", read_only=True, default=None
+        source="assigned_to.real_name", read_only=True, default=None, allow_null=True
     )
     masked_caller_phone = serializers.CharField(read_only=True)
 
@@ -100,7 +101,7 @@ class CaseListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MaskedPersonSerializer(serializers.Serializer):
+class MaskedPersonSerializer(Serializer):
     id = serializers.IntegerField()
     masked_name = serializers.SerializerMethodField()
     gender = serializers.CharField()
@@ -117,7 +118,7 @@ class MaskedPersonSerializer(serializers.Serializer):
         return mask_id_number(obj.id_number)
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(ModelSerializer):
     role_display = LabelField(choices.PartyRole, "role")
     person = MaskedPersonSerializer(read_only=True, allow_null=True)
 
@@ -127,10 +128,14 @@ class PartySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     kind_display = LabelField(choices.EventKind, "kind")
-    actor_name = serializers.CharField(source="actor.real_name", read_only=True, default=None)
-    actor_unit_name = serializers.CharField(source="actor_unit.name", read_only=True, default=None)
+    actor_name = serializers.CharField(
+        source="actor.real_name", read_only=True, default=None, allow_null=True
+    )
+    actor_unit_name = serializers.CharField(
+        source="actor_unit.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = CaseEvent
@@ -194,7 +199,7 @@ class CaseDetailSerializer(CaseListSerializer):
         return sorted(allowed_actions(request.user, obj))
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     children = serializers.SerializerMethodField()
 
     class Meta:
@@ -223,7 +228,7 @@ class CategorySerializer(serializers.ModelSerializer):
         ]
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(ModelSerializer):
     status_display = LabelField(choices.ReferralStatus, "status")
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     agency_kind = serializers.CharField(source="agency.kind", read_only=True)
@@ -231,7 +236,9 @@ class ReferralSerializer(serializers.ModelSerializer):
     case_summary = serializers.CharField(source="case.summary", read_only=True)
     case_category_name = serializers.CharField(source="case.category.name", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
-    sent_by_name = serializers.CharField(source="sent_by.real_name", read_only=True, default=None)
+    sent_by_name = serializers.CharField(
+        source="sent_by.real_name", read_only=True, default=None, allow_null=True
+    )
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -1,10 +1,11 @@
 from .case import Case, CaseParty
 from .config import CaseCounter, Category, DeadlinePolicy
-from .inbox import IntakeSubmission, SubmissionStatus
+from .inbox import CLIENT_REFERENCE_PATTERN, IntakeSubmission, SubmissionStatus
 from .partners import Agency, AgencyMember, Referral
 from .work import Attachment, CaseEvent, Extension, FollowUp, Mediation
 
 __all__ = [
+    "CLIENT_REFERENCE_PATTERN",
     "Agency",
     "AgencyMember",
     "Attachment",

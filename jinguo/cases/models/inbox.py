@@ -18,6 +18,11 @@ from jinguo.core.scoping import RestrictQuerySet
 
 from .case import Case
 
+# A platform's reference is part of the status URL (/api/cases/intake/<reference>/): letters,
+# digits and . _ : - only, starting with a letter or digit, so that every accepted reference
+# also works in a path. Anything else is refused before it is stored.
+CLIENT_REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$"
+
 
 class SubmissionStatus(models.TextChoices):
     PENDING = "pending", _("待登记")

@@ -34,13 +34,12 @@ from jinguo.core.concurrency import retry_on_deadlock
 from ..deadlines import policies_cached
 from ..models import IntakeSubmission, SubmissionStatus
 from .common import require_perm
-from .intake import case_create_idempotent
+from .intake import case_create_idempotent, client_reference_error
 
 # One transaction a batch: it holds the unit's number counter, which an operator registering a
 # call in the same unit waits for, so a batch stays well under a second.
 REGISTER_BATCH = 25
 PAYLOAD_MAX_BYTES = 64 * 1024
-REFERENCE_MAX = IntakeSubmission._meta.get_field("client_reference").max_length
 
 logger = logging.getLogger(__name__)
 
@@ -63,10 +62,8 @@ def submission_accept(*, user, body) -> tuple[IntakeSubmission, bool]:
     reference = reference.strip() if isinstance(reference, str) else ""
     if not reference:
         raise ValidationError({"client_reference": _("请提供对方系统编号（用于防止重复提交）。")})
-    if len(reference) > REFERENCE_MAX:
-        raise ValidationError(
-            {"client_reference": _("对方系统编号不能超过 %(n)d 个字符。") % {"n": REFERENCE_MAX}}
-        )
+    if problem := client_reference_error(reference):
+        raise ValidationError({"client_reference": problem})
     payload = json.dumps({**body, "client_reference": reference}, ensure_ascii=False)
     if len(payload.encode()) > PAYLOAD_MAX_BYTES:
         raise ValidationError(

@@ -30,6 +30,7 @@ Details:
 - Sensitivity never drops when a party is removed; ``case_update`` recomputes it.
 """
 
+import re
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,7 +46,7 @@ from jinguo.people.services.derived import phone_index
 
 from .. import choices
 from ..deadlines import apply_deadlines
-from ..models import Case, CaseParty
+from ..models import CLIENT_REFERENCE_PATTERN, Case, CaseParty
 from .common import (
     add_event,
     audit_change,
@@ -71,6 +72,15 @@ REPEAT_WINDOW = timedelta(days=30)
 CREATOR_SHARE_REASON = "登记人"
 CLIENT_REFERENCE_MAX = Case._meta.get_field("client_reference").max_length
 NEW_PERSON_FIELDS = ("name", "gender", "phone", "id_number", "birth_date", "id_type", "address")
+
+
+def client_reference_error(reference: str) -> str | None:
+    """Why a platform's reference cannot be used (it must also work in the status URL)."""
+    if len(reference) > CLIENT_REFERENCE_MAX:
+        return _("对方系统编号不能超过 %(n)d 个字符。") % {"n": CLIENT_REFERENCE_MAX}
+    if not re.fullmatch(CLIENT_REFERENCE_PATTERN, reference):
+        return _("对方系统编号只能由字母、数字和 . _ : - 组成，且以字母或数字开头。")
+    return None
 
 
 def _create_complainant(user, case_org, values: dict):
@@ -162,10 +172,8 @@ def case_create(
         errors["received_at"] = _("收到时间不能晚于现在。")
     caller_phone = clean_phone(caller_phone, errors)
     client_reference = (client_reference or "").strip()
-    if len(client_reference) > CLIENT_REFERENCE_MAX:
-        errors["client_reference"] = _("对方系统编号不能超过 %(n)d 个字符。") % {
-            "n": CLIENT_REFERENCE_MAX
-        }
+    if client_reference and (problem := client_reference_error(client_reference)):
+        errors["client_reference"] = problem
     if anonymous and (complainant is not None or new_complainant):
         errors["complainant"] = _("匿名登记时不能同时选择或新建诉求人。")
     elif complainant is not None and new_complainant:

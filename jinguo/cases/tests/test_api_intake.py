@@ -298,3 +298,27 @@ def test_a_complainant_id_with_an_unknown_area_is_confirmed_not_refused(api, tre
     r = api.post(URL, body, format="json")
     assert r.status_code == 201, r.json()
     assert Person.objects.filter(name="李桂兰").count() == 1
+
+
+@pytest.mark.parametrize("reference", ["REF/2026/001", "a b", "..", "编号1"])
+def test_a_reference_the_queue_would_refuse_is_refused_here_too(api, operator, reference):
+    r = api.post(URL, call(client_reference=reference), format="json")
+    assert r.status_code == 400, r.content
+    assert "对方系统编号" in r.json()["client_reference"][0]
+    assert not Case.objects.exists()
+
+
+def test_the_service_refuses_such_a_reference_too(operator, tree):
+    with pytest.raises(intake.ValidationError) as refused:
+        intake.case_create(
+            user=operator,
+            channel="hotline_12338",
+            summary="丈夫酒后殴打",
+            category=intake.Case._meta.get_field("category")
+            .related_model.objects.filter(parent=None)
+            .first(),
+            anonymous=True,
+            client_reference="REF/2026/001",
+        )
+    assert "client_reference" in refused.value.message_dict
+    assert not Case.objects.exists()

@@ -350,3 +350,27 @@ def test_stored_reasons_never_quote_what_was_submitted(operator):
     assert submission.status == SubmissionStatus.REJECTED
     assert set(submission.errors) == {"urgency", "category"}
     assert PHONE not in str(submission.errors)
+
+
+@pytest.mark.parametrize("reference", ["REF/2026/001", "a b", "..", "-x", "编号1", "A" * 81])
+@pytest.mark.parametrize("inline", [True, False])
+def test_a_reference_unusable_in_the_status_url_is_refused_before_storing(
+    operator, reference, inline
+):
+    api = client_for(operator)
+    with override_settings(JINGUO_INTAKE_INLINE=inline):
+        r = api.post(URL, call(reference), format="json")
+    assert r.status_code == 400, r.content
+    assert "对方系统编号" in r.json()["client_reference"][0]
+    assert not IntakeSubmission.objects.exists() and not Case.objects.exists()
+    listing = api.get(URL)
+    assert listing.status_code == 200 and listing.json()["count"] == 0
+
+
+@override_settings(JINGUO_INTAKE_INLINE=True)
+def test_every_accepted_reference_works_end_to_end(operator):
+    api = client_for(operator)
+    r = api.post(URL, call("GRID-2026.001:a_b"), format="json")
+    assert r.status_code == 202, r.content
+    assert api.get(r["Location"]).json()["status"] == "registered"
+    assert api.get(URL).json()["results"][0]["client_reference"] == "GRID-2026.001:a_b"

@@ -3,14 +3,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jinguo.core.serializers import ModelSerializer, Serializer
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
 
 
-class OrgUnitSerializer(serializers.ModelSerializer):
+class OrgUnitSerializer(ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
-    child_count = serializers.IntegerField(read_only=True, default=None)
+    parent_name = serializers.CharField(
+        source="parent.name", read_only=True, default=None, allow_null=True
+    )
+    child_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = OrgUnit
@@ -51,7 +54,7 @@ class ScopedUnitField(serializers.PrimaryKeyRelatedField):
         return OrgUnit.objects.restrict(request.user, self.scope_action)
 
 
-class OrgUnitCreateSerializer(serializers.Serializer):
+class OrgUnitCreateSerializer(Serializer):
     parent = ScopedUnitField(action="add", label=_("上级单位"))
     kind = serializers.ChoiceField(choices=UnitKind.choices, label=_("类型"))
     code = serializers.CharField(max_length=32, label=_("代码"))
@@ -67,7 +70,7 @@ class OrgUnitCreateSerializer(serializers.Serializer):
     )
 
 
-class OrgUnitUpdateSerializer(serializers.Serializer):
+class OrgUnitUpdateSerializer(Serializer):
     name = serializers.CharField(max_length=100, required=False, label=_("名称"))
     short_name = serializers.CharField(
         max_length=50, required=False, allow_blank=True, label=_("简称")
@@ -81,7 +84,7 @@ class OrgUnitUpdateSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False, label=_("启用"))
 
 
-class OrgUnitMoveSerializer(serializers.Serializer):
+class OrgUnitMoveSerializer(Serializer):
     parent = ScopedUnitField(action="move", label=_("新的上级单位"))
     reason = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", label=_("调整原因")

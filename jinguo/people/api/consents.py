@@ -4,6 +4,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 
+from jinguo.core.serializers import ModelSerializer, Serializer
+
 from .. import choices
 from ..filtersets.consents import ConsentFilterSet
 from ..models import Consent
@@ -11,7 +13,7 @@ from ..services import consents
 from .common import PersonField, RelatedViewSet
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(ModelSerializer):
     purpose_display = serializers.CharField(source="get_purpose_display", read_only=True)
     is_valid = serializers.BooleanField(read_only=True)
 
@@ -35,7 +37,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConsentCreateSerializer(serializers.Serializer):
+class ConsentCreateSerializer(Serializer):
     person = PersonField()
     purpose = serializers.ChoiceField(choices=choices.ConsentPurpose.choices)
     method = serializers.ChoiceField(choices=choices.ConsentMethod.choices)
@@ -49,7 +51,7 @@ class ConsentCreateSerializer(serializers.Serializer):
     )
 
 
-class ConsentWithdrawSerializer(serializers.Serializer):
+class ConsentWithdrawSerializer(Serializer):
     withdrawn_on = serializers.DateField(required=False, default=None)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 

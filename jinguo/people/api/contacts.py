@@ -4,13 +4,15 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 
+from jinguo.core.serializers import ModelSerializer, Serializer
+
 from ..filtersets.contacts import ContactAssignmentFilterSet
 from ..models import ContactAssignment
 from ..services import contacts
 from .common import HouseholdField, PersonField, RelatedViewSet, WorkerField
 
 
-class ContactAssignmentSerializer(serializers.ModelSerializer):
+class ContactAssignmentSerializer(ModelSerializer):
     worker_name = serializers.CharField(source="worker.real_name", read_only=True)
 
     class Meta:
@@ -31,7 +33,7 @@ class ContactAssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContactCreateSerializer(serializers.Serializer):
+class ContactCreateSerializer(Serializer):
     worker = WorkerField()
     person = PersonField(required=False, allow_null=True, default=None)
     household = HouseholdField(required=False, allow_null=True, default=None)
@@ -40,12 +42,12 @@ class ContactCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class ContactUpdateSerializer(serializers.Serializer):
+class ContactUpdateSerializer(Serializer):
     visit_every_days = serializers.IntegerField(required=False)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class ContactEndSerializer(serializers.Serializer):
+class ContactEndSerializer(Serializer):
     ended_on = serializers.DateField(required=False, default=None)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 
+from jinguo.core.serializers import ModelSerializer, Serializer
 from jinguo.orgs.api.serializers import ScopedUnitField
 
 from .. import choices
@@ -15,7 +16,7 @@ from ..services import households
 from .common import PersonField, RelatedViewSet
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     relationship_display = serializers.CharField(source="get_relationship_display")
 
     class Meta:
@@ -23,7 +24,7 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "relationship", "relationship_display", "joined_on"]
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     masked_address = serializers.CharField(read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
 
@@ -52,20 +53,20 @@ class HouseholdDetailSerializer(HouseholdSerializer):
         read_only_fields = fields
 
 
-class HouseholdCreateSerializer(serializers.Serializer):
+class HouseholdCreateSerializer(Serializer):
     org = ScopedUnitField(action="view", label=_("所属单位"))
     name = serializers.CharField(max_length=60, label=_("户名"))
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class HouseholdUpdateSerializer(serializers.Serializer):
+class HouseholdUpdateSerializer(Serializer):
     name = serializers.CharField(max_length=60, required=False)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class MemberAddSerializer(serializers.Serializer):
+class MemberAddSerializer(Serializer):
     person = PersonField()
     relationship = serializers.ChoiceField(choices=choices.Relationship.choices)
     joined_on = serializers.DateField(required=False, default=None)
@@ -113,7 +114,11 @@ class HouseholdViewSet(RelatedViewSet):
         values.setdefault("address", None)
         return self.read(self.call(households.household_update, household=household, **values))
 
-    @extend_schema(summary="添加家庭成员", request=MemberAddSerializer)
+    @extend_schema(
+        summary="添加家庭成员",
+        request=MemberAddSerializer,
+        responses={201: HouseholdDetailSerializer},
+    )
     @action(detail=True, methods=["post"])
     def members(self, request, pk=None):
         household = self.get_object()

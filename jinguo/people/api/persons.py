@@ -22,23 +22,24 @@ from jinguo.core.api import ScopedModelViewSet
 from jinguo.core.api_errors import validation_detail
 from jinguo.core.concurrency import StaleVersion
 from jinguo.core.identity import unknown_area_message
+from jinguo.core.serializers import ModelSerializer, Serializer
 from jinguo.orgs.api.serializers import ScopedUnitField
 
 from .. import choices
-from ..filtersets.persons import PersonFilterSet
+from ..filtersets.persons import AGE_MAX, PersonFilterSet
 from ..models import Person
 from ..selectors.persons import likely_duplicates, person_list_queryset, person_open
 from ..services import persons as services
 
 
-class PersonTagSummarySerializer(serializers.Serializer):
+class PersonTagSummarySerializer(Serializer):
     id = serializers.IntegerField()
     tag_type = serializers.CharField(source="tag_type.name")
     next_review_on = serializers.DateField()
     is_overdue = serializers.BooleanField()
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     """What a worker in scope sees: full name, everything identifying masked."""
 
     gender_display = serializers.CharField(source="get_gender_display", read_only=True)
@@ -97,7 +98,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return PersonTagSummarySerializer(tags, many=True).data
 
 
-class PersonWriteSerializer(serializers.Serializer):
+class PersonWriteSerializer(Serializer):
     """Typed input; the services apply every rule and answer in Chinese."""
 
     org = ScopedUnitField(action="view", label=gettext_lazy("所属社区/网格"), required=False)
@@ -145,12 +146,13 @@ class PersonWriteSerializer(serializers.Serializer):
     )
 
 
+AGE_SCHEMA = {"type": "integer", "minimum": 0, "maximum": AGE_MAX}
 FILTER_PARAMS = [
     OpenApiParameter("q", str, description="姓名、拼音或拼音首字母（如 zl），或备注全文检索"),
     OpenApiParameter("unit", int, description="单位 id：该单位及其全部下级"),
     OpenApiParameter("tag", int, description="关注标签类型 id（有效标签）"),
-    OpenApiParameter("age_min", int, description="最小年龄"),
-    OpenApiParameter("age_max", int, description="最大年龄"),
+    OpenApiParameter("age_min", AGE_SCHEMA, description="最小年龄（0–150）"),
+    OpenApiParameter("age_max", AGE_SCHEMA, description="最大年龄（0–150）"),
     OpenApiParameter("overdue", bool, description="只看有逾期复核标签的人员"),
     OpenApiParameter("sensitive", bool, description="只看敏感档案"),
     OpenApiParameter(

@@ -6,6 +6,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 
+from jinguo.core.serializers import ModelSerializer, Serializer
+
 from ..filtersets.tags import PersonTagFilterSet
 from ..models import FocusTagType, PersonTag
 from ..services import tags
@@ -20,10 +22,10 @@ class TagTypeField(serializers.PrimaryKeyRelatedField):
         return FocusTagType.objects.filter(is_active=True)
 
 
-class PersonTagSerializer(serializers.ModelSerializer):
+class PersonTagSerializer(ModelSerializer):
     tag_type_name = serializers.CharField(source="tag_type.name", read_only=True)
     responsible_name = serializers.CharField(
-        source="responsible.real_name", read_only=True, default=None
+        source="responsible.real_name", read_only=True, default=None, allow_null=True
     )
     is_overdue = serializers.BooleanField(read_only=True)
 
@@ -50,7 +52,7 @@ class PersonTagSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TagCreateSerializer(serializers.Serializer):
+class TagCreateSerializer(Serializer):
     person = PersonField()
     tag_type = TagTypeField()
     since = serializers.DateField(required=False, default=None)
@@ -59,18 +61,18 @@ class TagCreateSerializer(serializers.Serializer):
     review_days = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class TagUpdateSerializer(serializers.Serializer):
+class TagUpdateSerializer(Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
     responsible = WorkerField(required=False, allow_null=True)
     review_days = serializers.IntegerField(required=False)
 
 
-class TagReviewSerializer(serializers.Serializer):
+class TagReviewSerializer(Serializer):
     reviewed_on = serializers.DateField(required=False, default=None)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class TagEndSerializer(serializers.Serializer):
+class TagEndSerializer(Serializer):
     ended_on = serializers.DateField(required=False, default=None)
     reason = serializers.CharField(max_length=200)
 

@@ -5,6 +5,8 @@ the detail response, never in a list, and each such reading is logged.
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 
+from jinguo.core.serializers import ModelSerializer, Serializer
+
 from .. import choices
 from ..filtersets.visits import VisitFilterSet
 from ..models import Visit
@@ -13,7 +15,7 @@ from ..services import visits
 from .common import HouseholdField, PersonField, RelatedViewSet, WorkerField
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(ModelSerializer):
     """A visit in a list: when, how, who — never what was said."""
 
     method_display = serializers.CharField(source="get_method_display", read_only=True)
@@ -46,7 +48,7 @@ class VisitDetailSerializer(VisitSerializer):
         read_only_fields = fields
 
 
-class VisitWriteSerializer(serializers.Serializer):
+class VisitWriteSerializer(Serializer):
     visited_on = serializers.DateField(required=False)
     method = serializers.ChoiceField(choices=choices.VisitMethod.choices, required=False)
     met_whom = serializers.CharField(max_length=100, required=False, allow_blank=True)

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jinguo.core.filters import IdFilter
 from jinguo.orgs.filtersets import UnitChoiceFilter, visible_units
 
 
@@ -30,9 +31,7 @@ class AnySelect(forms.NullBooleanSelect):
 
 
 def id_filter(field_name, label):
-    return django_filters.NumberFilter(
-        field_name=field_name, label=label, widget=forms.NumberInput(attrs={"min": 1})
-    )
+    return IdFilter(field_name=field_name, label=label)
 
 
 def active_filter(label_true, label_false):

@@ -8,12 +8,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinguo.core.filters import BaseFilterSet
+from jinguo.core.filters import BaseFilterSet, BoundedIntegerFilter
 from jinguo.core.pinyin import looks_like_pinyin, normalise_query
 from jinguo.orgs.filtersets import UnitChoiceFilter, visible_units
 
 from .. import choices
 from ..models import FocusTagType, Person, PersonTag
+
+# Older than anyone alive, and young enough that "born this many years ago" is a valid date.
+AGE_MAX = 150
 
 
 def _years_ago(today: date, years: int) -> date:
@@ -50,15 +53,11 @@ class PersonFilterSet(BaseFilterSet):
         label=_("关注类型"),
         empty_label=_("全部"),
     )
-    age_min = django_filters.NumberFilter(
-        method="filter_age_min",
-        label=_("最小年龄"),
-        widget=forms.NumberInput(attrs={"min": 0, "max": 130}),
+    age_min = BoundedIntegerFilter(
+        method="filter_age_min", label=_("最小年龄"), min_value=0, max_value=AGE_MAX
     )
-    age_max = django_filters.NumberFilter(
-        method="filter_age_max",
-        label=_("最大年龄"),
-        widget=forms.NumberInput(attrs={"min": 0, "max": 130}),
+    age_max = BoundedIntegerFilter(
+        method="filter_age_max", label=_("最大年龄"), min_value=0, max_value=AGE_MAX
     )
     gender = django_filters.ChoiceFilter(
         choices=choices.Gender.choices, label=_("性别"), empty_label=_("全部")
