@@ -31,7 +31,7 @@ Details:
 """
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -117,6 +117,10 @@ def _create_complainant(user, case_org, values: dict):
         ) from None
 
 
+# Appeals are registered when they arrive; nothing on the platform predates this.
+EARLIEST_RECEIVED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def find_repeat_of(case: Case):
     """The latest other case of the same complainant (or, anonymous, the same caller phone)
     received within 30 days before this one."""
@@ -170,6 +174,9 @@ def case_create(
     received_at = received_at or now
     if received_at > now + timedelta(minutes=5):
         errors["received_at"] = _("收到时间不能晚于现在。")
+    elif received_at < EARLIEST_RECEIVED:
+        # Older dates are typing errors; deadlines computed from them would mean nothing.
+        errors["received_at"] = _("收到时间不能早于 2000 年 1 月 1 日，请核对。")
     caller_phone = clean_phone(caller_phone, errors)
     client_reference = (client_reference or "").strip()
     if client_reference and (problem := client_reference_error(client_reference)):

@@ -355,3 +355,12 @@ def test_person_is_untouched_when_registration_fails(tree, operator):
             new_complainant={"name": "王丽", "org": tree.community_a},
         )
     assert not Person.objects.exists()
+
+
+def test_a_received_time_before_2000_is_a_typing_error(tree, operator):
+    import datetime as dt
+
+    with pytest.raises(ValidationError) as caught:
+        register(operator, received_at=dt.datetime(1834, 3, 1, tzinfo=dt.UTC))
+    assert "2000" in str(caught.value.message_dict["received_at"])
+    assert not Case.objects.exists()
