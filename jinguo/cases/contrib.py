@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from jinguo.accounts.roles import crud
 from jinguo.core import registry
 
 from . import panels
@@ -120,10 +121,6 @@ registry.job("cases.intake_backlog", _("接入队列积压检查"), check_backlo
 # --- roles ---------------------------------------------------------------------------------
 
 
-def crud(*models: str, actions=("view", "add", "change")) -> list[str]:
-    return [f"cases.{a}_{m}" for m in models for a in actions]
-
-
 CONFIG_VIEW = ["cases.view_category", "cases.view_deadlinepolicy", "cases.view_agency"]
 CASES_VIEW = [
     "cases.view_case",
@@ -133,7 +130,7 @@ CASES_VIEW = [
     *CONFIG_VIEW,
 ]
 CASES_WORK = [
-    *crud("case", "referral", "mediation"),
+    *crud("cases", "case", "referral", "mediation"),
     "cases.view_attachment",
     "cases.add_attachment",
     "cases.dispatch_case",
@@ -141,7 +138,7 @@ CASES_WORK = [
     "cases.print_case",
     *CONFIG_VIEW,
 ]
-registry.role_grants("sysadmin", crud("category", "deadlinepolicy", "agency"))
+registry.role_grants("sysadmin", crud("cases", "category", "deadlinepolicy", "agency"))
 registry.role_grants(
     "leader", [*CASES_VIEW, "cases.dispatch_case", "cases.approve_case", "cases.print_case"]
 )

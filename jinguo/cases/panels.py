@@ -97,9 +97,12 @@ def work_panel(user) -> dict | None:
         (
             _("我的延期申请待审批"),
             extensions,
-            reverse("cases:extension_list"),
+            # The 延期审批 list is the approvers'; her requests show on her cases' pages.
+            reverse("cases:extension_list")
+            if user.has_perm("cases.approve_case")
+            else _queue_url("mine"),
             "secondary",
-            "",
+            _("审批结果见各个案页"),
         ),
         (_("由我承办"), counts["mine"], _queue_url("mine"), "primary", ""),
     ]
@@ -124,10 +127,10 @@ def leader_panel(user) -> dict | None:
         return None
     now = timezone.now()
     visible = Case.objects.restrict(user, "view")
+    # The same cases the 延期审批 list shows (restrict with "approve"), so the count is its length.
+    approvable = Case.objects.restrict(user, "approve").values("pk")
     approvals = (
-        Extension.objects.filter(
-            status=choices.ExtensionStatus.PENDING, case__in=visible.values("pk")
-        )
+        Extension.objects.filter(status=choices.ExtensionStatus.PENDING, case__in=approvable)
         .exclude(requested_by_id=user.pk)
         .count()
     )

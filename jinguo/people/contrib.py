@@ -2,16 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from jinguo.accounts.roles import crud
 from jinguo.core import registry
 
 from . import panels
 from .services.importing.housekeeping import person_imports_housekeeping
 
 MODELS = ("person", "household", "persontag", "visit", "consent", "contactassignment")
-
-
-def crud(*models: str, actions=("view", "add", "change")) -> list[str]:
-    return [f"people.{a}_{m}" for m in models for a in actions]
 
 
 # --- menu ----------------------------------------------------------------------------------
@@ -38,17 +35,19 @@ for label, url_name, icon, permissions in [
 
 # Tag types are configuration: those who tag people may read them.
 TAG_TYPES_VIEW = ["people.view_focustagtype"]
-registry.role_grants("sysadmin", crud("focustagtype"))
-registry.role_grants("leader", [*crud(*MODELS, actions=("view",)), *TAG_TYPES_VIEW])
+registry.role_grants("sysadmin", crud("people", "focustagtype"))
+registry.role_grants("leader", [*crud("people", *MODELS, actions=("view",)), *TAG_TYPES_VIEW])
 registry.role_grants(
     "rights_officer",
-    [*crud(*MODELS), *TAG_TYPES_VIEW, "people.merge_person", "people.import_person"],
+    [*crud("people", *MODELS), *TAG_TYPES_VIEW, "people.merge_person", "people.import_person"],
 )
 registry.role_grants(
     "hotline_operator",
     ["people.view_person", "people.add_person", "people.view_persontag", "people.view_consent"],
 )
-registry.role_grants("community_chair", [*crud(*MODELS), *TAG_TYPES_VIEW, "people.import_person"])
+registry.role_grants(
+    "community_chair", [*crud("people", *MODELS), *TAG_TYPES_VIEW, "people.import_person"]
+)
 registry.role_grants(
     "grid_worker",
     [

@@ -196,10 +196,6 @@ def conceal(value):
     return value
 
 
-def pretty_json(value) -> str:
-    return json.dumps(conceal(value), ensure_ascii=False, indent=2, sort_keys=True)
-
-
 def display_value(value) -> str:
     if value is _MISSING or value is None:
         return EMPTY
