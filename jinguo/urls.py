@@ -8,6 +8,7 @@ api_patterns = [
     path("accounts/", include("jinguo.accounts.api.urls")),
     path("people/", include("jinguo.people.api.urls")),
     path("cases/", include("jinguo.cases.api.urls")),
+    path("protection/", include("jinguo.protection.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("jinguo.accounts.urls")),
     path("people/", include("jinguo.people.urls")),
     path("cases/", include("jinguo.cases.urls")),
+    path("protection/", include("jinguo.protection.urls")),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

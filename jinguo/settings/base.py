@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jinguo.accounts",
     "jinguo.people",
     "jinguo.cases",
+    "jinguo.protection",
     "jinguo.demo",
 ]
 
