@@ -1,5 +1,13 @@
-"""Pages of the protection app; each concern adds its patterns from its own views module."""
+"""Pages of the protection app; each concern keeps its patterns beside its views."""
+
+from .views import followup, orders, risk, screening, shelter
 
 app_name = "protection"
 
-urlpatterns = []
+urlpatterns = [
+    *risk.urlpatterns,
+    *orders.urlpatterns,
+    *shelter.urlpatterns,
+    *followup.urlpatterns,
+    *screening.urlpatterns,
+]

@@ -2,6 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
+from . import followup, orders, risk, screening, shelter
+
 router = SimpleRouter()
+for part in (risk, orders, shelter, followup, screening):
+    part.register(router)
 
 urlpatterns = router.urls

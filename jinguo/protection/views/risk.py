@@ -1,0 +1,3 @@
+"""Pages of the risk concern."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of the shelter concern."""
+
+urlpatterns = []
