@@ -499,6 +499,9 @@ class PersonImport(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=200, verbose_name=_("文件名"))
+    # The uploader checked the file's ID numbers whose area code is no known division (an
+    # old number may carry a code the tables missed): they import with a reminder, not an error.
+    confirm_unknown_area = models.BooleanField(default=False, verbose_name=_("确认未知区划代码"))
     # The encrypted upload under MEDIA_ROOT (services/importing/uploads.py); "" once deleted.
     stored_path = models.CharField(max_length=300, blank=True, editable=False)
     status = models.CharField(

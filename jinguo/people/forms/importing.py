@@ -41,6 +41,12 @@ class PersonImportForm(ScopedForm):
         ),
     )
 
+    confirm_unknown_area = forms.BooleanField(
+        required=False,
+        label=_("证件号前六位不是已知行政区划代码的，我已核对无误，照常导入"),
+        help_text=_("不勾选时，这样的行作为错误列出，整个文件不导入。"),
+    )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         suffix = Path(upload.name or "").suffix.lower()

@@ -453,3 +453,55 @@ def test_dates_in_the_formats_grid_platforms_export(value, expected):
 def test_impossible_dates_are_refused(value):
     with pytest.raises(ValueError):
         checks.parse_date(value)
+
+
+# An area code that never was a county (the number is otherwise valid).
+UNKNOWN_AREA = "449329"
+
+
+def test_an_unknown_area_code_fails_the_file_unless_the_uploader_confirms(
+    login, community_chair
+):
+    client = login(community_chair)
+    rows = [
+        row(),
+        row(姓名="李芳", 证件号码=resident_id(ADULT, "F", area=UNKNOWN_AREA, seq=2)),
+    ]
+    upload(client, xlsx(rows))
+    job = last_job()
+    assert job.status == choices.ImportStatus.FAILED
+    assert Person.objects.count() == 0
+    assert issues(job) == {(3, "证件号码")}
+    message = job.errors[0]["message"]
+    assert UNKNOWN_AREA in message and "我已核对无误，照常导入" in message
+    # The report masks the number as every other report does.
+    assert resident_id(ADULT, "F", area=UNKNOWN_AREA, seq=2) not in str(job.errors)
+
+
+def test_a_confirmed_unknown_area_code_imports_with_a_reminder(login, community_chair):
+    client = login(community_chair)
+    number = resident_id(ADULT, "F", area=UNKNOWN_AREA, seq=2)
+    rows = [row(), row(姓名="李芳", 证件号码=number)]
+    client.post(
+        reverse("people:person_import_list"),
+        {
+            "file": SimpleUploadedFile("人员.xlsx", xlsx(rows), content_type=XLSX),
+            "confirm_unknown_area": "on",
+        },
+    )
+    job = last_job()
+    assert job.confirm_unknown_area
+    assert job.status == choices.ImportStatus.DONE and job.created_count == 2
+    assert issues(job) == set() and issues(job, "warning") == {(3, "证件号码")}
+    assert number in {p.id_number for p in Person.objects.all()}
+
+
+def test_known_and_abolished_area_codes_need_no_confirmation(community_chair):
+    # 110105 is Beijing's Chaoyang district; 320502 (Suzhou's former Canglang district) was
+    # abolished in 2012 and is still a valid area for numbers given before.
+    rows = [
+        row(),
+        row(姓名="李芳", 证件号码=resident_id(ADULT, "F", area="320502", seq=2)),
+    ]
+    outcome = runner.import_persons(community_chair, xlsx(rows), file_name="人员.xlsx")
+    assert outcome.ok and outcome.warnings == 0 and outcome.created == 2

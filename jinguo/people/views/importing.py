@@ -91,7 +91,11 @@ class PersonImportListView(LoginRequiredMixin, FormView):
             form.add_error("file", exc.message)
             return self.form_invalid(form)
         job = person_import_create(
-            user=self.request.user, data=data, file_name=upload.name, total_rows=declared or 0
+            user=self.request.user,
+            data=data,
+            file_name=upload.name,
+            total_rows=declared or 0,
+            confirm_unknown_area=form.cleaned_data["confirm_unknown_area"],
         )
         if declared is not None and declared <= INLINE_MAX_ROWS:
             person_import_run(import_id=job.pk)

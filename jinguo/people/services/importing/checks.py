@@ -13,6 +13,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinguo.core.identity import unknown_area_message
 from jinguo.core.masking import mask_address, mask_id_number, mask_name, mask_phone
 from jinguo.orgs.importing.readers import cell_text
 from jinguo.orgs.models import OrgUnit
@@ -20,7 +21,7 @@ from jinguo.orgs.models import OrgUnit
 from ... import choices
 from ...models import FocusTagType, Person
 from ..derived import person_fill_derived
-from ..persons import clean_person_values
+from ..persons import clean_person_values, unknown_area_error
 from .columns import (
     CHOICE_DEFAULTS,
     COLUMN_BY_KEY,
@@ -106,8 +107,9 @@ class _Row:
 class RowChecker:
     """Checks rows batch by batch; looks units and duplicates up in a few queries per batch."""
 
-    def __init__(self, user, *, today: date | None = None):
+    def __init__(self, user, *, today: date | None = None, confirm_unknown_area: bool = False):
         self.user = user
+        self.confirm_unknown_area = confirm_unknown_area
         self.today = today or timezone.localdate()
         self.choice_maps = choice_maps()
         self.tag_types = {t.name: t for t in FocusTagType.objects.filter(is_active=True)}
@@ -242,6 +244,8 @@ class RowChecker:
                 bad.add(key)
                 self.add(line, key, raw.get(key), messages[0])
         values.update(mapped)
+        if "id_number" not in bad:
+            self._check_area(line, values)
         if not cell_text(raw.get("gender")) and not values.get("id_number"):
             self.add(line, "gender", "", _("请填写性别（没有身份证号码时无法推算）。"))
 
@@ -263,6 +267,21 @@ class RowChecker:
         person_fill_derived(person)
         # A row with errors still takes part in the duplicate checks, so they are listed too.
         return _Row(line, person, tag_types, valid=self.errors == errors_before)
+
+    def _check_area(self, line: int, values: dict) -> None:
+        """A resident ID whose area code is no division, current or abolished: an error the
+        uploader lifts by confirming such numbers for the file, then a reminder per row."""
+        area_error = unknown_area_error(values)
+        if area_error is None:
+            return
+        if self.confirm_unknown_area:
+            message = unknown_area_message(area_error.params["area"]) + _("上传时已确认号码无误。")
+            self.add(line, "id_number", values["id_number"], message, level="warning")
+        else:
+            message = unknown_area_message(area_error.params["area"]) + _(
+                "请核对号码；确认无误的，上传时勾选“我已核对无误，照常导入”。"
+            )
+            self.add(line, "id_number", values["id_number"], message)
 
     def _new_person(self, unit: OrgUnit | None, values: dict) -> Person:
         """Person(org=unit, created_by=user, **values), unsaved.

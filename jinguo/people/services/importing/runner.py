@@ -66,8 +66,10 @@ def _batches(rows: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
-def validate_file(user, source: Source, *, job: PersonImport | None = None) -> RowChecker:
-    checker = RowChecker(user)
+def validate_file(
+    user, source: Source, *, job: PersonImport | None = None, confirm_unknown_area: bool = False
+) -> RowChecker:
+    checker = RowChecker(user, confirm_unknown_area=confirm_unknown_area)
     processed = 0
     total = job.total_rows if job else 0
     for batch in _batches(iter_rows(source), BATCH_SIZE):
@@ -176,18 +178,30 @@ def _page_cache():
 
 
 def import_persons(
-    user, source: Source, *, file_name: str, job: PersonImport | None = None
+    user,
+    source: Source,
+    *,
+    file_name: str,
+    job: PersonImport | None = None,
+    confirm_unknown_area: bool | None = None,
 ) -> Outcome:
     """Validate the whole file (its bytes, or a path); write nothing if any row is wrong, else
-    everything at once."""
+    everything at once. An ID number with an unknown area code is an error unless the
+    uploader confirmed such numbers (``confirm_unknown_area``, by default the job's)."""
+    if confirm_unknown_area is None:
+        confirm_unknown_area = bool(job and job.confirm_unknown_area)
     with _page_cache():
-        return _import_persons(user, source, file_name=file_name, job=job)
+        return _import_persons(
+            user, source, file_name=file_name, job=job, confirm_unknown_area=confirm_unknown_area
+        )
 
 
-def _import_persons(user, source: Source, *, file_name: str, job: PersonImport | None) -> Outcome:
+def _import_persons(
+    user, source: Source, *, file_name: str, job: PersonImport | None, confirm_unknown_area: bool
+) -> Outcome:
     outcome = Outcome()
     try:
-        checker = validate_file(user, source, job=job)
+        checker = validate_file(user, source, job=job, confirm_unknown_area=confirm_unknown_area)
     except ImportFileError as exc:
         outcome.message = exc.message
         outcome.issues = [Issue(exc.line, FILE_COLUMN, "", exc.message)]
@@ -213,7 +227,9 @@ def _import_persons(user, source: Source, *, file_name: str, job: PersonImport |
     return outcome
 
 
-def person_import_create(*, user, data: bytes, file_name: str, total_rows: int) -> PersonImport:
+def person_import_create(
+    *, user, data: bytes, file_name: str, total_rows: int, confirm_unknown_area: bool = False
+) -> PersonImport:
     """A queued job for an upload that passed the request's checks; the file is stored sealed."""
     stored_path = upload_save(data)
     try:
@@ -222,6 +238,7 @@ def person_import_create(*, user, data: bytes, file_name: str, total_rows: int) 
             file_name=Path(file_name).name[:200],
             stored_path=stored_path,
             total_rows=total_rows,
+            confirm_unknown_area=confirm_unknown_area,
         )
     except BaseException:
         upload_delete(stored_path)
