@@ -116,6 +116,14 @@ class BaseFilterSet(django_filters.FilterSet):
                 return False
         return True
 
+    @property
+    def ignored_conditions(self) -> list[tuple[str, str]]:
+        """(label, message) of each condition a list page could not apply and left out; none
+        when the only problem is a record the user may not see (that list is simply empty)."""
+        if not self.is_bound or not self.form.errors or self._only_unknown_records():
+            return []
+        return [(str(field.label), str(message)) for field in self.form for message in field.errors]
+
     def is_valid(self):
         if super().is_valid():
             return True
