@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from . import workdays
 from .concurrency import StaleVersion
 from .models import CalendarDayKind
+from .serializers import CONTROL_CHARACTER_MESSAGE, CONTROL_CHARACTER_RE
 
 
 def style_fields(form: forms.BaseForm) -> None:
@@ -82,11 +83,23 @@ class StyledFormMixin(ServiceErrorsMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # Django's own refusal of NUL, in the words used for every control character.
+            field.error_messages["null_characters_not_allowed"] = CONTROL_CHARACTER_MESSAGE
         style_fields(self)
 
     def full_clean(self):
         super().full_clean()
+        if hasattr(self, "cleaned_data"):
+            self._refuse_control_characters()
         style_fields(self)
+
+    def _refuse_control_characters(self) -> None:
+        # The API's rule (core.serializers): invisible characters never get into a record.
+        for name, value in list(self.cleaned_data.items()):
+            texts = value if isinstance(value, list | tuple) else [value]
+            if any(isinstance(t, str) and CONTROL_CHARACTER_RE.search(t) for t in texts):
+                self.add_error(name, CONTROL_CHARACTER_MESSAGE)
 
     def add_service_error(self, exc: ValidationError) -> None:
         super().add_service_error(exc)
