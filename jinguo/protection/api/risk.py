@@ -202,9 +202,7 @@ class AssessmentViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        return selectors.assessment_list_queryset(self.request.user).order_by(
-            "-assessed_at", "-pk"
-        )
+        return selectors.assessment_list_queryset(self.request.user).order_by("-assessed_at", "-pk")
 
     def get_serializer_class(self):
         return AssessmentDetailSerializer if self.action == "retrieve" else AssessmentSerializer
@@ -271,9 +269,7 @@ class SafetyPlanWriteSerializer(Serializer):
     safe_place = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     code_word = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     ready_items = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    children_arrangements = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True
-    )
+    children_arrangements = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     agencies_informed = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
@@ -322,7 +318,9 @@ class SafetyPlanViewSet(ScopedModelViewSet):
 
     def _read(self, plan) -> Response:
         plan = SafetyPlan.objects.select_related("person").get(pk=plan.pk)
-        return Response(SafetyPlanDetailSerializer(plan, context=self.get_serializer_context()).data)
+        return Response(
+            SafetyPlanDetailSerializer(plan, context=self.get_serializer_context()).data
+        )
 
     def partial_update(self, request, *args, **kwargs):
         plan = self.get_object()

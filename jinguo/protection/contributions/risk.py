@@ -26,16 +26,28 @@ VIEW = "protection.view_riskassessment"
 # --- menu ----------------------------------------------------------------------------------
 
 registry.menu_item(
-    "protection", _("风险人员"), "protection:riskperson_list", "ti-alert-octagon",
-    permissions=(VIEW,), order=10,
+    "protection",
+    _("风险人员"),
+    "protection:riskperson_list",
+    "ti-alert-octagon",
+    permissions=(VIEW,),
+    order=10,
 )
 registry.menu_item(
-    "protection", _("风险评估记录"), "protection:riskassessment_list", "ti-clipboard-list",
-    permissions=(VIEW,), order=11,
+    "protection",
+    _("风险评估记录"),
+    "protection:riskassessment_list",
+    "ti-clipboard-list",
+    permissions=(VIEW,),
+    order=11,
 )
 registry.menu_item(
-    "protection", _("风险评估工具"), "protection:instrument_list", "ti-list-check",
-    permissions=("protection.view_instrument",), order=90,
+    "protection",
+    _("风险评估工具"),
+    "protection:instrument_list",
+    "ti-list-check",
+    permissions=("protection.view_instrument",),
+    order=90,
 )
 
 
@@ -58,7 +70,8 @@ def due_reviews_panel(user) -> dict | None:
     return {
         "rows": [{"a": a, "overdue_days": (today - a.next_review_on).days} for a in rows],
         "total": due.count(),
-        "list_url": reverse("protection:riskassessment_list") + "?current=true&review=due&sort=-level",
+        "list_url": reverse("protection:riskassessment_list")
+        + "?current=true&review=due&sort=-level",
         "can_assess": user.has_perm("protection.add_riskassessment"),
     }
 

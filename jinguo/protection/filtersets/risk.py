@@ -82,7 +82,10 @@ class AtRiskFilterSet(RiskAssessmentFilterSet):
     """The 风险人员 list: always each person's current assessment, medium or high."""
 
     level = django_filters.ChoiceFilter(
-        choices=[(RiskLevel.HIGH, RiskLevel.HIGH.label), (RiskLevel.MEDIUM, RiskLevel.MEDIUM.label)],
+        choices=[
+            (RiskLevel.HIGH, RiskLevel.HIGH.label),
+            (RiskLevel.MEDIUM, RiskLevel.MEDIUM.label),
+        ],
         label=_("风险等级"),
         empty_label=_("中、高风险"),
     )

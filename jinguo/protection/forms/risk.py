@@ -44,7 +44,9 @@ class AssessmentForm(ScopedForm):
         required=False,
         label=_("下次评估日期"),
         widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
-        help_text=_("留空则按风险等级自动确定（高风险 7 天、中风险 30 天、一般风险 90 天，以工具设置为准）。"),
+        help_text=_(
+            "留空则按风险等级自动确定（高风险 7 天、中风险 30 天、一般风险 90 天，以工具设置为准）。"
+        ),
     )
     notes = forms.CharField(
         required=False, label=_("备注"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000

@@ -29,7 +29,7 @@ from .risk_instruments import (
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 COLUMNS = ["序号", "问题", "提示", "回答方式", "分值", "强制等级"]
 REQUIRED = ("序号", "问题")
-KEYS = dict(zip(COLUMNS, ["number", "question", "help_text", "answer_type", "weight", "forces"]))
+KEYS = {"序号": "number", "问题": "question"}
 HEADER_ALIASES = {
     "number": {"序号", "题号", "编号", "number"},
     "question": {"问题", "题目", "question"},
@@ -111,7 +111,8 @@ def parse_rows(rows) -> tuple[list[ItemSpec], list[str]]:
         answer_type = ANSWER_TYPES.get(raw["answer_type"] or str(AnswerType.YES_NO.label))
         if answer_type is None:
             problems.append(
-                _("回答方式“%(v)s”无法识别，应为“是/否”或“是/否/不清楚”") % {"v": raw["answer_type"][:20]}
+                _("回答方式“%(v)s”无法识别，应为“是/否”或“是/否/不清楚”")
+                % {"v": raw["answer_type"][:20]}
             )
         weight = decimal_or_none(raw["weight"] or "1")
         if weight is None:
@@ -157,7 +158,9 @@ def read_items(data: bytes, filename: str) -> list[ItemSpec]:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValidationError({"upload": _("文件不能超过 2 MB。")})
     if not data.startswith(XLSX_MAGIC):
-        raise ValidationError({"upload": _("这不是有效的 xlsx 文件，请用 Excel 另存为 .xlsx 格式。")})
+        raise ValidationError(
+            {"upload": _("这不是有效的 xlsx 文件，请用 Excel 另存为 .xlsx 格式。")}
+        )
     try:
         sheet = SheetReader(data, Limits(rows=ITEMS_MAX + 50))
         try:
@@ -171,9 +174,7 @@ def read_items(data: bytes, filename: str) -> list[ItemSpec]:
     return items
 
 
-def instrument_import(
-    *, user, data: bytes, filename: str, spec: InstrumentSpec
-) -> Instrument:
+def instrument_import(*, user, data: bytes, filename: str, spec: InstrumentSpec) -> Instrument:
     """Load the items of the sheet into ``spec`` and save it (the next version when an
     instrument with that code exists)."""
     spec.items = read_items(data, filename)

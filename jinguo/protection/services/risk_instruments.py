@@ -140,9 +140,7 @@ def spec_errors(spec: InstrumentSpec) -> dict[str, list[str]]:
                 errors.setdefault("bands", []).append(_("一般风险的分数线须为 0。"))
             scores = [decimal_or_none(b.min_score) for b in ordered]
             if not scores[0] < scores[1] < scores[2]:
-                errors.setdefault("bands", []).append(
-                    _("分数线须逐级升高：一般 < 中 < 高风险。")
-                )
+                errors.setdefault("bands", []).append(_("分数线须逐级升高：一般 < 中 < 高风险。"))
     if not spec.items:
         errors.setdefault("items", []).append(_("工具至少要有一道题目。"))
     elif len(spec.items) > ITEMS_MAX:
@@ -156,7 +154,8 @@ def spec_errors(spec: InstrumentSpec) -> dict[str, list[str]]:
             seen.add(item.number)
         if problems:
             errors.setdefault("items", []).append(
-                _("第 %(n)s 题：%(problems)s。") % {"n": item.number, "problems": "；".join(problems)}
+                _("第 %(n)s 题：%(problems)s。")
+                % {"n": item.number, "problems": "；".join(problems)}
             )
     return errors
 
@@ -284,9 +283,7 @@ def instrument_save(
         )
         if previous is not None:
             # The old version stays for the assessments made with it, out of new use.
-            Instrument.objects.filter(code=spec.code).update(
-                is_active=False, is_default=False
-            )
+            Instrument.objects.filter(code=spec.code).update(is_active=False, is_default=False)
         if not Instrument.objects.filter(is_default=True).exists():
             new.is_default = True
         new.save(force_insert=True)

@@ -314,7 +314,9 @@ class SafetyPlanReviewView(LoginRequiredMixin, View):
             services.safety_plan_review(
                 user=request.user,
                 plan=plan,
-                version=int(version) if version and version.isdigit() and len(version) < 10 else None,
+                version=int(version)
+                if version and version.isdigit() and len(version) < 10
+                else None,
             )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -340,8 +342,6 @@ urlpatterns = [
     ),
     path("safety-plans/<int:pk>/", SafetyPlanDetailView.as_view(), name="safetyplan_detail"),
     path("safety-plans/<int:pk>/edit/", SafetyPlanUpdateView.as_view(), name="safetyplan_update"),
-    path(
-        "safety-plans/<int:pk>/review/", SafetyPlanReviewView.as_view(), name="safetyplan_review"
-    ),
+    path("safety-plans/<int:pk>/review/", SafetyPlanReviewView.as_view(), name="safetyplan_review"),
     *risk_instruments.urlpatterns,
 ]

@@ -29,10 +29,9 @@ def _require(user, action: str) -> None:
 class InstrumentListView(LoginRequiredMixin, View):
     def get(self, request):
         _require(request.user, "view")
-        instruments = (
-            Instrument.objects.annotate(item_count=Count("items", distinct=True))
-            .order_by("code", "-version")
-        )
+        instruments = Instrument.objects.annotate(
+            item_count=Count("items", distinct=True)
+        ).order_by("code", "-version")
         used = set(RiskAssessment.objects.values_list("instrument_id", flat=True).distinct())
         return render(
             request,
