@@ -37,7 +37,14 @@ def everything(unit):
     names = [
         f"{p.content_type.app_label}.{p.codename}"
         for p in Permission.objects.filter(
-            content_type__app_label__in=["core", "orgs", "accounts", "people", "cases"]
+            content_type__app_label__in=[
+                "core",
+                "orgs",
+                "accounts",
+                "people",
+                "cases",
+                "protection",
+            ]
         ).select_related("content_type")
     ]
     grant(user, *names)

@@ -86,6 +86,8 @@ class InstrumentBand(models.Model):
         max_length=10, choices=choices.RiskLevel.choices, verbose_name=_("风险等级")
     )
     min_score = models.DecimalField(max_digits=6, decimal_places=2, verbose_name=_("最低分"))
+    # How soon a person assessed at this level is assessed again (the next_review_on default).
+    review_days = models.PositiveIntegerField(default=30, verbose_name=_("复评间隔（天）"))
 
     class Meta:
         ordering = ["instrument", "min_score"]
