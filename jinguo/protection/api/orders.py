@@ -105,6 +105,7 @@ class PoliceWarningDetailSerializer(PoliceWarningSerializer):
 
 
 class PoliceWarningWriteSerializer(Serializer):
+    version = serializers.IntegerField(min_value=1, required=False)
     police_station = PoliceField(required=False)
     document_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     issued_on = serializers.DateField(required=False)
@@ -120,6 +121,7 @@ class PoliceWarningWriteSerializer(Serializer):
 
 
 class PoliceWarningCreateSerializer(PoliceWarningWriteSerializer):
+    version = None
     person = PersonField()
     police_station = PoliceField()
     issued_on = serializers.DateField()
@@ -221,6 +223,7 @@ class ProtectionOrderDetailSerializer(ProtectionOrderSerializer):
 
 
 class OrderWriteSerializer(Serializer):
+    version = serializers.IntegerField(min_value=1, required=False)
     applicant_kind = serializers.ChoiceField(choices=choices.ApplicantKind.choices, required=False)
     applicant_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     respondent = PersonField(required=False, allow_null=True)
@@ -236,6 +239,7 @@ class OrderWriteSerializer(Serializer):
 
 
 class OrderCreateSerializer(OrderWriteSerializer):
+    version = None
     person = PersonField()
     applicant_kind = serializers.ChoiceField(choices=choices.ApplicantKind.choices)
 

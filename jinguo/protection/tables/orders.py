@@ -268,5 +268,8 @@ class EvidenceBundleTable(tables.Table):
     def value_created_at(self, value):
         return _dt(value)
 
+    def value_sha256(self, value):
+        return value
+
     def render_sha256(self, value):
         return format_html('<span class="font-monospace small">{}…</span>', value[:16])

@@ -51,6 +51,7 @@ def make_warning(unit, *, visits: int = 3, **kw) -> PoliceWarning:
     kw.setdefault("facts", "丈夫酒后推搡")
     kw.setdefault("prohibition", "禁止再次实施家庭暴力")
     kw.setdefault("abuser_description", "丈夫")
+    kw.setdefault("document_number", f"公（春）告字〔2026〕{next(_n)}号")
     kw.setdefault("org", unit)
     warning = PoliceWarning.objects.create(**kw)
     for i in range(1, visits + 1):

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from jinguo.core import registry
 from jinguo.core.models import Notification
+from jinguo.people.tests.factories import PersonFactory
 from jinguo.protection.choices import OrderStatus, VisitState
 from jinguo.protection.models import PoliceWarning, ProtectionOrder, WarningVisit
 from jinguo.protection.services.orders import protection_orders as order_svc
 from jinguo.protection.services.orders import warnings as svc
 from jinguo.protection.tests.factories_orders import assess, make_order, make_warning, police
-from jinguo.people.tests.factories import PersonFactory
 from jinguo.testing.factories import user_with_role
 
 

@@ -4,7 +4,7 @@ CONTRACT:
 - order_create(*, user, person, applicant_kind, applicant_name="", respondent=None,
   respondent_description="", help_drafting=False, help_evidence=False,
   help_accompanying=False, court=None, case=None, notes="") -> ProtectionOrder  (preparing)
-- order_update(*, user, order, **same fields but person) -> ProtectionOrder  (before the ruling)
+- order_update(*, user, order, version=None, **same fields but person) -> ProtectionOrder  (before the ruling)
 - order_apply(*, user, order, applied_at, court=None)                 preparing → applied
 - order_accept(*, user, order, accepted_at, urgent, court=None, court_case_number="")
                                                             preparing/applied → accepted
@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.cases.choices import AgencyKind
 from jinguo.core import audit
+from jinguo.core.concurrency import check_version
 from jinguo.core.notifications import notify
 
 from ...choices import ORDER_IN_FORCE, ApplicantKind, OrderChange, OrderStatus, RiskLevel
@@ -181,13 +182,14 @@ def order_create(*, user, person, applicant_kind, **values) -> ProtectionOrder:
     return order
 
 
-def order_update(*, user, order, **values) -> ProtectionOrder:
+def order_update(*, user, order, version=None, **values) -> ProtectionOrder:
     require_perm(user, "change", ProtectionOrder)
     unknown = set(values) - set(APPLICATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     with transaction.atomic():
         order = locked(user, ProtectionOrder, order, "change")
+        check_version(order, version)
         if order.status not in BEFORE_RULING:
             raise ValidationError(_("法院已作出裁定，申请情况不能再修改。"), code="state")
         current = {f: getattr(order, f) for f in APPLICATION_FIELDS}

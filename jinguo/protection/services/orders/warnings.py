@@ -4,7 +4,7 @@ CONTRACT:
 - warning_create(*, user, person, police_station, issued_on, facts, prohibition, abuser=None,
   abuser_description="", document_number="", served_to="", served_at=None, case=None,
   visit_every_days=DEFAULT_EVERY_DAYS, visits_until=None) -> PoliceWarning
-- warning_update(*, user, warning, **same fields but person) -> PoliceWarning
+- warning_update(*, user, warning, version=None, **same fields but person) -> PoliceWarning
 - visit_record(*, user, visit, done_at, reached=True, with_police=False, finding="")
     -> WarningVisit
 - visits_sweep(now=None) -> int  (due visits past their day become ``missed``; the unit's
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.cases.choices import AgencyKind
 from jinguo.core import audit
+from jinguo.core.concurrency import check_version
 from jinguo.core.notifications import notify, notify_unit_leaders
 from jinguo.core.scoping import may
 from jinguo.core.sharing import share_grant
@@ -261,7 +262,7 @@ def warning_create(
     return warning
 
 
-def warning_update(*, user, warning, **values) -> PoliceWarning:
+def warning_update(*, user, warning, version=None, **values) -> PoliceWarning:
     """Correct a warning's record. The visit schedule is not rewritten: visits still due are
     re-planned only when the interval or the end date changes."""
     require_perm(user, "change", PoliceWarning)
@@ -270,6 +271,7 @@ def warning_update(*, user, warning, **values) -> PoliceWarning:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     with transaction.atomic():
         warning = locked(user, PoliceWarning, warning, "change")
+        check_version(warning, version)
         current = {f: getattr(warning, f) for f in FIELDS}
         merged = {**current, **values}
         cleaned = _clean(user, merged, person=warning.person)
