@@ -168,9 +168,7 @@ def test_the_list_filters_by_phase(officer, tree, client):
     client.force_login(officer)
     url = reverse("protection:protectionorder_list")
     assert {o.pk for o in client.get(url + "?phase=overdue").context["table"].data} == {late.pk}
-    assert {o.pk for o in client.get(url + "?phase=in_force").context["table"].data} == {
-        granted.pk
-    }
+    assert {o.pk for o in client.get(url + "?phase=in_force").context["table"].data} == {granted.pk}
     assert client.get(url + "?phase=nonsense").status_code == 200
 
 
