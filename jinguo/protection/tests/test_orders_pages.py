@@ -20,6 +20,7 @@ from jinguo.protection.tests.factories_orders import (
     make_warning,
     police,
 )
+from jinguo.protection.views.orders.protection_orders import offered_steps
 from jinguo.testing.factories import user_with_role
 
 
@@ -238,3 +239,50 @@ def test_api_detail_of_an_order_carries_its_timeline(officer, tree):
     body = api(officer).get(reverse("protectionorder-detail", args=[order.pk])).json()
     assert body["status"] == "revoked" and body["events"][-1]["kind"] == "revocation"
     assert ProtectionOrder.objects.get().status == "revoked"
+
+
+def test_every_page_answers_the_worker(officer, tree, client):
+    from jinguo.protection.tests.factories_orders import make_breach, make_bundle, make_injury
+
+    warning = make_warning(tree.community_a)
+    orders = {s: make_order(tree.community_a, status=s) for s in OrderStatus.values}
+    breach = make_breach(tree.community_a)
+    injury = make_injury(tree.community_a)
+    bundle = make_bundle(tree.community_a)
+    client.force_login(officer)
+    urls = [
+        reverse(f"protection:{name}_list")
+        for name in (
+            "policewarning", "warningvisit", "protectionorder", "orderbreach", "injuryrecord",
+            "evidencebundle",
+        )
+    ] + [
+        warning.get_absolute_url(),
+        warning.visits.first().get_absolute_url(),
+        reverse("protection:warningvisit_record", args=[warning.visits.first().pk]),
+        reverse("protection:policewarning_update", args=[warning.pk]),
+        reverse("protection:policewarning_create") + f"?person={warning.person_id}",
+        reverse("protection:protectionorder_create") + f"?person={warning.person_id}",
+        reverse("protection:injuryrecord_create") + f"?person={warning.person_id}",
+        reverse("protection:evidencebundle_print", args=[warning.person_id]),
+        breach.get_absolute_url(),
+        reverse("protection:orderbreach_update", args=[breach.pk]),
+        reverse("protection:orderbreach_create", args=[orders["granted"].pk]),
+        injury.get_absolute_url(),
+        bundle.get_absolute_url(),
+        "/",
+    ]  # fmt: skip
+    for order in orders.values():
+        urls.append(order.get_absolute_url())
+        urls += [
+            reverse("protection:protectionorder_step", args=[order.pk, step["name"]])
+            for step in offered_steps(officer, order)
+        ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert (
+        client.get(reverse("protection:protectionorder_step", args=[1, "nope"])).status_code == 404
+    )
+    for phase in ("overdue", "expiring", "in_force", "pending"):
+        url = reverse("protection:protectionorder_list") + f"?phase={phase}&export=xlsx"
+        assert client.get(url).status_code == 200
