@@ -46,6 +46,13 @@ ORDER_IN_FORCE = (OrderStatus.GRANTED, OrderStatus.PARTLY)
 
 
 class OrderChange(models.TextChoices):
+    # The typed timeline of an order: its application steps, then the changes after the ruling.
+    CREATED = "created", _("登记")
+    APPLIED = "applied", _("提交申请")
+    ACCEPTED = "accepted", _("法院受理")
+    RULED = "ruled", _("作出裁定")
+    WITHDRAWN = "withdrawn", _("撤回申请")
+    EXPIRED = "expired", _("期满失效")
     EXTENSION = "extension", _("延长")
     VARIATION = "variation", _("变更")
     REVOCATION = "revocation", _("撤销")

@@ -4,6 +4,7 @@ them."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,9 @@ class PoliceWarning(PersonRecord):
     def __str__(self):
         return self.document_number or str(self.pk)
 
+    def get_absolute_url(self):
+        return reverse("protection:policewarning_detail", args=[self.pk])
+
 
 class WarningVisit(ScopedModel):
     """A follow-up visit owed after a written warning, by the committee with the police."""
@@ -85,6 +89,9 @@ class WarningVisit(ScopedModel):
         verbose_name = _("告诫书回访")
         verbose_name_plural = _("告诫书回访")
         indexes = [models.Index(fields=["state", "due_on"], name="protection_wvisit_due")]
+
+    def get_absolute_url(self):
+        return reverse("protection:warningvisit_detail", args=[self.pk])
 
 
 class ProtectionOrder(PersonRecord):
@@ -136,6 +143,8 @@ class ProtectionOrder(PersonRecord):
     effective_from = models.DateField(null=True, blank=True, verbose_name=_("生效日期"))
     effective_until = models.DateField(null=True, blank=True, verbose_name=_("有效期至"))
     notes = EncryptedTextField(blank=True, verbose_name=_("备注"))
+    # The expiry date the worker was last warned about (an extension re-arms the warning).
+    expiry_warned_for = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -148,6 +157,9 @@ class ProtectionOrder(PersonRecord):
 
     def __str__(self):
         return self.court_case_number or str(self.pk)
+
+    def get_absolute_url(self):
+        return reverse("protection:protectionorder_detail", args=[self.pk])
 
 
 class OrderEvent(models.Model):
@@ -166,6 +178,9 @@ class OrderEvent(models.Model):
         verbose_name=_("登记人"),
     )
     new_until = models.DateField(null=True, blank=True, verbose_name=_("新的有效期至"))
+    old_until = models.DateField(null=True, blank=True, verbose_name=_("原有效期至"))
+    from_status = models.CharField(max_length=15, blank=True, verbose_name=_("原状态"))
+    to_status = models.CharField(max_length=15, blank=True, verbose_name=_("新状态"))
     note = EncryptedTextField(blank=True, verbose_name=_("说明"))
 
     class Meta:
@@ -201,6 +216,9 @@ class OrderBreach(ScopedModel):
         verbose_name = _("违反保护令记录")
         verbose_name_plural = _("违反保护令记录")
 
+    def get_absolute_url(self):
+        return reverse("protection:orderbreach_detail", args=[self.pk])
+
 
 class InjuryRecord(PersonRecord):
     """An injury examination (伤情鉴定 or a medical record of injuries)."""
@@ -221,6 +239,9 @@ class InjuryRecord(PersonRecord):
         verbose_name = _("伤情记录")
         verbose_name_plural = _("伤情记录")
 
+    def get_absolute_url(self):
+        return reverse("protection:injuryrecord_detail", args=[self.pk])
+
 
 class EvidenceBundle(PersonRecord):
     """A printed evidence bundle: what went into it and the SHA-256 of what was printed, so a
@@ -234,3 +255,6 @@ class EvidenceBundle(PersonRecord):
         ordering = ["-created_at", "-id"]
         verbose_name = _("证据材料包")
         verbose_name_plural = _("证据材料包")
+
+    def get_absolute_url(self):
+        return reverse("protection:evidencebundle_detail", args=[self.pk])

@@ -1,3 +1,0 @@
-"""Pages of the orders concern."""
-
-urlpatterns = []
