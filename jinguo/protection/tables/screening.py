@@ -165,6 +165,9 @@ class DisputeEntryTable(tables.Table):
     def render_number(self, value):
         return link("protection:disputeentry_detail", value, f"#{value}")
 
+    def value_number(self, value):
+        return value
+
     def render_kind(self, record):
         text = record.get_kind_display()
         if record.is_sensitive:

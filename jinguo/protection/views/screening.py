@@ -157,11 +157,11 @@ class ScreeningCampaignExportView(LoginRequiredMixin, View):
     """矛盾纠纷统计反馈 as Excel: per unit its return's state and counts; no personal text."""
 
     def get(self, request, pk):
-        if not request.user.has_perm("core.export"):
-            raise PermissionDenied
         campaign = get_object_or_404(
             ScreeningCampaign.objects.restrict(request.user, "view"), pk=pk
         )
+        if not request.user.has_perm("core.export"):
+            raise PermissionDenied
         reports = ScreeningReport.objects.restrict(request.user, "view").filter(campaign=campaign)
         totals = selectors.campaign_totals(campaign, reports)
         counts = {row["unit"]: row for row in totals["rows"]}
