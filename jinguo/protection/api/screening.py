@@ -202,6 +202,18 @@ class CloseSerializer(Serializer):
     note = serializers.CharField()
 
 
+class StepActionsMixin:
+    """Workflow steps (POST on a record) are decided by the scoped look-up and the service,
+    not by the model's "add" permission a POST would otherwise ask for."""
+
+    step_actions: tuple[str, ...] = ()
+
+    def get_permissions(self):
+        if self.action in self.step_actions:
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+
 # --- viewsets ------------------------------------------------------------------------------
 
 
@@ -210,7 +222,8 @@ class CloseSerializer(Serializer):
     retrieve=extend_schema(summary="排查详情"),
     create=extend_schema(summary="下发排查", request=CampaignCreateSerializer),
 )
-class ScreeningCampaignViewSet(ScopedModelViewSet):
+class ScreeningCampaignViewSet(StepActionsMixin, ScopedModelViewSet):
+    step_actions = ("remind", "close")
     model = ScreeningCampaign
     serializer_class = CampaignSerializer
     filterset_class = ScreeningCampaignFilterSet
@@ -262,7 +275,8 @@ class ScreeningCampaignViewSet(ScopedModelViewSet):
     list=extend_schema(summary="排查上报列表（本单位及下级的）"),
     retrieve=extend_schema(summary="排查上报详情"),
 )
-class ScreeningReportViewSet(ScopedModelViewSet):
+class ScreeningReportViewSet(StepActionsMixin, ScopedModelViewSet):
+    step_actions = ("submit",)
     model = ScreeningReport
     serializer_class = ReportSerializer
     filterset_class = ScreeningReportFilterSet
@@ -347,7 +361,8 @@ class DisputeEntryViewSet(ScopedModelViewSet):
     create=extend_schema(summary="登记舆情", request=OpinionWriteSerializer),
     partial_update=extend_schema(summary="修改舆情", request=OpinionWriteSerializer),
 )
-class OpinionItemViewSet(ScopedModelViewSet):
+class OpinionItemViewSet(StepActionsMixin, ScopedModelViewSet):
+    step_actions = ("close",)
     model = OpinionItem
     serializer_class = OpinionSerializer
     filterset_class = OpinionItemFilterSet
