@@ -152,6 +152,13 @@ class CampaignKind(models.TextChoices):
     SPECIAL = "special", _("专项排查")
 
 
+class CampaignTargets(models.TextChoices):
+    COMMUNITIES = "community", _("全部村（社区）妇联")
+    TOWNSHIPS = "township", _("全部乡镇（街道）妇联")
+    COUNTIES = "county", _("全部县（区）妇联")
+    CHILDREN = "children", _("直属下级单位")
+
+
 class DisputeKind(models.TextChoices):
     VIOLENCE = "violence", _("家庭暴力")
     MARRIAGE = "marriage", _("婚姻家庭纠纷")
