@@ -42,14 +42,18 @@ def page(client, user, url):
 
 
 def test_the_staff_see_the_address_and_phone_on_the_shelter_page(client, people):
-    html = page(client, people.staff, reverse("protection:shelter_detail", args=[people.shelter.pk]))
+    html = page(
+        client, people.staff, reverse("protection:shelter_detail", args=[people.shelter.pk])
+    )
     assert ADDRESS in html and PHONE in html
     assert HIDDEN not in html
 
 
 @pytest.mark.parametrize("who", ["officer", "leader"])
 def test_a_unit_officer_or_leader_sees_the_shelter_but_not_where_it_is(client, people, who):
-    html = page(client, getattr(people, who), reverse("protection:shelter_detail", args=[people.shelter.pk]))
+    html = page(
+        client, getattr(people, who), reverse("protection:shelter_detail", args=[people.shelter.pk])
+    )
     assert people.shelter.name in html
     assert ADDRESS not in html and PHONE not in html
     assert HIDDEN in html
@@ -75,7 +79,9 @@ def test_the_api_masks_the_address_unless_she_may_locate(people):
     url = reverse("shelter-detail", args=[people.shelter.pk])
     api.force_authenticate(people.officer)
     data = api.get(url).json()
-    assert data["address"] == HIDDEN and data["phone"] == HIDDEN and data["address_visible"] is False
+    assert (
+        data["address"] == HIDDEN and data["phone"] == HIDDEN and data["address_visible"] is False
+    )
     listed = api.get(reverse("shelter-list")).json()["results"]
     assert [row["address"] for row in listed] == [HIDDEN]
     api.force_authenticate(people.staff)
@@ -88,7 +94,9 @@ def test_the_stay_api_and_page_mask_the_shelter_address(client, people):
     api.force_authenticate(people.officer)
     data = api.get(reverse("shelterstay-detail", args=[people.stay.pk])).json()
     assert data["shelter_address"] == HIDDEN
-    html = page(client, people.officer, reverse("protection:shelterstay_detail", args=[people.stay.pk]))
+    html = page(
+        client, people.officer, reverse("protection:shelterstay_detail", args=[people.stay.pk])
+    )
     assert ADDRESS not in html and HIDDEN in html
 
 
@@ -117,8 +125,12 @@ def test_a_stay_shared_for_locate_shows_the_address_while_she_stays(client, peop
 
 def test_a_plain_view_share_of_the_stay_or_of_the_person_does_not_locate(people):
     viewer = UserFactory(home_unit=people.tree.community_b)
-    share_grant(obj=people.stay, user=viewer, actions=("view",), reason="协办", granted_by=people.staff)
-    share_grant(obj=people.person, user=viewer, actions=("view",), reason="协办", granted_by=people.staff)
+    share_grant(
+        obj=people.stay, user=viewer, actions=("view",), reason="协办", granted_by=people.staff
+    )
+    share_grant(
+        obj=people.person, user=viewer, actions=("view",), reason="协办", granted_by=people.staff
+    )
     assert ShelterStay.objects.restrict(viewer, "view").filter(pk=people.stay.pk).exists()
     assert locatable_shelter_ids(viewer) == set()
 
@@ -127,7 +139,13 @@ def test_a_share_of_the_shelter_itself_never_locates_it(people):
     """locate is reserved to the shelter's staff: no role, share or subtree grants it."""
     viewer = UserFactory(home_unit=people.tree.district_a)
     grant(viewer, "protection.view_shelter", "protection.locate_shelter", "core.view_sensitive")
-    share_grant(obj=people.shelter, user=viewer, actions=("locate", "view"), reason="x", granted_by=people.staff)
+    share_grant(
+        obj=people.shelter,
+        user=viewer,
+        actions=("locate", "view"),
+        reason="x",
+        granted_by=people.staff,
+    )
     assert not Shelter.objects.restrict(viewer, "locate").exists()
     assert locatable_shelter_ids(viewer) == set()
 
@@ -143,7 +161,11 @@ def test_only_the_staff_may_share_the_address(people):
 
 def test_staff_lose_the_address_when_removed_from_the_staff(people):
     services.shelter_update(
-        user=people.officer, shelter=people.shelter, name=people.shelter.name, rooms=4, beds=10,
+        user=people.officer,
+        shelter=people.shelter,
+        name=people.shelter.name,
+        rooms=4,
+        beds=10,
         staff=[],
     )
     staff = type(people.staff).objects.get(pk=people.staff.pk)
@@ -152,10 +174,17 @@ def test_staff_lose_the_address_when_removed_from_the_staff(people):
 
 def test_the_audit_trail_never_shows_the_address(client, people, tree):
     shelter = services.shelter_create(
-        user=people.officer, org=tree.district_a, name="新建庇护点", address="新华路1号秘密处",
-        phone="13800001111", beds=6, staff=[people.staff],
+        user=people.officer,
+        org=tree.district_a,
+        name="新建庇护点",
+        address="新华路1号秘密处",
+        phone="13800001111",
+        beds=6,
+        staff=[people.staff],
     )
-    event = AuditEvent.objects.filter(object_type="protection.shelter", object_id=str(shelter.pk)).get()
+    event = AuditEvent.objects.filter(
+        object_type="protection.shelter", object_id=str(shelter.pk)
+    ).get()
     assert "新华路1号秘密处" not in str(event.before) + str(event.after) + str(event.detail)
     auditor = user_with_role(tree.city, "auditor")
     client.force_login(auditor)
@@ -176,7 +205,16 @@ def test_an_officer_edits_the_shelter_without_reading_or_losing_the_address(clie
     url = reverse("protection:shelter_update", args=[people.shelter.pk])
     html = client.get(url).content.decode()
     assert ADDRESS not in html and PHONE not in html
-    r = client.post(url, {"name": "改名庇护所", "rooms": 4, "beds": 12, "is_active": "on", "staff": [people.staff.pk]})
+    r = client.post(
+        url,
+        {
+            "name": "改名庇护所",
+            "rooms": 4,
+            "beds": 12,
+            "is_active": "on",
+            "staff": [people.staff.pk],
+        },
+    )
     assert r.status_code == 302
     people.shelter.refresh_from_db()
     assert (people.shelter.name, people.shelter.beds) == ("改名庇护所", 12)
