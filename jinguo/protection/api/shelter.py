@@ -14,7 +14,8 @@ from rest_framework.response import Response
 
 from jinguo.cases import choices as case_choices
 from jinguo.cases.models import Agency, Case
-from jinguo.core.api import ScopedModelViewSet
+from jinguo.core.api import MAX_ID, ScopedModelViewSet, valid_id
+from jinguo.core.filters import ID_OUT_OF_RANGE, BaseFilterSet, IdFilter
 from jinguo.core.serializers import ModelSerializer, Serializer
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
@@ -94,6 +95,23 @@ class StaffField(_Scoped):
         return self.scoped(request.user) if request else get_user_model().objects.none()
 
 
+class IdListField(serializers.ListField):
+    """A list of record ids, each checked to be a bigint before any lookup."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and any(isinstance(v, bool) or not valid_id(v) for v in data):
+            raise serializers.ValidationError(ID_OUT_OF_RANGE % {"max": MAX_ID})
+        return super().to_internal_value(data)
+
+
+class EmergencyActionFilterSet(BaseFilterSet):
+    case = IdFilter(field_name="case", label=_("个案"))
+
+    class Meta:
+        model = EmergencyAction
+        fields = ["case"]
+
+
 # --- shelters -------------------------------------------------------------------------------
 
 
@@ -147,7 +165,7 @@ class ShelterWriteSerializer(Serializer):
     beds = serializers.IntegerField(min_value=0, max_value=10000, default=0)
     agency = AgencyField(required=False, allow_null=True)
     is_active = serializers.BooleanField(default=True)
-    staff = serializers.ListField(child=StaffField(), required=False, default=list)
+    staff = IdListField(child=StaffField(), required=False, default=list)
 
 
 class ShelterViewSet(ScopedModelViewSet):
@@ -258,7 +276,7 @@ class StayAdmitSerializer(Serializer):
     shelter = ShelterField()
     person = PersonField()
     case = CaseField(required=False, allow_null=True)
-    children = serializers.ListField(child=PersonField(), required=False, default=list)
+    children = IdListField(child=PersonField(), required=False, default=list)
     admitted_at = serializers.DateTimeField()
     planned_leave_on = serializers.DateField()
     reason = serializers.CharField(max_length=2000)
@@ -361,7 +379,7 @@ class EmergencyTickSerializer(Serializer):
 class EmergencyActionViewSet(ScopedModelViewSet):
     model = EmergencyAction
     serializer_class = EmergencyActionSerializer
-    filterset_fields = ["case"]
+    filterset_class = EmergencyActionFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):

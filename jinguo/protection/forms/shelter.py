@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.cases import choices as case_choices
 from jinguo.cases.models import Agency, AgencyMember, Case
 from jinguo.core.forms import ScopedForm
+from jinguo.core.ids import MAX_ID
 from jinguo.orgs.forms import UnitChoiceField
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import HouseholdMember, Person
@@ -169,13 +170,13 @@ class StayAdmitForm(ScopedForm):
 
 
 class StayUpdateForm(ScopedForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_ID)
     planned_leave_on = forms.DateField(label=_("计划离开日期"), widget=DateInput)
     reason = forms.CharField(label=_("入住原因"), widget=forms.Textarea({"rows": 3}))
 
 
 class StayLeaveForm(ScopedForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_ID)
     left_at = forms.DateTimeField(label=_("离开时间"), widget=DateTimeInput, initial=now_minute)
     destination = forms.ChoiceField(
         label=_("去向"), choices=[("", _("请选择")), *choices.StayDestination.choices]
@@ -205,7 +206,7 @@ class StayShareForm(ScopedForm):
 
 
 class EmergencyTickForm(ScopedForm):
-    step = forms.IntegerField(widget=forms.HiddenInput)
+    step = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     done_at = forms.DateTimeField(
         label=_("处置时间"), widget=DateTimeInput, initial=now_minute, required=False
     )

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from jinguo.cases.choices import OPEN_STATUSES, Urgency
 from jinguo.cases.models import Case
-from jinguo.core import audit
+from jinguo.core import audit, scoping
 from jinguo.core.scoping import may
 
 from ..models import ChecklistTemplate, EmergencyAction, MandatoryReport, Shelter, ShelterStay
@@ -77,9 +77,10 @@ def locatable_shelter_ids(user) -> set[int]:
     stay for "locate" (no role grants it), and only while the stay is open."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
+    # Memoised on the user object (a table asks per row) until shares or staff change.
     memo = getattr(user, "_jinguo_locatable", None)
-    if memo is not None:
-        return memo
+    if memo is not None and memo[0] == scoping._generation:
+        return memo[1]
     staff = set(Shelter.objects.restrict(user, "locate").values_list("pk", flat=True))
     via_stay = set(
         ShelterStay.objects.restrict(user, "locate")
@@ -87,7 +88,7 @@ def locatable_shelter_ids(user) -> set[int]:
         .values_list("shelter_id", flat=True)
     )
     found = staff | via_stay
-    user._jinguo_locatable = found
+    user._jinguo_locatable = (scoping._generation, found)
     return found
 
 

@@ -30,7 +30,7 @@ from jinguo.cases.models import Agency, Case
 from jinguo.core import audit
 from jinguo.core.concurrency import check_version
 from jinguo.core.identity import validate_phone
-from jinguo.core.scoping import may
+from jinguo.core.scoping import grants_changed, may
 from jinguo.core.sharing import share_grant
 from jinguo.people.models import Person
 
@@ -131,6 +131,8 @@ def shelter_create(
         )
         shelter.save(force_insert=True)
         shelter.staff.set(staff)
+        # Staff are the shelter's audience: memoised memberships must be read again.
+        grants_changed()
         audit.record_change(
             user, shelter, "create", after=audit.snapshot(shelter), staff=[u.pk for u in staff]
         )
@@ -189,6 +191,7 @@ def shelter_update(
             fields.append("phone")
         shelter.save(update_fields=fields)
         shelter.staff.set(staff)
+        grants_changed()
         staff_after = sorted(u.pk for u in staff)
         detail = {"staff": staff_after} if staff_after != staff_before else {}
         audit.record_change(

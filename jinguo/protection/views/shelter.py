@@ -15,6 +15,7 @@ from django.views import View
 
 from jinguo.cases.models import Case
 from jinguo.core.generic import ObjectListView, ServiceFormView
+from jinguo.core.ids import valid_id
 from jinguo.core.scoping import may, permitted_actions
 from jinguo.people.models import Person
 
@@ -161,7 +162,7 @@ class StayAdmitView(ServiceFormView):
         if not hasattr(self, "_person"):
             pk = self.request.POST.get("person") or self.request.GET.get("person")
             qs = Person.objects.restrict(self.request.user, "view").filter(is_active=True)
-            self._person = qs.filter(pk=pk).first() if pk and str(pk).isdigit() else None
+            self._person = qs.filter(pk=pk).first() if valid_id(pk or "") else None
             if self._person is None:
                 raise Http404
         return self._person
@@ -178,7 +179,7 @@ class StayAdmitView(ServiceFormView):
         initial = {"person": self.get_person().pk}
         for name in ("shelter", "case"):
             value = self.request.GET.get(name)
-            if value and value.isdigit():
+            if valid_id(value or ""):
                 initial[name] = int(value)
         return initial
 
@@ -347,7 +348,7 @@ class ReportCreateView(ServiceFormView):
     def get_initial(self):
         initial = {"org": self.request.user.home_unit_id, "victim_is_minor": True}
         victim = self.request.GET.get("victim")
-        if victim and victim.isdigit():
+        if valid_id(victim or ""):
             initial["victim"] = int(victim)
         return initial
 
