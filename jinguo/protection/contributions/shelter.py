@@ -164,7 +164,7 @@ registry.stats_source(
     _("庇护入住"),
     model="protection.ShelterStay",
     date_field="admitted_at",
-    dimensions={"destination": _("去向"), "shelter__name": _("庇护场所")},
+    dimensions={"destination": _("去向"), "over_capacity": _("超员入住")},
 )
 registry.stats_source(
     "protection.mandatoryreport",

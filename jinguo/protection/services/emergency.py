@@ -55,7 +55,6 @@ def emergency_tick(*, user, case, step, note="", done_at=None) -> EmergencyActio
         case = (
             Case.objects.restrict(user, "change")
             .select_for_update()
-            .select_related("category", "subcategory")
             .filter(pk=getattr(case, "pk", case))
             .first()
         )

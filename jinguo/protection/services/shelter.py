@@ -274,11 +274,12 @@ def stay_admit(
     _clean_planned(admitted_at, planned_leave_on, errors)
     reason = _clean_reason(reason, errors)
     with transaction.atomic():
-        # The shelter's row is locked so two admissions cannot both take the last bed.
+        # The shelter's row is locked so two admissions cannot both take the last bed. Its
+        # staff reach it through a join, so the visibility check and the lock are two reads.
+        visible = Shelter.objects.restrict(user, "view").filter(pk=getattr(shelter, "pk", None))
         found = (
-            Shelter.objects.restrict(user, "view")
-            .select_for_update()
-            .filter(pk=getattr(shelter, "pk", None))
+            Shelter.objects.select_for_update()
+            .filter(pk__in=list(visible.values_list("pk", flat=True)))
             .first()
         )
         if found is None:

@@ -219,3 +219,12 @@ def test_an_officer_edits_the_shelter_without_reading_or_losing_the_address(clie
     people.shelter.refresh_from_db()
     assert (people.shelter.name, people.shelter.beds) == ("改名庇护所", 12)
     assert people.shelter.address == ADDRESS and people.shelter.phone == PHONE
+
+
+def test_no_shipped_role_grants_the_address_and_only_officers_see_reporters():
+    from jinguo.core import registry
+
+    grants = registry.registry.role_grants
+    assert not any("protection.locate_shelter" in perms for perms in grants.values())
+    holders = {role for role, perms in grants.items() if "protection.view_reporter" in perms}
+    assert holders == {"rights_officer"}

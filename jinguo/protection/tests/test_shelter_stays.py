@@ -201,3 +201,10 @@ def test_the_person_and_case_pages_list_her_stays(client, tree, officer):
     client.force_login(officer)
     assert "春晖庇护所" in client.get(person.get_absolute_url()).content.decode()
     assert "春晖庇护所" in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_the_shelter_staff_may_admit_to_their_own_shelter(tree):
+    staff = user_with_role(tree.district_a, "rights_officer")
+    shelter = make_shelter(tree.district_b, staff=[staff], beds=3)
+    stay = admit(staff, shelter, PersonFactory(org=tree.community_a))
+    assert stay.shelter == shelter
