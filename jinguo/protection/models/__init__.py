@@ -3,7 +3,13 @@ sensitive by default and reached through restrict(); child records carry the per
 case) they belong to and declare them as ``scope_parent``, so a share of either reaches them."""
 
 from .alerts import Alert, AlertRule
-from .emergency import ChecklistStep, ChecklistTemplate, EmergencyAction, MandatoryReport
+from .emergency import (
+    ChecklistStep,
+    ChecklistTemplate,
+    EmergencyAction,
+    EmergencyEscalation,
+    MandatoryReport,
+)
 from .followup import FollowUpPlan, ProtectiveVisit
 from .orders import (
     EvidenceBundle,
@@ -25,6 +31,7 @@ __all__ = [
     "ChecklistTemplate",
     "DisputeEntry",
     "EmergencyAction",
+    "EmergencyEscalation",
     "EvidenceBundle",
     "FollowUpPlan",
     "InjuryRecord",

@@ -132,9 +132,27 @@ class MandatoryReport(ScopedModel):
 
     scope_sensitive_field = "is_sensitive"
     scope_parent = "case"
+    audit_masks = {"dismiss_reason": None}
 
     class Meta:
         ordering = ["-reported_at", "-id"]
         verbose_name = _("强制报告")
         verbose_name_plural = _("强制报告")
         permissions = [("view_reporter", _("查看强制报告的报告人身份"))]
+
+
+class EmergencyEscalation(models.Model):
+    """An urgent violence case nobody acted on in time, reported to its unit's leaders: one
+    row per case, so the sweep tells them once."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="+")
+    template = models.ForeignKey(
+        ChecklistTemplate, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    alerted_at = models.DateTimeField(default=timezone.now, verbose_name=_("提醒时间"))
+    recipients = models.PositiveIntegerField(default=0, verbose_name=_("提醒人数"))
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("应急处置超时提醒")
+        verbose_name_plural = _("应急处置超时提醒")

@@ -55,10 +55,17 @@ class ShelterStay(PersonRecord):
     planned_leave_on = models.DateField(verbose_name=_("计划离开日期"))
     left_at = models.DateTimeField(null=True, blank=True, verbose_name=_("实际离开时间"))
     reason = EncryptedTextField(verbose_name=_("入住原因"))
+    # Admitted although no bed was free (the admitting worker confirmed it).
+    over_capacity = models.BooleanField(default=False, verbose_name=_("超员入住"))
     destination = models.CharField(
         max_length=20, choices=choices.StayDestination.choices, blank=True, verbose_name=_("去向")
     )
     destination_note = EncryptedTextField(blank=True, verbose_name=_("去向说明"))
+
+    # The shelter's staff look after those staying there. ``locate`` on a stay is granted only
+    # by a share of that stay for "locate" (no role holds it): how a stay "is shared with"
+    # someone who may then see the shelter's address (selectors.shelter.locatable_shelters).
+    scope_audience = Audience(users="shelter__staff", actions=("view", "change"))
 
     class Meta:
         ordering = ["-admitted_at", "-id"]

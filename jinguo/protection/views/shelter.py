@@ -1,3 +1,0 @@
-"""Pages of the shelter concern."""
-
-urlpatterns = []
