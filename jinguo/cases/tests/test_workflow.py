@@ -318,8 +318,8 @@ def test_the_follow_up_form_does_not_offer_closing_an_unreachable_violence_case(
     violence = make_case(tree.community_a, category="family-violence", status=Status.RESOLVED)
     plain = make_case(tree.community_a, status=Status.RESOLVED)
     labels = dict(FollowUpForm(case=violence, user=None).fields["result"].choices)
-    assert "结案" not in str(labels["unreachable"]) and "不结案" in str(labels["unreachable"])
-    assert str(dict(FollowUpForm(case=plain, user=None).fields["result"].choices)["unreachable"])
+    assert str(labels["unreachable"]) == "无法联系（不结案，提醒单位负责人）"
+    assert dict(FollowUpForm(case=plain, user=None).fields["result"].choices)["unreachable"] == "无法联系，结案"
 
 
 def test_close_and_reopen(tree, community_chair):
