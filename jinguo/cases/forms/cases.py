@@ -93,7 +93,10 @@ class FollowUpForm(ActionForm):
             # A violence case is never closed because the victim could not be reached.
             R = choices.FollowUpResult
             self.fields["result"].choices = [
-                (value, _("无法联系（不结案，提醒单位负责人）") if value == R.UNREACHABLE else label)
+                (
+                    value,
+                    _("无法联系（不结案，提醒单位负责人）") if value == R.UNREACHABLE else label,
+                )
                 for value, label in R.choices
             ]
             self.fields["result"].help_text = _(

@@ -44,13 +44,13 @@ from .. import choices
 from ..choices import EventKind, Status
 from ..deadlines import apply_deadlines
 from ..models import Attachment, FollowUp, Mediation, Referral
-from ..selectors import is_violence_case
 from ..selectors import (  # noqa: F401  (allowed_actions: part of this module's contract)
     HANDLING,
     MOVABLE,
     allowed_actions,
     assignable_workers,
     escalate_target,
+    is_violence_case,
     pass_down_targets,
     transfer_targets,
 )

@@ -319,7 +319,10 @@ def test_the_follow_up_form_does_not_offer_closing_an_unreachable_violence_case(
     plain = make_case(tree.community_a, status=Status.RESOLVED)
     labels = dict(FollowUpForm(case=violence, user=None).fields["result"].choices)
     assert str(labels["unreachable"]) == "无法联系（不结案，提醒单位负责人）"
-    assert dict(FollowUpForm(case=plain, user=None).fields["result"].choices)["unreachable"] == "无法联系，结案"
+    assert (
+        dict(FollowUpForm(case=plain, user=None).fields["result"].choices)["unreachable"]
+        == "无法联系，结案"
+    )
 
 
 def test_close_and_reopen(tree, community_chair):
