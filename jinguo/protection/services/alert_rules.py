@@ -243,8 +243,12 @@ def repeat_victim(rule, ctx: Context) -> Evaluation:
             .filter(n__gte=need)
             .values_list("complainant_id", flat=True)
         )
-        take(base.filter(complainant_id__in=counted), CaseParty.objects.none())
         take(Case.objects.none(), party_base)
+        # A woman named as the victim of one case and complainant of another counts too.
+        named = set(cases_of)
+        take(base.filter(complainant_id__in=counted), CaseParty.objects.none())
+        for part in chunks(named):
+            take(base.filter(complainant_id__in=part), CaseParty.objects.none())
     else:
         for part in chunks(persons):
             take(base.filter(complainant_id__in=part), party_base.filter(person_id__in=part))
