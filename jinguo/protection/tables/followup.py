@@ -20,7 +20,7 @@ def _when(value) -> str:
 
 class AlertTable(tables.Table):
     phone_lead = "raised_at"
-    phone_hidden = ("org", "assigned_to")
+    phone_hidden = ("org", "assigned_to", "id")
 
     raised_at = tables.Column(verbose_name=_("预警时间"))
     level = tables.Column(verbose_name=_("级别"))
@@ -31,10 +31,11 @@ class AlertTable(tables.Table):
         verbose_name=_("处置人"), accessor="assigned_to__real_name", default="—"
     )
     org = tables.Column(verbose_name=_("所属单位"), accessor="org__name", order_by=("org_path",))
+    id = tables.Column(verbose_name=_("编号"))
 
     class Meta:
         model = Alert
-        fields = ("raised_at", "level", "rule", "summary", "status", "assigned_to", "org")
+        fields = ("raised_at", "level", "rule", "summary", "status", "assigned_to", "org", "id")
         attrs = ATTRS
         row_attrs = {"data-alert": lambda record: record.pk}
         empty_text = _("没有符合条件的预警。")
@@ -68,17 +69,18 @@ class AlertTable(tables.Table):
 
 class FollowUpPlanTable(tables.Table):
     phone_lead = "started_on"
-    phone_hidden = ("org",)
+    phone_hidden = ("org", "id")
 
     started_on = tables.Column(verbose_name=_("开始日期"))
     person = tables.Column(verbose_name=_("当事人"), accessor="person__name", orderable=False)
     case = tables.Column(verbose_name=_("个案编号"), accessor="case__number", default="—")
     status = tables.Column(verbose_name=_("状态"))
     org = tables.Column(verbose_name=_("所属单位"), accessor="org__name", order_by=("org_path",))
+    id = tables.Column(verbose_name=_("编号"))
 
     class Meta:
         model = FollowUpPlan
-        fields = ("started_on", "person", "case", "status", "org")
+        fields = ("started_on", "person", "case", "status", "org", "id")
         attrs = ATTRS
         row_attrs = {"data-plan": lambda record: record.pk}
         empty_text = _("没有符合条件的回访计划。")
@@ -106,17 +108,18 @@ class FollowUpPlanTable(tables.Table):
 
 class ProtectiveVisitTable(tables.Table):
     phone_lead = "due_on"
-    phone_hidden = ("mode", "org")
+    phone_hidden = ("mode", "org", "id")
 
     due_on = tables.Column(verbose_name=_("应回访日期"))
     person = tables.Column(verbose_name=_("当事人"), accessor="person__name", orderable=False)
     state = tables.Column(verbose_name=_("状态"))
     mode = tables.Column(verbose_name=_("回访方式"))
     org = tables.Column(verbose_name=_("所属单位"), accessor="org__name", order_by=("org_path",))
+    id = tables.Column(verbose_name=_("编号"))
 
     class Meta:
         model = ProtectiveVisit
-        fields = ("due_on", "person", "state", "mode", "org")
+        fields = ("due_on", "person", "state", "mode", "org", "id")
         attrs = ATTRS
         row_attrs = {"data-visit": lambda record: record.pk}
         empty_text = _("没有符合条件的回访。")
