@@ -304,7 +304,7 @@ def test_unreachable_never_closes_a_violence_case_and_warns_the_leader(
     assert case.version == version + 1
     assert follow_up.result == "unreachable"
     assert list(case.events.values_list("kind", flat=True)) == [choices.EventKind.FOLLOWED_UP]
-    note = Notification.objects.get(recipient=leader)
+    note = Notification.objects.get(recipient=leader, title__contains=case.number)
     assert case.number in note.title and note.level == "warning"
     # The chair can still call again, and close it once she reaches the woman.
     case_follow_up(user=community_chair, case=case, satisfaction="satisfied", result="closed")

@@ -7,8 +7,13 @@ import pytest
 from django.utils import timezone
 
 from jinguo.cases.models import CaseEvent, CaseParty, FollowUp
-from jinguo.protection.models import Alert, AlertRule, ChecklistStep, ChecklistTemplate
-from jinguo.protection.models import EmergencyAction
+from jinguo.protection.models import (
+    Alert,
+    AlertRule,
+    ChecklistStep,
+    ChecklistTemplate,
+    EmergencyAction,
+)
 from jinguo.protection.services.alert_sweep import alerts_sweep
 from jinguo.testing.factories import UserFactory
 

@@ -161,7 +161,10 @@ def test_the_warning_page_signs_for_it(tree, officer, client):
     assert r.status_code == 302
     alert.refresh_from_db()
     assert alert.status == "acknowledged"
-    r = client.post(reverse("protection:alert_resolve", args=[alert.pk]), {"version": alert.version, "reason": ""})
+    r = client.post(
+        reverse("protection:alert_resolve", args=[alert.pk]),
+        {"version": alert.version, "reason": ""},
+    )
     assert r.status_code == 200 and "reason" in r.context["form"].errors
 
 

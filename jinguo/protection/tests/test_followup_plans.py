@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jinguo.cases.choices import Status
-from jinguo.cases.tests.factories import make_case
 from jinguo.cases.services.workflow import case_resolve
+from jinguo.cases.tests.factories import make_case
 from jinguo.core.models import AuditEvent, Notification
 from jinguo.protection.models import FollowUpPlan, ProtectiveVisit
 from jinguo.protection.services.followup import (
@@ -51,7 +51,9 @@ def test_resolving_a_violence_case_starts_a_plan(tree, officer, django_capture_o
 
 
 def test_resolving_another_case_starts_no_plan(tree, officer, django_capture_on_commit_callbacks):
-    case = make_case(tree.community_a, status=Status.IN_PROGRESS, complainant=f.person(tree.community_a))
+    case = make_case(
+        tree.community_a, status=Status.IN_PROGRESS, complainant=f.person(tree.community_a)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         case_resolve(user=officer, case=case, outcome="answered", outcome_note="已答复")
     assert not FollowUpPlan.objects.exists()
