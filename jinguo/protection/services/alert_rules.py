@@ -478,15 +478,16 @@ def visit_missed(rule, ctx: Context) -> Evaluation:
         visits = visits.filter(pk__in=list(visit_ids))
         follow_ups = follow_ups.filter(pk__in=list(call_ids))
     rows = list(
-        visits.values_list("id", "plan_id", "due_on", "org_id", "person_id", "case_id", "state")
+        visits.values_list(
+            "id", "plan_id", "due_on", "org_id", "person_id", "case_id", "state", "updated_at"
+        )
     )
     reached = defaultdict(list)
     for plan_id, due_on in ProtectiveVisit.objects.filter(
         plan_id__in={r[1] for r in rows}, state=VisitState.DONE
     ).values_list("plan_id", "due_on"):
         reached[plan_id].append(due_on)
-    stamps = dict(visits.values_list("id", "updated_at"))
-    for pk, plan_id, due_on, org_id, person_id, case_id, state in rows:
+    for pk, plan_id, due_on, org_id, person_id, case_id, state, stamp in rows:
         if any(d >= due_on for d in reached[plan_id]):
             continue
         summary = (
@@ -494,7 +495,7 @@ def visit_missed(rule, ctx: Context) -> Evaluation:
             if state == VisitState.MISSED
             else _("保护性回访未联系上当事人")
         )
-        result.add(Subject(f"visit:{pk}", org_id, summary, stamps[pk], person_id, case_id))
+        result.add(Subject(f"visit:{pk}", org_id, summary, stamp, person_id, case_id))
     calls = list(
         follow_ups.values_list("id", "case_id", "case__org_id", "case__complainant_id", "called_at")
     )

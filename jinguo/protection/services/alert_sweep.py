@@ -15,6 +15,7 @@ changed reads a few small ranges and writes no warning.
 """
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -48,7 +49,7 @@ logger = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=5)
 # Checks whose danger can end (or begin) with the passing of time alone: their open warnings
 # are looked at again on every sweep.
-TIME_BOUND = {"repeat_victim", "urgent_no_action", "order_expiring", "visit_missed"}
+TIME_BOUND = {"repeat_victim", "urgent_no_action", "order_expiring"}
 AUTO_RESOLUTION = "情形已消除，系统自动解除"
 
 
@@ -102,13 +103,14 @@ def changed_since(since) -> dict[str, set[int]]:
 # --- applying one rule's evaluation ------------------------------------------------------------
 
 
-def _open_alerts(rule, keys) -> dict[str, Alert]:
+def _open_alerts(rule, keys) -> dict[str, int]:
+    """{subject: alert id} of the rule's open warnings (among ``keys``; None: all)."""
     qs = Alert.objects.filter(rule=rule).exclude(status=AlertStatus.RESOLVED)
     if keys is None:
-        return {a.subject: a for a in qs}
+        return dict(qs.values_list("subject", "pk"))
     found = {}
     for part in chunks(keys):
-        found.update({a.subject: a for a in qs.filter(subject__in=part)})
+        found.update(qs.filter(subject__in=part).values_list("subject", "pk"))
     return found
 
 
@@ -135,12 +137,14 @@ def apply(rule, evaluation: Evaluation, now) -> tuple[list[Alert], list[Alert]]:
     fresh = [s for s in fresh if s.key not in warned]
     resolved = []
     if rule.resolves_when == AlertResolves.CONDITION:
-        resolved = [
-            a
-            for key, a in open_now.items()
+        ended = [
+            pk
+            for key, pk in open_now.items()
             if key not in evaluation.holding
             and (evaluation.checked is None or key in evaluation.checked)
         ]
+        for part in chunks(ended):
+            resolved += list(Alert.objects.filter(pk__in=part))
     if not fresh and not resolved:
         return [], []
     paths = dict(OrgUnit.objects.filter(pk__in={s.org_id for s in fresh}).values_list("pk", "path"))
@@ -269,6 +273,7 @@ def _run(rules, ctx_for, now) -> SweepResult:
                 .exclude(status=AlertStatus.RESOLVED)
                 .values_list("subject", flat=True)
             )
+        began = time.perf_counter()
         evaluation = check(rule, ctx)
         try:
             raised, resolved = apply(rule, evaluation, now)
@@ -277,7 +282,7 @@ def _run(rules, ctx_for, now) -> SweepResult:
             raised, resolved = apply(rule, evaluation, now)
         result.raised += len(raised)
         result.resolved += len(resolved)
-        result.rules[rule.code] = (len(raised), len(resolved))
+        result.rules[rule.code] = (len(raised), len(resolved), time.perf_counter() - began)
     return result
 
 
