@@ -279,6 +279,22 @@ def pending_extensions(case) -> QuerySet:
 CASE_ACTIONS = ("dispatch", "change", "close", "approve")
 
 
+def is_violence_case(case) -> bool:
+    """A case about violence: a violence category or subcategory, or a GBV type recorded."""
+    if case.gbv_type:
+        return True
+    category = case.category if case.category_id else None
+    subcategory = case.subcategory if case.subcategory_id else None
+    return bool(
+        (category is not None and category.is_violence)
+        or (subcategory is not None and subcategory.is_violence)
+    )
+
+
+# The Q form of is_violence_case, for queries over many cases.
+VIOLENCE_Q = ~Q(gbv_type="") | Q(category__is_violence=True) | Q(subcategory__is_violence=True)
+
+
 def allowed_actions(user, case) -> set[str]:
     """The buttons the case page shows; assumes the user may view the case."""
     if not getattr(user, "is_authenticated", False):

@@ -1,5 +1,9 @@
 from django.db.models.signals import post_migrate
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
+
+# Sent once a case's resolution has committed (kwargs: case, user). Apps above cases (the
+# protection app's follow-up plans) listen here, so that cases imports none of them.
+case_resolved = Signal()
 
 
 @receiver(post_migrate)

@@ -140,6 +140,18 @@ class AlertAudience(models.TextChoices):
     BOTH = "both", _("承办人和单位负责人")
 
 
+class AlertResolves(models.TextChoices):
+    # How a rule's warnings end: by themselves once the check no longer finds the danger, or
+    # only by a person's recorded decision (an event such as a breach does not "stop").
+    CONDITION = "condition", _("情形消除时自动解除")
+    MANUAL = "manual", _("须人工处置后解除")
+
+
+class RecurrenceAction(models.TextChoices):
+    REOPEN = "reopen", _("重新办理原个案")
+    NEW_CASE = "new_case", _("登记新的关联个案")
+
+
 class AlertStatus(models.TextChoices):
     OPEN = "open", _("待签收")
     ACKNOWLEDGED = "acknowledged", _("处置中")

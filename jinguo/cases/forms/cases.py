@@ -87,6 +87,22 @@ class FollowUpForm(ActionForm):
     )
     note = _note(_("回访情况"), help_text=_("加密保存。"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case is not None and selectors.is_violence_case(self.case):
+            # A violence case is never closed because the victim could not be reached.
+            R = choices.FollowUpResult
+            self.fields["result"].choices = [
+                (
+                    value,
+                    _("无法联系（不结案，提醒单位负责人）") if value == R.UNREACHABLE else label,
+                )
+                for value, label in R.choices
+            ]
+            self.fields["result"].help_text = _(
+                "家暴个案联系不上当事人时不会结案：个案保持待回访，并提醒单位负责人。"
+            )
+
 
 class CloseForm(ActionForm):
     note = _note(_("结案说明"), required=True)

@@ -9,7 +9,9 @@ ConflictError) for a stale ``version`` when one is given, and writes a CaseEvent
 - case_start(*, user, case, version=None)                      assigned → in_progress
 - case_resolve(*, user, case, outcome, outcome_note, version=None)  in_progress → resolved
 - case_follow_up(*, user, case, satisfaction, result, note="", version=None) -> FollowUp
-      resolved → closed (result closed/unreachable) | in_progress (reopened) | escalated
+      resolved → closed (result closed/unreachable) | in_progress (reopened) | escalated;
+      an unreachable victim of a violence case does not close it: the case stays resolved
+      and the unit's leaders are warned (家暴回访: never a closing reason)
 - case_close(*, user, case, note, version=None)                resolved → closed
 - case_reopen(*, user, case, reason, version=None)             closed/declined → in_progress/registered
 - case_pass_down(*, user, case, unit, note="", version=None)   to a unit below the owner
@@ -48,9 +50,11 @@ from ..selectors import (  # noqa: F401  (allowed_actions: part of this module's
     allowed_actions,
     assignable_workers,
     escalate_target,
+    is_violence_case,
     pass_down_targets,
     transfer_targets,
 )
+from ..signals import case_resolved
 from .common import add_event, audit_change, bump, case_url, locked_case
 
 ASSIGNEE_REASON = "承办人"
@@ -216,7 +220,7 @@ def case_resolve(*, user, case, outcome, outcome_note, version=None):
         before, from_status = audit.snapshot(case), case.status
         case.status, case.resolved_at = Status.RESOLVED, timezone.now()
         case.outcome, case.outcome_note = outcome, outcome_note
-        return _step(
+        _step(
             user,
             case,
             EventKind.RESOLVED,
@@ -225,6 +229,11 @@ def case_resolve(*, user, case, outcome, outcome_note, version=None):
             from_status=from_status,
             outcome=outcome,
         )
+        resolved = case
+        transaction.on_commit(
+            lambda: case_resolved.send(sender=resolved.__class__, case=resolved, user=user)
+        )
+        return case
 
 
 # --- follow-up, close, reopen --------------------------------------------------------------
@@ -266,7 +275,18 @@ def case_follow_up(*, user, case, satisfaction, result, note="", version=None) -
             satisfaction=satisfaction or None,
             result=result,
         )
-        if result in (R.CLOSED, R.UNREACHABLE):
+        if result == R.UNREACHABLE and is_violence_case(case):
+            # Not reaching a victim of violence is a danger sign, never a reason to close.
+            bump(case, fields)
+            audit_change(user, case, "update", before, step=EventKind.FOLLOWED_UP)
+            notify_unit_leaders(
+                case.org,
+                _("家暴个案 %(number)s 回访未联系上当事人") % {"number": case.number},
+                _("个案保持“已办结待回访”，请安排再次回访或上门核实当事人安全。"),
+                case_url(case),
+                "warning",
+            )
+        elif result in (R.CLOSED, R.UNREACHABLE):
             case.status, case.closed_at = Status.CLOSED, timezone.now()
             _step(
                 user,

@@ -277,11 +277,52 @@ def test_unsatisfied_follow_up_escalates_to_the_parent(tree, community_chair):
     assert case.assigned_to is None and case.satisfaction == "unsatisfied"
 
 
-def test_unreachable_closes(tree, community_chair):
+def test_unreachable_closes_a_case_not_about_violence(tree, community_chair):
     case = make_case(tree.community_a, status=Status.RESOLVED)
     case_follow_up(user=community_chair, case=case, satisfaction="", result="unreachable")
     case.refresh_from_db()
     assert case.status == Status.CLOSED
+
+
+def test_unreachable_never_closes_a_violence_case_and_warns_the_leader(
+    tree, community_chair, django_capture_on_commit_callbacks
+):
+    leader = user_with_role(tree.community_a, "leader", username="leader_fangcao")
+    grant(community_chair, "core.view_sensitive")
+    case = make_case(tree.community_a, category="family-violence", status=Status.RESOLVED)
+    version = case.version
+    follow_up = run_on_commit(
+        django_capture_on_commit_callbacks,
+        case_follow_up,
+        user=community_chair,
+        case=case,
+        satisfaction="",
+        result="unreachable",
+    )
+    case.refresh_from_db()
+    assert case.status == Status.RESOLVED and case.closed_at is None
+    assert case.version == version + 1
+    assert follow_up.result == "unreachable"
+    assert list(case.events.values_list("kind", flat=True)) == [choices.EventKind.FOLLOWED_UP]
+    note = Notification.objects.get(recipient=leader, title__contains=case.number)
+    assert case.number in note.title and note.level == "warning"
+    # The chair can still call again, and close it once she reaches the woman.
+    case_follow_up(user=community_chair, case=case, satisfaction="satisfied", result="closed")
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+
+
+def test_the_follow_up_form_does_not_offer_closing_an_unreachable_violence_case(tree):
+    from jinguo.cases.forms.cases import FollowUpForm
+
+    violence = make_case(tree.community_a, category="family-violence", status=Status.RESOLVED)
+    plain = make_case(tree.community_a, status=Status.RESOLVED)
+    labels = dict(FollowUpForm(case=violence, user=None).fields["result"].choices)
+    assert str(labels["unreachable"]) == "无法联系（不结案，提醒单位负责人）"
+    assert (
+        dict(FollowUpForm(case=plain, user=None).fields["result"].choices)["unreachable"]
+        == "无法联系，结案"
+    )
 
 
 def test_close_and_reopen(tree, community_chair):

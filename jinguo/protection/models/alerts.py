@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,11 +29,18 @@ class AlertRule(models.Model):
         verbose_name=_("通知对象"),
     )
     params = models.JSONField(default=dict, blank=True, verbose_name=_("参数"))
-    resolves_when = models.CharField(max_length=200, blank=True, verbose_name=_("解除条件"))
+    resolves_when = models.CharField(
+        max_length=200,
+        choices=choices.AlertResolves.choices,
+        default=choices.AlertResolves.CONDITION,
+        verbose_name=_("解除条件"),
+    )
     escalate_after_hours = models.PositiveIntegerField(
         null=True, blank=True, verbose_name=_("未签收几小时后上报上一级")
     )
     is_active = models.BooleanField(default=True, verbose_name=_("启用"))
+    # The sweep's watermark: source rows changed before it were already evaluated.
+    swept_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -96,6 +104,8 @@ class Alert(ScopedModel):
     )
     resolution = models.TextField(blank=True, verbose_name=_("解除理由"))
     is_sensitive = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     scope_sensitive_field = "is_sensitive"
     scope_parent = ("person", "case")
@@ -107,6 +117,15 @@ class Alert(ScopedModel):
         permissions = [("acknowledge_alert", _("签收和处置预警"))]
         indexes = [
             models.Index(fields=["org_path", "status", "level"], name="protection_alert_scope"),
+            # Has this rule already warned about this subject since it arose? (the sweep)
+            models.Index(fields=["rule", "subject", "raised_at"], name="protection_alert_subject"),
+            models.Index(fields=["person", "status"], name="protection_alert_person"),
+            models.Index(fields=["case", "status"], name="protection_alert_case"),
+            # Red warnings nobody signed for, oldest first (the escalation job).
+            models.Index(
+                fields=["status", "level", "escalated_at", "raised_at"],
+                name="protection_alert_escalate",
+            ),
         ]
         constraints = [
             # One open (not resolved) warning per rule and subject.
@@ -116,3 +135,13 @@ class Alert(ScopedModel):
                 name="protection_alert_open_once",
             )
         ]
+
+    def __str__(self):
+        return f"{self.rule.name} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("protection:alert_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != choices.AlertStatus.RESOLVED

@@ -3,6 +3,7 @@ a schedule while the risk lasts, ended only by a recorded decision."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.fields import EncryptedTextField
@@ -40,6 +41,26 @@ class FollowUpPlan(PersonRecord):
         ordering = ["-started_on", "-id"]
         verbose_name = _("保护性回访计划")
         verbose_name_plural = _("保护性回访计划")
+        permissions = [("end_followupplan", _("决定结束保护性回访计划"))]
+        indexes = [models.Index(fields=["person", "status"], name="protection_plan_person")]
+        constraints = [
+            # One active plan per person: a second violence case adds to her plan.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="active"),
+                name="protection_plan_active_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{_('保护性回访计划')} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("protection:plan_detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == choices.PlanStatus.ACTIVE
 
 
 class ProtectiveVisit(PersonRecord):
@@ -72,11 +93,29 @@ class ProtectiveVisit(PersonRecord):
     recurred = models.BooleanField(null=True, blank=True, verbose_name=_("是否再次发生暴力"))
     needs = EncryptedTextField(blank=True, verbose_name=_("需求"))
     next_step = EncryptedTextField(blank=True, verbose_name=_("下一步"))
+    # When violence recurred: what was done with the case (reopened or a new linked one).
+    recurrence_case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("再次发生暴力后的个案"),
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
         verbose_name = _("保护性回访")
         verbose_name_plural = _("保护性回访")
         indexes = [
-            models.Index(fields=["org_path", "state", "due_on"], name="protection_pvisit_due")
+            models.Index(fields=["org_path", "state", "due_on"], name="protection_pvisit_due"),
+            # The missed-visit job: due visits whose date has passed, whatever the unit.
+            models.Index(fields=["state", "due_on"], name="protection_pvisit_state"),
+            models.Index(fields=["updated_at"], name="protection_pvisit_updated"),
         ]
+
+    def __str__(self):
+        return f"{_('保护性回访')} {self.due_on}"
+
+    def get_absolute_url(self):
+        return reverse("protection:visit_record", args=[self.pk])
