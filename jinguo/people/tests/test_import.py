@@ -459,9 +459,7 @@ def test_impossible_dates_are_refused(value):
 UNKNOWN_AREA = "449329"
 
 
-def test_an_unknown_area_code_fails_the_file_unless_the_uploader_confirms(
-    login, community_chair
-):
+def test_an_unknown_area_code_fails_the_file_unless_the_uploader_confirms(login, community_chair):
     client = login(community_chair)
     rows = [
         row(),
