@@ -34,11 +34,15 @@ TEXT_PATTERN = f"^{_TEXT}*$"
 NON_BLANK_TEXT_PATTERN = f"^{_TEXT}*[^\\s{CONTROL_CHARACTERS}]{_TEXT}*$"
 
 
+def _constrained(prop: dict) -> bool:
+    return any(key in prop for key in ("enum", "format", "pattern"))
+
+
 def _declare_text_rules(schema: dict) -> None:
     for prop in schema.get("properties", {}).values():
         if prop.get("readOnly") or prop.get("type") != "string":
             continue
-        if any(key in prop for key in ("enum", "format", "pattern")):
+        if _constrained(prop):
             continue
         prop["pattern"] = NON_BLANK_TEXT_PATTERN if prop.get("minLength", 0) >= 1 else TEXT_PATTERN
 
@@ -66,7 +70,7 @@ def _body_properties(result: dict, operation: dict) -> dict:
     return schema.get("properties", {})
 
 
-def _declare_id_bounds(params: list) -> None:
+def _declare_query_rules(params: list) -> None:
     # Integer query parameters are ids or page numbers unless they say otherwise (ages do).
     for param in params:
         schema = param.get("schema", {})
@@ -78,6 +82,9 @@ def _declare_id_bounds(params: list) -> None:
         if schema.get("type") == "string" and "" not in schema.get("enum", [""]):
             schema["enum"] = [*schema["enum"], ""]
             continue
+        if schema.get("type") == "string" and not _constrained(schema):
+            # Query text follows the rule of text in a body (core.middleware.ApiQueryMiddleware).
+            schema["pattern"] = TEXT_PATTERN
         if param["name"] != "page" and (
             schema.get("type") in {"integer", "number", "boolean"} or "format" in schema
         ):
@@ -106,7 +113,7 @@ def add_error_responses(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             params = operation.get("parameters", [])
-            _declare_id_bounds(params)
+            _declare_query_rules(params)
             _json_bodies_only(operation)
             has_query = any(p.get("in") == "query" for p in params)
             if method in WRITES or has_query:

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jinguo.core.middleware.RequestContextMiddleware",
     "jinguo.core.middleware.ApiJsonErrorsMiddleware",
+    "jinguo.core.middleware.ApiQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
