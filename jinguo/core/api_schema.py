@@ -1,8 +1,8 @@
 """The published API schema says every answer an endpoint can give, not only its success.
 
 A postprocessing hook of drf-spectacular adds the errors that core.api_errors and DRF give
-alike for every endpoint (400, 401, 403, 404, 409, 429) where the view did not describe
-them itself, with the shape of their bodies.
+alike for every endpoint (400, 401, 403, 404, 409, 429), and the HTTP server's 414, where the
+view did not describe them itself, with the shape of their bodies.
 """
 
 from .ids import MAX_ID
@@ -23,6 +23,11 @@ CONFLICT = {
     "type": "object",
     "properties": {"detail": {"type": "string"}, "version": {"type": "integer"}},
     "required": ["detail"],
+}
+
+URI_TOO_LONG = {
+    "description": "请求地址过长（由 HTTP 服务器拒绝，不是 JSON）",
+    "content": {"text/html": {"schema": {"type": "string"}}},
 }
 
 WRITES = {"post", "put", "patch", "delete"}
@@ -119,6 +124,9 @@ def add_error_responses(result, generator, request, public):
             if method in WRITES or has_query:
                 responses.setdefault("400", _response("请求内容有误（按字段说明）", "FieldErrors"))
             responses.setdefault("401", _response("未登录或令牌无效", "Error"))
+            # The one answer the application never sees: the HTTP server (gunicorn, nginx)
+            # refuses a request line past its limit (gunicorn: 4094 bytes) with its own page.
+            responses.setdefault("414", URI_TOO_LONG)
             responses.setdefault("403", _response("没有权限", "Error"))
             # A detail outside the user's scope, or a page past the end of a list.
             responses.setdefault("404", _response("记录不存在或不在您的范围内", "Error"))
