@@ -1,8 +1,8 @@
 """The published API schema says every answer an endpoint can give, not only its success.
 
 A postprocessing hook of drf-spectacular adds the errors that core.api_errors and DRF give
-alike for every endpoint (400, 401, 403, 404, 409, 429) where the view did not describe
-them itself, with the shape of their bodies.
+alike for every endpoint (400, 401, 403, 404, 409, 429), and the HTTP server's 414, where the
+view did not describe them itself, with the shape of their bodies.
 """
 
 from .ids import MAX_ID
@@ -25,6 +25,11 @@ CONFLICT = {
     "required": ["detail"],
 }
 
+URI_TOO_LONG = {
+    "description": "请求地址过长（由 HTTP 服务器拒绝，不是 JSON）",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
 WRITES = {"post", "put", "patch", "delete"}
 
 # What core.serializers accepts as text: no control characters; a field that may not be blank
@@ -34,11 +39,15 @@ TEXT_PATTERN = f"^{_TEXT}*$"
 NON_BLANK_TEXT_PATTERN = f"^{_TEXT}*[^\\s{CONTROL_CHARACTERS}]{_TEXT}*$"
 
 
+def _constrained(prop: dict) -> bool:
+    return any(key in prop for key in ("enum", "format", "pattern"))
+
+
 def _declare_text_rules(schema: dict) -> None:
     for prop in schema.get("properties", {}).values():
         if prop.get("readOnly") or prop.get("type") != "string":
             continue
-        if any(key in prop for key in ("enum", "format", "pattern")):
+        if _constrained(prop):
             continue
         prop["pattern"] = NON_BLANK_TEXT_PATTERN if prop.get("minLength", 0) >= 1 else TEXT_PATTERN
 
@@ -66,7 +75,7 @@ def _body_properties(result: dict, operation: dict) -> dict:
     return schema.get("properties", {})
 
 
-def _declare_id_bounds(params: list) -> None:
+def _declare_query_rules(params: list) -> None:
     # Integer query parameters are ids or page numbers unless they say otherwise (ages do).
     for param in params:
         schema = param.get("schema", {})
@@ -78,6 +87,9 @@ def _declare_id_bounds(params: list) -> None:
         if schema.get("type") == "string" and "" not in schema.get("enum", [""]):
             schema["enum"] = [*schema["enum"], ""]
             continue
+        if schema.get("type") == "string" and not _constrained(schema):
+            # Query text follows the rule of text in a body (core.middleware.ApiQueryMiddleware).
+            schema["pattern"] = TEXT_PATTERN
         if param["name"] != "page" and (
             schema.get("type") in {"integer", "number", "boolean"} or "format" in schema
         ):
@@ -106,12 +118,15 @@ def add_error_responses(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             params = operation.get("parameters", [])
-            _declare_id_bounds(params)
+            _declare_query_rules(params)
             _json_bodies_only(operation)
             has_query = any(p.get("in") == "query" for p in params)
             if method in WRITES or has_query:
                 responses.setdefault("400", _response("请求内容有误（按字段说明）", "FieldErrors"))
             responses.setdefault("401", _response("未登录或令牌无效", "Error"))
+            # The one answer the application never sees: the HTTP server (gunicorn, nginx)
+            # refuses a request line past its limit (gunicorn: 4094 bytes) with its own page.
+            responses.setdefault("414", URI_TOO_LONG)
             responses.setdefault("403", _response("没有权限", "Error"))
             # A detail outside the user's scope, or a page past the end of a list.
             responses.setdefault("404", _response("记录不存在或不在您的范围内", "Error"))

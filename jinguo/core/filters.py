@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from .forms import style_fields
@@ -104,17 +105,28 @@ class BaseFilterSet(django_filters.FilterSet):
     def user(self):
         return getattr(self.request, "user", None)
 
-    def _only_unknown_records(self) -> bool:
-        errors = self.form.errors.as_data()
-        if not errors:
-            return False
-        for name, field_errors in errors.items():
+    def _unknown_records(self) -> set[str]:
+        """The filters whose only error is naming a record that does not exist or is out of
+        scope: no error to the user, but a filter that matches nothing."""
+        names = set()
+        for name, field_errors in self.form.errors.as_data().items():
             field = self.form.fields.get(name)
-            if not isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
-                return False
-            if any(e.code not in ("invalid_choice", "invalid_pk_value") for e in field_errors):
-                return False
-        return True
+            if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField) and all(
+                e.code in ("invalid_choice", "invalid_pk_value") for e in field_errors
+            ):
+                names.add(name)
+        return names
+
+    def _only_unknown_records(self) -> bool:
+        errors = self.form.errors
+        return bool(errors) and set(errors) <= self._unknown_records()
+
+    @property
+    def errors(self):
+        # What the API reports as a 400: the real mistakes only, not an unknown record beside
+        # them, which alone would have been an empty list.
+        unknown = self._unknown_records()
+        return ErrorDict((name, e) for name, e in self.form.errors.items() if name not in unknown)
 
     @property
     def ignored_conditions(self) -> list[tuple[str, str]]:

@@ -19,9 +19,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from jinguo.core.pagination import Pagination
 
 from ..models import IntakeSubmission, SubmissionStatus
 from ..services import inbox
@@ -84,7 +85,8 @@ class IntakeQueueView(APIView):
                 str,
                 enum=SubmissionStatus.values,
                 description="pending、registered、rejected",
-            )
+            ),
+            OpenApiParameter("page", int, description="页码（每页 50 条），从 1 开始"),
         ],
         responses={200: SUBMISSION_PAGE_SCHEMA},
     )
@@ -99,7 +101,7 @@ class IntakeQueueView(APIView):
             if wanted not in SubmissionStatus.values:
                 raise ValidationError({"status": _("状态只能是 pending、registered 或 rejected。")})
             submissions = submissions.filter(status=wanted)
-        paginator = PageNumberPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(submissions, request, view=self)
         return paginator.get_paginated_response([submission_body(request, s) for s in page])
 

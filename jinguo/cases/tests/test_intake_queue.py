@@ -374,3 +374,15 @@ def test_every_accepted_reference_works_end_to_end(operator):
     assert r.status_code == 202, r.content
     assert api.get(r["Location"]).json()["status"] == "registered"
     assert api.get(URL).json()["results"][0]["client_reference"] == "GRID-2026.001:a_b"
+
+
+def test_the_list_of_submissions_publishes_and_checks_its_page(operator):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    params = schema["paths"][URL]["get"]["parameters"]
+    page = next(p for p in params if p["name"] == "page")
+    assert page["schema"]["type"] == "integer" and page["schema"]["minimum"] == 1
+    api = client_for(operator)
+    assert api.get(URL, {"page": "1"}).status_code == 200
+    assert api.get(URL, {"page": ""}).status_code == 400

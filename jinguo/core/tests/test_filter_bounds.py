@@ -81,3 +81,10 @@ def test_a_yes_no_filter_refuses_what_is_neither(api, url):
 @pytest.mark.parametrize("value", ["true", "false", "unknown", ""])
 def test_a_yes_no_filter_takes_the_api_and_ui_values(api, value):
     assert api.get(f"/api/orgs/units/?is_active={value}").status_code == 200
+
+
+def test_an_unknown_record_beside_a_mistake_is_not_reported(api):
+    # Alone it would be an empty list; beside a real mistake, only the mistake is the 400.
+    r = api.get("/api/orgs/units/?subtree=99999&level=abc")
+    assert r.status_code == 400
+    assert set(r.json()) == {"level"}

@@ -156,7 +156,10 @@ FILTER_PARAMS = [
     OpenApiParameter("overdue", bool, description="只看有逾期复核标签的人员"),
     OpenApiParameter("sensitive", bool, description="只看敏感档案"),
     OpenApiParameter(
-        "status", str, description="inactive：已停用/已合并；all：全部；默认只列有效档案"
+        "status",
+        str,
+        enum=[PersonFilterSet.STATUS_INACTIVE, PersonFilterSet.STATUS_ALL],
+        description="inactive：已停用/已合并；all：全部；默认（空）只列有效档案",
     ),
 ]
 

@@ -103,3 +103,14 @@ def test_schema_documents_the_person_endpoints(client, community_chair):
     r = client.get(reverse("api-schema"))
     assert r.status_code == 200
     assert "/api/people/persons/" in r.content.decode()
+
+
+def test_the_status_filter_is_published_as_the_choice_it_is(api, tree):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    params = schema["paths"]["/api/people/persons/"]["get"]["parameters"]
+    status = next(p for p in params if p["name"] == "status")
+    assert set(status["schema"]["enum"]) == {"inactive", "all", ""}
+    assert api.get(reverse("person-list"), {"status": "all"}).status_code == 200
+    assert api.get(reverse("person-list"), {"status": "whatever"}).status_code == 400
