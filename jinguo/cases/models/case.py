@@ -141,10 +141,12 @@ class Case(ScopedModel):
         verbose_name = _("维权个案")
         verbose_name_plural = _("维权个案")
         indexes = [
+            # A district's whole queue, newest first: its count and its page's ids are read
+            # from this index alone (id and the sensitivity rule included; see core/pages.py).
             models.Index(
-                fields=["org_path", "received_at"],
-                name="cases_case_scope_received",
-                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+                fields=["org_path", "received_at", "id", "is_sensitive"],
+                name="cases_case_scope_recent",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops", "int8_ops", "bool_ops"],
             ),
             models.Index(
                 fields=["org_path", "status", "due_at"],
