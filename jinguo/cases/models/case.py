@@ -160,6 +160,32 @@ class Case(ScopedModel):
                 name="cases_case_scope_due",
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "timestamptz_ops"],
             ),
+            # The queue tabs' counts over a district's open cases, from this index alone: every
+            # column a tab filters on (selectors.queue_counts), only the open cases.
+            models.Index(
+                fields=[
+                    "org_path",
+                    "status",
+                    "due_state",
+                    "urgency",
+                    "is_sensitive",
+                    "assigned_to",
+                    "org",
+                    "id",
+                ],
+                name="cases_case_scope_open",
+                condition=Q(status__in=[s.value for s in choices.OPEN_STATUSES]),
+                opclasses=[
+                    "varchar_pattern_ops",
+                    "varchar_ops",
+                    "varchar_ops",
+                    "varchar_ops",
+                    "bool_ops",
+                    "int8_ops",
+                    "int8_ops",
+                    "int8_ops",
+                ],
+            ),
             models.Index(fields=["assigned_to", "status"], name="cases_case_assignee"),
             models.Index(fields=["complainant", "received_at"], name="cases_case_complainant"),
             models.Index(fields=["due_state", "due_at"], name="cases_case_due"),
