@@ -18,7 +18,8 @@ a handful of shares in ``rest``. A queryset marked with ``paged()`` uses them:
   completed with the primary key: with ties, two pages could otherwise overlap.
 
 Every statement is qs with conditions added, so restrict() still decides alone what is seen.
-Queries that already combine, group, make rows distinct or are sliced take the plain path.
+Queries that already combine, group, make rows distinct, lock, number rows with a window or
+are sliced take the plain path.
 """
 
 from functools import reduce
@@ -74,7 +75,12 @@ class ScopedPagesMixin:
             and not query.distinct
             and query.group_by is None
             and not query.extra_order_by
-            and not any(getattr(a, "contains_aggregate", False) for a in query.annotations.values())
+            and not query.select_for_update
+            # An aggregate or a window function would see only a half's rows.
+            and not any(
+                getattr(a, "contains_aggregate", False) or getattr(a, "contains_over_clause", False)
+                for a in query.annotations.values()
+            )
         )
 
     def scope_halves(self):

@@ -192,3 +192,25 @@ def test_queue_counts_are_the_queues_lengths(shared_chair, shared_officer):
         counts = queue_counts(user)
         assert counts == {name: queue_cases(user, name).count() for name in QUEUES}
         assert counts["all"] > 0
+
+
+def test_a_window_or_an_aggregate_is_not_split(shared_officer):
+    """A row number over the whole list (here in another order than the page's) must not be
+    computed over a half, or over a page's candidates."""
+    from django.db.models import Count, Window
+    from django.db.models.functions import RowNumber
+
+    numbered = (
+        Case.objects.restrict(shared_officer, "view")
+        .annotate(n=Window(RowNumber(), order_by=[F("pk").asc()]))
+        .order_by("-received_at", "-pk")
+    )
+    plain = list(numbered.values_list("pk", "n")[2:5])
+    assert list(numbered.paged().values_list("pk", "n")[2:5]) == plain
+    assert sorted(n for _pk, n in numbered.values_list("pk", "n")) == list(
+        range(1, numbered.count() + 1)
+    )
+    by_status = (
+        Case.objects.restrict(shared_officer, "view").values("status").annotate(n=Count("pk"))
+    )
+    assert by_status.paged().count() == by_status.count()
