@@ -80,3 +80,24 @@ def test_a_grid_worker_records_a_visit_from_her_home_in_two_taps(
     assert visit.method == "home" and visit.situation
     # Back on her home page, the household is no longer overdue.
     expect(page.get_by_text("王家").first).to_be_visible()
+
+
+def test_the_queue_filters_by_a_unit_typed_in_the_picker(live_server, page, sign_in, tree):
+    """The unit filter of 个案工作台 is searched, not listed: typing the pinyin initials and
+    Enter narrows the table to that unit's subtree."""
+    officer = user_with_role(tree.district_a, "rights_officer", username="picker_officer")
+    ours = make_case(tree.community_a, summary="芳草社区的个案")
+    theirs = make_case(tree.community_a2, summary="杏林社区的个案")
+    sign_in(page, officer)
+    page.goto(f"{live_server.url}/cases/?queue=all")
+    table = page.get_by_test_id("case-table")
+    expect(table).to_contain_text(theirs.number)
+    page.locator("button[aria-controls=more-filters]").click()
+    unit = page.get_by_test_id("unit-search-unit")
+    unit.click()
+    unit.press_sequentially("fcsq")  # 芳草社区妇联
+    expect(page.locator("[data-unit-option]").first).to_be_visible()
+    unit.press("Enter")
+    expect(page.locator("input[name=unit]")).to_have_value(str(tree.community_a.pk))
+    expect(table).not_to_contain_text(theirs.number)
+    expect(table).to_contain_text(ours.number)

@@ -97,7 +97,8 @@ class CaseViewSet(ScopedModelViewSet):
         )
         if self.action == "list":
             # A queue row shows none of these: no decrypting or fetching them for 50 rows.
-            return qs.defer("narrative", "outcome_note", "decline_reason", "search_text")
+            # paged(): the count and the page read the scope's halves by index (core/pages.py).
+            return qs.defer("narrative", "outcome_note", "decline_reason", "search_text").paged()
         return qs.select_related("complainant").prefetch_related(
             Prefetch("parties", CaseParty.objects.select_related("person")),
             Prefetch("events", CaseEvent.objects.select_related("actor", "actor_unit")),

@@ -141,10 +141,12 @@ class Case(ScopedModel):
         verbose_name = _("维权个案")
         verbose_name_plural = _("维权个案")
         indexes = [
+            # A district's whole queue, newest first: its count and its page's ids are read
+            # from this index alone (id and the sensitivity rule included; see core/pages.py).
             models.Index(
-                fields=["org_path", "received_at"],
-                name="cases_case_scope_received",
-                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+                fields=["org_path", "received_at", "id", "is_sensitive"],
+                name="cases_case_scope_recent",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops", "int8_ops", "bool_ops"],
             ),
             models.Index(
                 fields=["org_path", "status", "due_at"],
@@ -157,6 +159,32 @@ class Case(ScopedModel):
                 fields=["org_path", "due_state", "due_at"],
                 name="cases_case_scope_due",
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            # The queue tabs' counts over a district's open cases, from this index alone: every
+            # column a tab filters on (selectors.queue_counts), only the open cases.
+            models.Index(
+                fields=[
+                    "org_path",
+                    "status",
+                    "due_state",
+                    "urgency",
+                    "is_sensitive",
+                    "assigned_to",
+                    "org",
+                    "id",
+                ],
+                name="cases_case_scope_open",
+                condition=Q(status__in=[s.value for s in choices.OPEN_STATUSES]),
+                opclasses=[
+                    "varchar_pattern_ops",
+                    "varchar_ops",
+                    "varchar_ops",
+                    "varchar_ops",
+                    "bool_ops",
+                    "int8_ops",
+                    "int8_ops",
+                    "int8_ops",
+                ],
             ),
             models.Index(fields=["assigned_to", "status"], name="cases_case_assignee"),
             models.Index(fields=["complainant", "received_at"], name="cases_case_complainant"),

@@ -159,3 +159,29 @@ def test_queue_query_count_does_not_grow_with_rows(
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse(LIST), {"queue": "all"})
+
+
+def test_the_unit_filter_is_searched_not_listed(client, tree, district_officer):
+    """A district's tree is hundreds of units: the page does not list them all, it offers the
+    searchable picker, which names the unit already chosen."""
+    client.force_login(district_officer)
+    html = client.get(reverse(LIST), {"queue": "all"}).content.decode()
+    assert 'name="unit"' in html and "data-unit-picker" in html
+    assert tree.community_a2.name not in html
+    assert "orgs/unit_picker" in html
+    html = client.get(reverse(LIST), {"queue": "all", "unit": tree.street_a.pk}).content.decode()
+    assert f'value="{tree.street_a.pk}"' in html and tree.street_a.name in html
+
+
+def test_the_page_reads_the_menu_and_the_bell_once(client, tree, worker):
+    """The table is a template of its own: the page's shell must not be built twice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_case(tree.street_a)
+    client.force_login(worker)
+    client.get(reverse(LIST), {"queue": "all"})
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse(LIST), {"queue": "all"})
+    bell = [q for q in ctx.captured_queries if "core_notification" in q["sql"]]
+    assert len(bell) == 1

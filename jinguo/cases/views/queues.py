@@ -57,7 +57,10 @@ class CaseListView(ObjectListView):
         return self._counts
 
     def get_queryset(self):
-        return case_row_queryset(selectors.queue_cases(self.request.user, self.queue_name()))
+        # paged(): the count and the page read the scope's halves by index (core/pages.py).
+        return case_row_queryset(
+            selectors.queue_cases(self.request.user, self.queue_name())
+        ).paged()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
