@@ -6,8 +6,14 @@ need restrict(user, "respond"), which only agency members pass; anything else an
 """
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -33,7 +39,17 @@ RESPONSES = {
         summary="把个案转介到合作机构",
         request=inputs.ReferralCreateSerializer,
         responses={
-            201: s.ReferralDetailSerializer,
+            201: OpenApiResponse(
+                response=PolymorphicProxySerializer(
+                    component_name="ReferralCreated",
+                    serializers=[
+                        s.ReferralDetailSerializer,
+                        inline_serializer("ReferralCreatedId", {"id": serializers.IntegerField()}),
+                    ],
+                    resource_type_field_name=None,
+                ),
+                description="新建的转介；创建人无权查看转介详情时只返回其编号",
+            ),
             400: OpenApiResponse(description="填写有误、缺少当事人同意或个案已结案（中文说明）"),
             403: OpenApiResponse(description="没有转介权限"),
             404: OpenApiResponse(description="个案不存在或不在您的范围内"),

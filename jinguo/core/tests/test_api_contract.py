@@ -126,3 +126,13 @@ def test_the_schema_owns_up_to_the_http_servers_414(schema):
     for operations in schema["paths"].values():
         for method, operation in operations.items():
             assert "text/html" in operation["responses"]["414"]["content"], method
+
+
+def test_a_new_referral_may_answer_only_its_id_and_the_schema_says_so(schema):
+    # A creator who may not read referrals back gets {"id": …}: one of the two documented bodies.
+    created = schema["paths"]["/api/cases/referrals/"]["post"]["responses"]["201"]
+    body = created["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/ReferralCreated"}
+    variants = schema["components"]["schemas"]["ReferralCreated"]["oneOf"]
+    assert {"$ref": "#/components/schemas/ReferralCreatedId"} in variants
+    assert {"$ref": "#/components/schemas/ReferralDetail"} in variants
