@@ -19,7 +19,7 @@ from jinguo.orgs.filtersets import ActiveSelect, UnitChoiceFilter, visible_units
 from jinguo.orgs.forms import UnitSearchInput
 
 from . import choices
-from .models import Agency, Case, Category, Mediation, Referral
+from .models import Agency, Case, Category, Extension, Mediation, Referral
 
 # --- the case queues ---------------------------------------------------------------------
 
@@ -115,6 +115,12 @@ class CaseFilterSet(BaseFilterSet):
     is_repeat = django_filters.BooleanFilter(
         label=_("仅看重复诉求"), widget=forms.CheckboxInput, method="filter_repeat"
     )
+    extension = django_filters.ChoiceFilter(
+        choices=[("mine", _("我申请的、待审批"))],
+        method="filter_extension",
+        label=_("延期申请"),
+        empty_label=_("全部"),
+    )
 
     class Meta:
         model = Case
@@ -130,6 +136,7 @@ class CaseFilterSet(BaseFilterSet):
             "unit",
             "assigned_to",
             "is_repeat",
+            "extension",
         ]
 
     def filter_q(self, queryset, name, value):
@@ -165,6 +172,14 @@ class CaseFilterSet(BaseFilterSet):
         if not value:
             return queryset
         return queryset.filter(is_repeat=True)
+
+    def filter_extension(self, queryset, name, value):
+        if value != "mine" or self.user is None:
+            return queryset
+        pending = Extension.objects.filter(
+            status=choices.ExtensionStatus.PENDING, requested_by_id=self.user.pk
+        )
+        return queryset.filter(pk__in=pending.values("case_id"))
 
 
 # --- referrals, agencies and mediations ----------------------------------------------------

@@ -97,10 +97,8 @@ def work_panel(user) -> dict | None:
         (
             _("我的延期申请待审批"),
             extensions,
-            # The 延期审批 list is the approvers'; her requests show on her cases' pages.
-            reverse("cases:extension_list")
-            if user.has_perm("cases.approve_case")
-            else _queue_url("mine"),
+            # Exactly the cases of her pending requests, among all she may see.
+            _queue_url("all", extension="mine"),
             "secondary",
             _("审批结果见各个案页"),
         ),

@@ -149,3 +149,21 @@ def test_the_hotline_card_is_one_key_away(client, tree):
     assert panels.hotline_panel(operator)["calls_today"] == 1
     grid = user_with_role(tree.grid_a, "grid_worker", username="grid")
     assert panels.hotline_panel(grid) is None
+
+
+def test_my_pending_extensions_open_exactly_those_cases(client, tree):
+    worker = user_with_role(tree.street_a, "rights_officer", username="worker_ext")
+    waiting, decided, _unrelated = (
+        make_case(tree.community_a, status="in_progress") for _ in "abc"
+    )
+    for case, status in ((waiting, ExtensionStatus.PENDING), (decided, ExtensionStatus.APPROVED)):
+        Extension.objects.create(
+            case=case, days=10, reason="需要调查取证", requested_by=worker, status=status
+        )
+    row = next(
+        r for r in panels.work_panel(worker)["rows"] if str(r["label"]) == "我的延期申请待审批"
+    )
+    assert row["count"] == 1
+    client.force_login(worker)
+    listed = client.get(row["url"]).context["table"].data.data
+    assert [c.pk for c in listed] == [waiting.pk]
