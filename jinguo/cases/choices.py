@@ -198,3 +198,13 @@ class EventKind(models.TextChoices):
     DUE_SOON = "due_soon", _("即将到期提醒")
     OVERDUE = "overdue", _("超期提醒")
     REPEAT = "repeat", _("重复诉求")
+
+
+STATUS_LABELS = dict(Status.choices)
+REFERRAL_STATUS_LABELS = dict(ReferralStatus.choices)
+
+
+def status_label(kind: str, status: str) -> str:
+    """A referral step moves the referral's status, every other step the case's."""
+    labels = REFERRAL_STATUS_LABELS if kind.startswith("referral_") else STATUS_LABELS
+    return str(labels.get(status, ""))

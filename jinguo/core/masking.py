@@ -62,3 +62,34 @@ def mask_address(value: str | None) -> str:
     if not keep:
         keep = min(6, max(1, len(value) // 3))
     return value[:keep] + ADDRESS_MASK
+
+
+# Free text naming the parties of a dispute, one per line ("申请人：张丽；被申请人：王强").
+_SEPARATORS = re.compile(r"[\n；;]+")
+_LABEL = re.compile(r"^(?P<label>[^：:]{1,12})[：:]\s*(?P<name>.+)$")
+_NAME_LIST = re.compile(r"[、，,]")
+
+
+def split_names(names: str) -> list[str]:
+    """Names listed in one line (张丽、王强 / 张丽, 王强)."""
+    return [n for n in _NAME_LIST.split(names or "") if n.strip()]
+
+
+def _mask_names(names: str) -> str:
+    return "、".join(mask_name(n) for n in split_names(names))
+
+
+def party_lines(text: str, *, reveal: bool) -> list[str]:
+    """The parties, one per line; names masked (张**) unless ``reveal``. A line written as
+    "申请人：张丽" keeps its label: "申请人：张**"."""
+    lines = [line.strip() for line in _SEPARATORS.split(text or "") if line.strip()]
+    if reveal:
+        return lines
+    out = []
+    for line in lines:
+        match = _LABEL.match(line)
+        if match:
+            out.append(f"{match['label']}：{_mask_names(match['name'])}")
+        else:
+            out.append(_mask_names(line))
+    return out

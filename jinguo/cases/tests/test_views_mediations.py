@@ -8,7 +8,7 @@ from django.utils import timezone
 from jinguo.cases.models import Agency, AgencyMember, Mediation
 from jinguo.cases.services.mediation import mediation_create
 from jinguo.cases.tests.factories import make_case
-from jinguo.cases.views.mediations import party_lines
+from jinguo.core.masking import party_lines
 from jinguo.core.models import AuditEvent
 from jinguo.testing.factories import grant, user_with_role
 

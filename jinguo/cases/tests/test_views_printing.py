@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from jinguo.cases.printables import case_file_content, content_hash
 from jinguo.cases.services.workflow import case_decline
 from jinguo.cases.tests.factories import make_case
-from jinguo.cases.views.printing import case_file_content, content_hash
 from jinguo.core.models import AuditEvent
 from jinguo.people.tests.factories import PersonFactory
 from jinguo.testing.factories import grant, user_with_role

@@ -102,16 +102,6 @@ def party_rows(user, case) -> list[dict]:
     return rows
 
 
-STATUS_LABELS = dict(choices.Status.choices)
-REFERRAL_STATUS_LABELS = dict(choices.ReferralStatus.choices)
-
-
-def status_label(kind: str, status: str) -> str:
-    """A referral step moves the referral's status, every other step the case's."""
-    labels = REFERRAL_STATUS_LABELS if kind.startswith("referral_") else STATUS_LABELS
-    return str(labels.get(status, ""))
-
-
 # How the names an event recorded are shown on the timeline (never ids, never PII).
 EVENT_DETAILS = (
     ("unit", gettext_lazy("登记单位：%s"), None),
@@ -144,8 +134,8 @@ def timeline_rows(case) -> list:
     """Timeline events with their status labels and the names the step recorded."""
     events = list(selectors.case_timeline(case))
     for event in events:
-        event.from_label = status_label(event.kind, event.from_status)
-        event.to_label = status_label(event.kind, event.to_status)
+        event.from_label = choices.status_label(event.kind, event.from_status)
+        event.to_label = choices.status_label(event.kind, event.to_status)
         event.data_labels = event_details(event.data)
     return events
 

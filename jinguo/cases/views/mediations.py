@@ -1,8 +1,6 @@
 """Mediation pages: the scoped list, the session form of the case page, the session page and
 the printable mediation agreement (调解协议书)."""
 
-import re
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -13,7 +11,7 @@ from django.views import View
 
 from jinguo.core import audit
 from jinguo.core.generic import ObjectListView, ScopedObjectMixin, ServiceFormView
-from jinguo.core.masking import mask_name
+from jinguo.core.masking import party_lines, split_names
 
 from ..filtersets import MediationFilterSet
 from ..forms.mediations import MediationForm
@@ -21,30 +19,6 @@ from ..models import Case, Mediation
 from ..selectors import mediation_open
 from ..services import mediation as services
 from ..tables.mediations import MediationTable
-
-_SEPARATORS = re.compile(r"[\n；;]+")
-_LABEL = re.compile(r"^(?P<label>[^：:]{1,12})[：:]\s*(?P<name>.+)$")
-_NAME_LIST = re.compile(r"[、，,]")
-
-
-def _mask_names(names: str) -> str:
-    return "、".join(mask_name(n) for n in _NAME_LIST.split(names) if n.strip())
-
-
-def party_lines(text: str, *, reveal: bool) -> list[str]:
-    """The parties, one per line; names masked (张**) unless ``reveal``. A line written as
-    "申请人：张丽" keeps its label: "申请人：张**"."""
-    lines = [line.strip() for line in _SEPARATORS.split(text or "") if line.strip()]
-    if reveal:
-        return lines
-    out = []
-    for line in lines:
-        match = _LABEL.match(line)
-        if match:
-            out.append(f"{match['label']}：{_mask_names(match['name'])}")
-        else:
-            out.append(_mask_names(line))
-    return out
 
 
 def mediation_queryset(user, action="view"):
@@ -179,7 +153,7 @@ class MediationAgreementView(LoginRequiredMixin, View):
                 "mediation": mediation,
                 "case": mediation.case,
                 "parties": party_lines(mediation.parties, reveal=reveal),
-                "mediators": [m for m in _NAME_LIST.split(mediation.mediators) if m.strip()],
+                "mediators": split_names(mediation.mediators),
                 "terms": [t.strip() for t in mediation.agreement.splitlines() if t.strip()],
                 "unit": mediation.org,
                 "today": timezone.localdate(),

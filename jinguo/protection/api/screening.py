@@ -12,9 +12,9 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jinguo.cases.views.mediations import party_lines
 from jinguo.core import audit
 from jinguo.core.api import ScopedModelViewSet
+from jinguo.core.masking import party_lines
 from jinguo.core.serializers import ModelSerializer, Serializer
 
 from .. import choices

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from jinguo.cases.models import Case
-from jinguo.cases.views.mediations import party_lines
 from jinguo.core import audit
 from jinguo.core.exports import rows_to_workbook, xlsx_response
 from jinguo.core.generic import ObjectListView, ScopedObjectMixin, ServiceFormView
+from jinguo.core.masking import party_lines
 from jinguo.core.scoping import permitted_actions
 
 from .. import choices

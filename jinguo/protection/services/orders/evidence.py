@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.cases.models import Case
-from jinguo.cases.views.printing import canonical_json, case_file_content, content_hash
+from jinguo.cases.printables import canonical_json, case_file_content, content_hash
 from jinguo.core import audit
 from jinguo.core.masking import mask_name
 from jinguo.people.models import Person
