@@ -11,7 +11,7 @@ from jinguo.accounts.services import ensure_default_roles
 from jinguo.core import audit
 from jinguo.core.context import ActorContext, acting
 from jinguo.core.workdays import seed_from_chinese_calendar
-from jinguo.demo import cases_data, cases_text, tree
+from jinguo.demo import cases_data, cases_text, protection_data, tree
 from jinguo.demo.people_data import load_people
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
@@ -42,7 +42,17 @@ class Command(BaseCommand):
             # Cases come after the holidays: their deadlines count working days.
             cases = cases_data.load_cases(password=DEMO_PASSWORD, stdout=self.stdout)
             created_users += cases["users"] + cases["agency_users"]
-            if created_units or created_users or people["persons"] or cases["cases"]:
+            # Protection comes last: its stories take up the demo's women and violence cases,
+            # and its sweeps raise the warnings of everything loaded before.
+            protection = protection_data.load_protection(password=DEMO_PASSWORD, stdout=self.stdout)
+            created_users += protection["users"]
+            if (
+                created_units
+                or created_users
+                or people["persons"]
+                or cases["cases"]
+                or protection["assessments"]
+            ):
                 audit.record_change(
                     None,
                     OrgUnit.objects.get(code=tree.CITY[0]),
@@ -51,6 +61,7 @@ class Command(BaseCommand):
                     users_created=created_users,
                     people_created=people,
                     cases_created=cases,
+                    protection_created=protection,
                 )
         self.stdout.write(
             self.style.SUCCESS(
@@ -137,7 +148,7 @@ class Command(BaseCommand):
         out.write(f"  {'用户名':<10}{'角色':<14}{'姓名':<6}  单位")
         roles = {r.code: r.name for r in Role.objects.all()}
         for username, real_name, unit_code, role_code, _title in (
-            tree.USERS + cases_data.EXTRA_USERS
+            tree.USERS + cases_data.EXTRA_USERS + protection_data.EXTRA_USERS
         ):
             unit = OrgUnit.objects.get(code=unit_code)
             out.write(f"  {username:<12}{roles[role_code]:<12}{real_name:<6}  {unit.name}")
