@@ -200,7 +200,18 @@ registry.role_grants("community_chair", [*FOLLOWUP_WORK, "protection.view_alert"
 registry.role_grants(
     "grid_worker", ["protection.view_protectivevisit", "protection.change_protectivevisit"]
 )
+# The rules are federation-wide policy: the system administrator (city level, two factors)
+# edits them as she does the deadline policies. Leaders read them but do not change them: a
+# leader exists at every level, and the rules also decide what is escalated above her.
 registry.role_grants("sysadmin", ["protection.view_alertrule", "protection.change_alertrule"])
+registry.menu_item(
+    "admin",
+    _("预警规则"),
+    "protection:alertrule_list",
+    "ti-adjustments-alt",
+    permissions=("protection.change_alertrule",),
+    order=70,
+)
 
 # --- audit trail ---------------------------------------------------------------------------------
 
@@ -216,6 +227,7 @@ registry.audit_labels(
         "alert_action": _("记录预警处置措施"),
         "alert_resolve": _("解除预警"),
         "alert_escalate": _("预警超时上报"),
+        "alert_rule_update": _("修改预警规则"),
     }
 )
 
