@@ -19,6 +19,7 @@ from ..choices import AlertAudience, AlertLevel, AlertResolves, AlertStatus
 from ..selectors import alerts as alert_selectors
 from ..selectors import followup as followup_selectors
 from ..services import followup_receivers  # noqa: F401  (connects the receivers)
+from . import menu_order
 
 TOP = 5
 
@@ -30,7 +31,7 @@ registry.menu_item(
     "protection:alert_list",
     "ti-alert-triangle",
     permissions=("protection.view_alert",),
-    order=10,
+    order=menu_order("protection:alert_list"),
 )
 registry.menu_item(
     "protection",
@@ -38,7 +39,7 @@ registry.menu_item(
     "protection:visit_list",
     "ti-home-heart",
     permissions=("protection.view_protectivevisit",),
-    order=40,
+    order=menu_order("protection:visit_list"),
 )
 registry.menu_item(
     "protection",
@@ -46,7 +47,7 @@ registry.menu_item(
     "protection:plan_list",
     "ti-calendar-heart",
     permissions=("protection.view_followupplan",),
-    order=41,
+    order=menu_order("protection:plan_list"),
 )
 
 

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.roles import crud
 from jinguo.core import registry
 
+from . import menu_order
+
 VIEW = "protection.view_riskassessment"
 
 # --- menu ----------------------------------------------------------------------------------
@@ -31,7 +33,7 @@ registry.menu_item(
     "protection:riskperson_list",
     "ti-alert-octagon",
     permissions=(VIEW,),
-    order=10,
+    order=menu_order("protection:riskperson_list"),
 )
 registry.menu_item(
     "protection",
@@ -39,7 +41,7 @@ registry.menu_item(
     "protection:riskassessment_list",
     "ti-clipboard-list",
     permissions=(VIEW,),
-    order=11,
+    order=menu_order("protection:riskassessment_list"),
 )
 registry.menu_item(
     "protection",
@@ -47,7 +49,7 @@ registry.menu_item(
     "protection:instrument_list",
     "ti-list-check",
     permissions=("protection.view_instrument",),
-    order=90,
+    order=menu_order("protection:instrument_list"),
 )
 
 

@@ -25,27 +25,28 @@ from jinguo.accounts.roles import crud
 from jinguo.core import registry
 
 from ..selectors import shelter_panels as panels
+from . import menu_order
 
 # --- menu ------------------------------------------------------------------------------------
 
-for label, url_name, icon, permissions, order in [
-    (_("庇护场所"), "protection:shelter_list", "ti-home-shield", ("protection.view_shelter",), 40),
+for label, url_name, icon, permissions in [
+    (_("庇护场所"), "protection:shelter_list", "ti-home-shield", ("protection.view_shelter",)),
     (
         _("庇护入住"),
         "protection:shelterstay_list",
         "ti-bed",
         ("protection.view_shelterstay",),
-        41,
     ),
     (
         _("强制报告"),
         "protection:mandatoryreport_list",
-        "ti-file-alert",
+        "ti-report",
         ("protection.view_mandatoryreport", "protection.add_mandatoryreport"),
-        42,
     ),
 ]:
-    registry.menu_item("protection", label, url_name, icon, permissions=permissions, order=order)
+    registry.menu_item(
+        "protection", label, url_name, icon, permissions=permissions, order=menu_order(url_name)
+    )
 
 # --- 工作台 and other pages -------------------------------------------------------------------
 
