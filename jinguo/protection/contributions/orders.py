@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.roles import crud
+from jinguo.cases.selectors import is_violence_case
 from jinguo.core import registry
 from jinguo.core.scoping import may
 
@@ -155,7 +156,7 @@ def person_section(user, person) -> dict | None:
 
 def case_section(user, case) -> dict | None:
     records = case_records(user, case)
-    violence = bool(case.gbv_type) or bool(getattr(case.category, "is_violence", False))
+    violence = is_violence_case(case)
     if not any(records.values()) and not violence:
         return None
     actions = _actions(user, case=case.pk) if violence and may(user, "view", case) else []

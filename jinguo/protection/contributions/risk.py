@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.roles import crud
+from jinguo.cases.selectors import is_violence_case
 from jinguo.core import registry
 
 from . import menu_order
@@ -105,7 +106,7 @@ def case_section(user, case) -> dict | None:
     ids = {case.complainant_id} | set(case.parties.values_list("person_id", flat=True))
     ids.discard(None)
     people = list(Person.objects.restrict(user, "view").filter(pk__in=ids).order_by("pk"))
-    is_violence = bool(case.gbv_type) or bool(getattr(case.category, "is_violence", False))
+    is_violence = is_violence_case(case)
     rows = [{"person": p, "current": current_risk(p, user)} for p in people]
     if not is_violence and not any(r["current"] for r in rows):
         return None

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from jinguo.cases.choices import OPEN_STATUSES, Urgency
 from jinguo.cases.models import Case
+from jinguo.cases.selectors import VIOLENCE_Q, is_violence_case
 from jinguo.core import audit, scoping
 from jinguo.core.scoping import may
 
@@ -145,14 +146,6 @@ def stay_open(user, pk, *, queryset=None, channel: str | None = None) -> Shelter
 # --- emergency intervention ---------------------------------------------------------------
 
 
-def is_violence_case(case) -> bool:
-    return bool(
-        case.gbv_type
-        or case.category.is_violence
-        or (case.subcategory_id is not None and case.subcategory.is_violence)
-    )
-
-
 def is_emergency_case(case) -> bool:
     """An urgent violence case: the checklist shows on it from the moment it is registered."""
     return case.urgency == Urgency.URGENT and is_violence_case(case)
@@ -175,9 +168,8 @@ def case_actions(case) -> dict:
     }
 
 
-VIOLENCE_CASE = (
-    Q(gbv_type__gt="") | Q(category__is_violence=True) | Q(subcategory__is_violence=True)
-)
+# The cases app says what a violence case is, once (is_violence_case and its Q form).
+VIOLENCE_CASE = VIOLENCE_Q
 
 
 def unattended_urgent_cases(now=None) -> QuerySet:
