@@ -178,3 +178,24 @@ def test_api_acknowledges(tree, officer):
     assert r.status_code == 200 and r.json()["status"] == "acknowledged"
     r = api.get("/api/protection/alerts/", {"status": "acknowledged"})
     assert [row["id"] for row in r.json()["results"]] == [alert.pk]
+
+
+def test_many_warnings_at_once_each_with_its_audit_row(tree):
+    """Past COPY_THRESHOLD the warnings and their audit rows are streamed in bulk (COPY on
+    PostgreSQL): the same rows, states and chain as one by one."""
+    from jinguo.core import audit as core_audit
+    from jinguo.core.bulk import COPY_THRESHOLD
+
+    people = [f.person(tree.community_a) for _ in range(COPY_THRESHOLD + 5)]
+    for who in people:
+        f.assess(who, "high")
+    result = alerts_sweep()
+    raised = Alert.objects.filter(rule__code="high_risk")
+    assert result.rules["high_risk"][0] == len(people) == raised.count()
+    assert set(raised.values_list("status", "level")) == {("open", "red")}
+    assert set(raised.values_list("person_id", flat=True)) == {p.pk for p in people}
+    audited = AuditEvent.objects.filter(
+        object_type="protection.alert", detail__step="alert_raise"
+    ).values_list("object_id", flat=True)
+    assert set(audited) == {str(pk) for pk in raised.values_list("pk", flat=True)}
+    assert core_audit.verify_chain().ok
