@@ -55,16 +55,30 @@ class Alert(ScopedModel):
     """A raised warning. ``subject`` identifies what it is about (e.g. "order:12") so the sweep
     raises one open warning per rule and subject. ``summary`` names no one."""
 
-    rule = models.ForeignKey(AlertRule, on_delete=models.PROTECT, related_name="alerts")
+    # No single-column indexes where a composite one below leads with the column: each index
+    # is written for every warning the sweep raises.
+    rule = models.ForeignKey(
+        AlertRule, on_delete=models.PROTECT, related_name="alerts", db_index=False
+    )
     level = models.CharField(
         max_length=10, choices=choices.AlertLevel.choices, verbose_name=_("预警级别")
     )
     subject = models.CharField(max_length=60, verbose_name=_("预警对象"))
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     summary = models.CharField(max_length=200, verbose_name=_("预警内容"))
     status = models.CharField(
