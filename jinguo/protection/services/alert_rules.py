@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -334,33 +334,40 @@ def urgent_no_action(rule, ctx: Context) -> Evaluation:
 def minor_violence(rule, ctx: Context) -> Evaluation:
     """A minor in an open violence case: flagged on the case, a child party, or a
     complainant under 18 when the case came in."""
-    open_violence = Case.objects.filter(violence_q()).exclude(status__in=CLOSED_CASE)
+    open_violence = Case.objects.filter(violence_q()).exclude(status__in=CLOSED_CASE).order_by()
     if ctx.full:
         checked, scope = None, open_violence
-        party_scope = CaseParty.objects.filter(
-            role=case_choices.PartyRole.CHILD, case__in=open_violence
-        )
     else:
         ids = set(ctx.ids("cases"))
         checked = {f"case:{pk}" for pk in ids}
         scope = open_violence.filter(pk__in=list(ids)[: CHUNK * 20])
-        party_scope = CaseParty.objects.filter(role=case_choices.PartyRole.CHILD, case__in=scope)
-    columns = ("id", "org_id", "complainant_id", "created_at")
-    rows: dict[int, tuple] = {}
-    for row in scope.filter(involves_minor=True).values_list(*columns):
-        rows[row[0]] = row
-    for row in party_scope.values_list(*(f"case__{c}" for c in columns)):
-        rows[row[0]] = row
     born_after = ctx.today.replace(year=ctx.today.year - ADULT_AGE - 1)
-    for *row, received_at, birth_date in scope.filter(
-        complainant__birth_date__gt=born_after
-    ).values_list(*columns, "received_at", "complainant__birth_date"):
-        on = timezone.localdate(received_at)
-        age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-        if age < ADULT_AGE:
-            rows[row[0]] = tuple(row)
+    with_child = CaseParty.objects.filter(case=OuterRef("pk"), role=case_choices.PartyRole.CHILD)
+    # One pass over the open violence cases: the three ways a minor shows, the complainant's
+    # age checked below on the day the case came in.
+    found = scope.filter(
+        Q(involves_minor=True) | Q(complainant__birth_date__gt=born_after) | Exists(with_child)
+    ).values_list(
+        "id",
+        "org_id",
+        "complainant_id",
+        "created_at",
+        "involves_minor",
+        "received_at",
+        "complainant__birth_date",
+        Exists(with_child),
+    )
     result = Evaluation(checked)
-    for case_id, org_id, person_id, created_at in rows.values():
+    for case_id, org_id, person_id, created_at, flagged, received_at, birth_date, child in found:
+        if not (flagged or child):
+            on = timezone.localdate(received_at)
+            age = (
+                on.year
+                - birth_date.year
+                - ((on.month, on.day) < (birth_date.month, birth_date.day))
+            )
+            if age >= ADULT_AGE:
+                continue
         result.add(
             Subject(
                 f"case:{case_id}",
