@@ -272,7 +272,7 @@ DEFAULT_RULES = [
      "保护性回访逾期，或回访联系不上当事人；此后回访联系上当事人时自动解除。"),
     ("urgent_no_action", "紧急个案无人处置", RED, LEADER, BY_CONDITION,
      {"hours": 2, "lookback_days": 30},
-     "紧急家暴个案登记后规定时间内没有应急处置或办理记录；有人处置后自动解除。"),
+     "紧急家暴个案登记后，在适用的应急处置清单规定的时间内没有应急处置或办理记录；有人处置后自动解除。"),
     ("minor_violence", "涉及未成年人", YELLOW, BOTH, BY_CONDITION, {},
      "家暴个案涉及未成年人；个案结案后自动解除。"),
     ("violence_recurred", "再次发生暴力", RED, BOTH, BY_CONDITION, {"lookback_days": 90},

@@ -172,11 +172,10 @@ def case_actions(case) -> dict:
 VIOLENCE_CASE = VIOLENCE_Q
 
 
-def unattended_urgent_cases(now=None) -> QuerySet:
-    """Urgent violence cases still open with no emergency action, registered longer ago than
-    their checklist's act-within hours (the checklist ``checklist_for`` picks). Not scoped:
-    the sweep and the early-warning rules read it, and scope what they show."""
-    now = now or timezone.now()
+def checklist_hours() -> tuple[dict[str, int], int | None]:
+    """The hours within which someone must act on an urgent violence case: by violence type
+    from the active checklist ``checklist_for`` picks for it, and those of the checklist for
+    every type (None: there is none). The emergency job and the early warning both read it."""
     hours_by_type: dict[str, int] = {}
     default_hours = None
     for template in ChecklistTemplate.objects.filter(is_active=True).order_by("pk"):
@@ -185,6 +184,15 @@ def unattended_urgent_cases(now=None) -> QuerySet:
                 hours_by_type.setdefault(gbv_type, template.act_within_hours)
         elif default_hours is None:
             default_hours = template.act_within_hours
+    return hours_by_type, default_hours
+
+
+def unattended_urgent_cases(now=None) -> QuerySet:
+    """Urgent violence cases still open with no emergency action, registered longer ago than
+    their checklist's act-within hours (the checklist ``checklist_for`` picks). Not scoped:
+    the sweep and the early-warning rules read it, and scope what they show."""
+    now = now or timezone.now()
+    hours_by_type, default_hours = checklist_hours()
     late = Q(pk__in=[])
     for gbv_type, hours in hours_by_type.items():
         late |= Q(gbv_type=gbv_type, received_at__lte=now - timedelta(hours=hours))

@@ -68,10 +68,12 @@ PARAMS: dict[str, tuple[Param, ...]] = {
     "urgent_no_action": (
         Param(
             "hours",
-            gettext_lazy("处置时限（小时）"),
+            gettext_lazy("无适用清单时的处置时限（小时）"),
             1,
             72,
-            gettext_lazy("紧急个案登记后几小时内无人处置即预警。"),
+            gettext_lazy(
+                "处置时限按适用的应急处置清单（系统管理 › 应急处置清单）；没有启用清单适用时用这里的小时数。"
+            ),
         ),
         _LOOKBACK,
     ),
