@@ -139,7 +139,17 @@ def test_the_list_puts_unsigned_red_first(tree, officer, client):
     client.force_login(officer)
     r = client.get(reverse("protection:alert_list"))
     order = [row.record.pk for row in r.context["table"].page.object_list]
-    assert order[0] == red.pk and set(order[1:]) == {yellow.pk, red_signed.pk}
+    # Then by level (the annotation the list computed but did not sort by), newest first.
+    assert order == [red.pk, red_signed.pk, yellow.pk]
+    orange = f.alert(
+        tree.community_a, code="repeat_victim", raised_at=timezone.now() - timedelta(days=9)
+    )
+    r = client.get(reverse("protection:alert_list"))
+    order = [row.record.pk for row in r.context["table"].page.object_list]
+    assert order == [red.pk, red_signed.pk, orange.pk, yellow.pk]
+    r = client.get(reverse("protection:alert_list"), {"sort": "-level"})
+    levels = [row.record.level for row in r.context["table"].page.object_list]
+    assert levels == ["yellow", "orange", "red", "red"]
     r = client.get(reverse("protection:alert_list"), {"level": "yellow"})
     assert [row.record.pk for row in r.context["table"].page.object_list] == [yellow.pk]
 
