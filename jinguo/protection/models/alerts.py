@@ -130,7 +130,13 @@ class Alert(ScopedModel):
         verbose_name_plural = _("预警")
         permissions = [("acknowledge_alert", _("签收和处置预警"))]
         indexes = [
-            models.Index(fields=["org_path", "status", "level"], name="protection_alert_scope"),
+            # A leader's list: her subtree (a prefix LIKE on PostgreSQL, which only a pattern-ops
+            # index serves), then the state.
+            models.Index(
+                fields=["org_path", "status", "level"],
+                name="protection_alert_scope",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
             # Has this rule already warned about this subject since it arose? (the sweep)
             models.Index(fields=["rule", "subject", "raised_at"], name="protection_alert_subject"),
             models.Index(fields=["person", "status"], name="protection_alert_person"),
