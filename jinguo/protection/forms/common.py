@@ -1,22 +1,8 @@
-"""Widgets the protection forms share: the browser's own date and date-time pickers, with the
-formats they send back, and a textarea of a given height."""
+"""Widgets the protection forms share, from the apps below that already define them: the
+browser's own date and date-time pickers (with the formats they send back) and a textarea of
+a given height."""
 
-from django import forms
+from jinguo.cases.forms.common import DateTimeInput, textarea
+from jinguo.people.forms.common import DateInput
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-def textarea(rows=3, **attrs):
-    return forms.Textarea({"rows": rows, **attrs})
+__all__ = ["DateInput", "DateTimeInput", "textarea"]
