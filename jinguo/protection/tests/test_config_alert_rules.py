@@ -53,6 +53,10 @@ def test_the_sysadmin_finds_the_rules_under_system_admin(tree, sysadmin, login):
     assert "预警规则" in groups["系统管理"]
     page = login(sysadmin).get(reverse("protection:alertrule_list")).content.decode()
     assert "反复受暴" in page and "统计月数：12" in page
+    rule = AlertRule.objects.get(code="repeat_victim")
+    form = login(sysadmin).get(reverse("protection:alertrule_update", args=[rule.pk]))
+    assert form.status_code == 200
+    assert 'name="param_months"' in form.content.decode()
 
 
 def test_a_leader_reads_the_rules_but_cannot_change_them(tree, login):

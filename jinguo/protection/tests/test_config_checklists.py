@@ -34,6 +34,10 @@ def test_the_sysadmin_finds_checklists_under_system_admin_and_others_get_404(
     assert "应急处置清单" in groups["系统管理"]
     page = login(sysadmin).get(reverse("protection:checklisttemplate_list")).content.decode()
     assert shipped().name in page and "所有暴力类型" in page
+    edit = login(sysadmin).get(reverse("protection:checklisttemplate_update", args=[shipped().pk]))
+    assert edit.status_code == 200
+    assert shipped().steps.first().label in edit.content.decode()
+    assert login(sysadmin).get(reverse("protection:checklisttemplate_create")).status_code == 200
     officer = login(district_officer)
     assert officer.get(reverse("protection:checklisttemplate_create")).status_code == 404
     url = reverse("protection:checklisttemplate_update", args=[shipped().pk])
