@@ -20,9 +20,11 @@ created if missing.
 """
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_subtree import setup_django, timed
@@ -188,6 +190,33 @@ def counts() -> str:
     )
 
 
+class CPU(NamedTuple):
+    python: float
+    backend: float
+
+    def __sub__(self, other):
+        return CPU(self.python - other.python, self.backend - other.backend)
+
+
+def load() -> str:
+    """The machine's load average: the figures are wall-clock times on 2 shared cores."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def cpu_seconds():
+    """(this process, its PostgreSQL backend) CPU seconds so far: less sensitive than the wall
+    clock to other work on the machine (the backend is on this machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    backend = (int(fields[11]) + int(fields[12])) / ticks
+    return CPU(time.process_time(), backend)
+
+
 def bench_sweeps() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -198,22 +227,31 @@ def bench_sweeps() -> None:
 
     AlertRule.objects.update(swept_at=None)
     Alert.objects.all().delete()
+    sql("VACUUM ANALYZE protection_alert")
+    cpu_before = cpu_seconds()
     began = time.perf_counter()
     result = alerts_sweep()
     full = time.perf_counter() - began
+    cpu = cpu_seconds() - cpu_before
     print(f"(a) full sweep: {full:.1f} s (target ≤ 60 s) — {result}")
+    print(f"      CPU: {cpu[0]:.1f} s Python + {cpu[1]:.1f} s PostgreSQL backend; load {load()}")
     for code, (raised, resolved, spent) in sorted(result.rules.items()):
         print(f"      {code:<20} raised {raised:>7,}  resolved {resolved:>6,}  {spent:6.2f} s")
+    # What autovacuum does after a burst of writes: fresh statistics for the list (c).
+    sql("VACUUM ANALYZE protection_alert")
     audit_before = AuditEvent.objects.count()
+    cpu_before = cpu_seconds()
     began = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         second = alerts_sweep()
     incremental = time.perf_counter() - began
+    cpu = cpu_seconds() - cpu_before
     print(
         f"(b) second sweep, nothing changed: {incremental:.2f} s (target ≤ 5 s), "
         f"{len(queries.captured_queries)} statements — {second}; "
         f"audit rows written: {AuditEvent.objects.count() - audit_before}"
     )
+    print(f"      CPU: {cpu[0]:.2f} s Python + {cpu[1]:.2f} s PostgreSQL backend; load {load()}")
     for code, (_r, _s, spent) in sorted(second.rules.items()):
         print(f"      {code:<20} {spent:6.2f} s")
     slow = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]

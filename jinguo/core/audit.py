@@ -26,6 +26,7 @@ from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext_lazy as _
 
 from . import context, crypto
+from .bulk import insert_rows
 from .models import AuditChainHead, AuditEvent, AuditKind
 
 logger = logging.getLogger(__name__)
@@ -360,9 +361,9 @@ def _write_batch(events: list) -> None:
         for event in events:
             event.prev_hash = prev
             event.hash = prev = event_hash(event, prev)
-        # One multi-row insert: its ids are drawn in list order while the head is locked, so
-        # id order stays chain order.
-        AuditEvent.objects.bulk_create(events)
+        # One bulk insert (COPY on PostgreSQL for large batches): its ids are drawn in list
+        # order while the head is locked, so id order stays chain order.
+        insert_rows(AuditEvent, events)
         head.last_hash = prev
         head.last_event_id = events[-1].pk
         head.save(update_fields=["last_hash", "last_event_id"])

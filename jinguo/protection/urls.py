@@ -1,6 +1,6 @@
 """Pages of the protection app; each concern keeps its patterns beside its views."""
 
-from .views import followup, orders, risk, screening, shelter
+from .views import config, followup, orders, risk, screening, shelter
 
 app_name = "protection"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *shelter.urlpatterns,
     *followup.urlpatterns,
     *screening.urlpatterns,
+    *config.urlpatterns,
 ]

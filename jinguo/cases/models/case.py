@@ -189,6 +189,10 @@ class Case(ScopedModel):
             models.Index(fields=["assigned_to", "status"], name="cases_case_assignee"),
             models.Index(fields=["complainant", "received_at"], name="cases_case_complainant"),
             models.Index(fields=["due_state", "due_at"], name="cases_case_due"),
+            # Cases written since the last early-warning sweep (protection), and urgent cases
+            # crossing the hours allowed for a first action.
+            models.Index(fields=["updated_at"], name="cases_case_updated"),
+            models.Index(fields=["urgency", "received_at"], name="cases_case_urgency_received"),
         ]
         constraints = [
             models.UniqueConstraint(

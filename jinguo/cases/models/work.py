@@ -113,6 +113,8 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["-called_at"]
         default_permissions = ()
+        # Calls made since the last early-warning sweep (protection).
+        indexes = [models.Index(fields=["called_at"], name="cases_followup_called")]
         verbose_name = _("回访记录")
         verbose_name_plural = _("回访记录")
 

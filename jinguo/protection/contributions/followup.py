@@ -19,6 +19,7 @@ from ..choices import AlertAudience, AlertLevel, AlertResolves, AlertStatus
 from ..selectors import alerts as alert_selectors
 from ..selectors import followup as followup_selectors
 from ..services import followup_receivers  # noqa: F401  (connects the receivers)
+from . import menu_order
 
 TOP = 5
 
@@ -30,7 +31,7 @@ registry.menu_item(
     "protection:alert_list",
     "ti-alert-triangle",
     permissions=("protection.view_alert",),
-    order=10,
+    order=menu_order("protection:alert_list"),
 )
 registry.menu_item(
     "protection",
@@ -38,7 +39,7 @@ registry.menu_item(
     "protection:visit_list",
     "ti-home-heart",
     permissions=("protection.view_protectivevisit",),
-    order=40,
+    order=menu_order("protection:visit_list"),
 )
 registry.menu_item(
     "protection",
@@ -46,7 +47,7 @@ registry.menu_item(
     "protection:plan_list",
     "ti-calendar-heart",
     permissions=("protection.view_followupplan",),
-    order=41,
+    order=menu_order("protection:plan_list"),
 )
 
 
@@ -200,7 +201,18 @@ registry.role_grants("community_chair", [*FOLLOWUP_WORK, "protection.view_alert"
 registry.role_grants(
     "grid_worker", ["protection.view_protectivevisit", "protection.change_protectivevisit"]
 )
+# The rules are federation-wide policy: the system administrator (city level, two factors)
+# edits them as she does the deadline policies. Leaders read them but do not change them: a
+# leader exists at every level, and the rules also decide what is escalated above her.
 registry.role_grants("sysadmin", ["protection.view_alertrule", "protection.change_alertrule"])
+registry.menu_item(
+    "admin",
+    _("预警规则"),
+    "protection:alertrule_list",
+    "ti-adjustments-alt",
+    permissions=("protection.change_alertrule",),
+    order=70,
+)
 
 # --- audit trail ---------------------------------------------------------------------------------
 
@@ -216,6 +228,7 @@ registry.audit_labels(
         "alert_action": _("记录预警处置措施"),
         "alert_resolve": _("解除预警"),
         "alert_escalate": _("预警超时上报"),
+        "alert_rule_update": _("修改预警规则"),
     }
 )
 
@@ -259,7 +272,7 @@ DEFAULT_RULES = [
      "保护性回访逾期，或回访联系不上当事人；此后回访联系上当事人时自动解除。"),
     ("urgent_no_action", "紧急个案无人处置", RED, LEADER, BY_CONDITION,
      {"hours": 2, "lookback_days": 30},
-     "紧急家暴个案登记后规定时间内没有应急处置或办理记录；有人处置后自动解除。"),
+     "紧急家暴个案登记后，在适用的应急处置清单规定的时间内没有应急处置或办理记录；有人处置后自动解除。"),
     ("minor_violence", "涉及未成年人", YELLOW, BOTH, BY_CONDITION, {},
      "家暴个案涉及未成年人；个案结案后自动解除。"),
     ("violence_recurred", "再次发生暴力", RED, BOTH, BY_CONDITION, {"lookback_days": 90},

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.roles import crud
+from jinguo.cases.selectors import is_violence_case
 from jinguo.core import registry
 from jinguo.core.scoping import may
 
@@ -29,26 +30,29 @@ from ..selectors.orders import (
 )
 from ..services.orders.protection_orders import describe_sweep, orders_sweep
 from ..services.orders.warnings import visits_sweep
+from . import menu_order
 
 TOP = 5
 
 # --- menu -------------------------------------------------------------------------------------
 
-for label, url_name, icon, permissions, order in [
+for label, url_name, icon, permissions in [
     (_("人身安全保护令"), "protection:protectionorder_list", "ti-shield-lock",
-     ("protection.view_protectionorder",), 30),
+     ("protection.view_protectionorder",)),
     (_("告诫书"), "protection:policewarning_list", "ti-file-alert",
-     ("protection.view_policewarning",), 32),
+     ("protection.view_policewarning",)),
     (_("告诫书回访"), "protection:warningvisit_list", "ti-walk",
-     ("protection.view_warningvisit",), 34),
-    (_("违反保护令"), "protection:orderbreach_list", "ti-alert-octagon",
-     ("protection.view_orderbreach",), 36),
+     ("protection.view_warningvisit",)),
+    (_("违反保护令"), "protection:orderbreach_list", "ti-shield-x",
+     ("protection.view_orderbreach",)),
     (_("伤情记录"), "protection:injuryrecord_list", "ti-first-aid-kit",
-     ("protection.view_injuryrecord",), 38),
+     ("protection.view_injuryrecord",)),
     (_("证据材料包"), "protection:evidencebundle_list", "ti-file-certificate",
-     ("protection.view_evidencebundle",), 39),
+     ("protection.view_evidencebundle",)),
 ]:  # fmt: skip
-    registry.menu_item("protection", label, url_name, icon, permissions=permissions, order=order)
+    registry.menu_item(
+        "protection", label, url_name, icon, permissions=permissions, order=menu_order(url_name)
+    )
 
 
 # --- 工作台 -------------------------------------------------------------------------------------
@@ -152,7 +156,7 @@ def person_section(user, person) -> dict | None:
 
 def case_section(user, case) -> dict | None:
     records = case_records(user, case)
-    violence = bool(case.gbv_type) or bool(getattr(case.category, "is_violence", False))
+    violence = is_violence_case(case)
     if not any(records.values()) and not violence:
         return None
     actions = _actions(user, case=case.pk) if violence and may(user, "view", case) else []

@@ -19,7 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.roles import crud
+from jinguo.cases.selectors import is_violence_case
 from jinguo.core import registry
+
+from . import menu_order
 
 VIEW = "protection.view_riskassessment"
 
@@ -31,7 +34,7 @@ registry.menu_item(
     "protection:riskperson_list",
     "ti-alert-octagon",
     permissions=(VIEW,),
-    order=10,
+    order=menu_order("protection:riskperson_list"),
 )
 registry.menu_item(
     "protection",
@@ -39,7 +42,7 @@ registry.menu_item(
     "protection:riskassessment_list",
     "ti-clipboard-list",
     permissions=(VIEW,),
-    order=11,
+    order=menu_order("protection:riskassessment_list"),
 )
 registry.menu_item(
     "protection",
@@ -47,7 +50,7 @@ registry.menu_item(
     "protection:instrument_list",
     "ti-list-check",
     permissions=("protection.view_instrument",),
-    order=90,
+    order=menu_order("protection:instrument_list"),
 )
 
 
@@ -103,7 +106,7 @@ def case_section(user, case) -> dict | None:
     ids = {case.complainant_id} | set(case.parties.values_list("person_id", flat=True))
     ids.discard(None)
     people = list(Person.objects.restrict(user, "view").filter(pk__in=ids).order_by("pk"))
-    is_violence = bool(case.gbv_type) or bool(getattr(case.category, "is_violence", False))
+    is_violence = is_violence_case(case)
     rows = [{"person": p, "current": current_risk(p, user)} for p in people]
     if not is_violence and not any(r["current"] for r in rows):
         return None

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.roles import crud
 from jinguo.core import registry
 
+from . import menu_order
+
 MENU = "protection"
 
 registry.menu_item(
@@ -22,7 +24,7 @@ registry.menu_item(
     "protection:screeningcampaign_list",
     "ti-list-search",
     permissions=("protection.view_screeningcampaign",),
-    order=60,
+    order=menu_order("protection:screeningcampaign_list"),
 )
 registry.menu_item(
     MENU,
@@ -30,7 +32,7 @@ registry.menu_item(
     "protection:screeningreport_list",
     "ti-clipboard-check",
     permissions=("protection.change_screeningreport",),
-    order=61,
+    order=menu_order("protection:screeningreport_list"),
 )
 registry.menu_item(
     MENU,
@@ -38,7 +40,7 @@ registry.menu_item(
     "protection:disputeentry_list",
     "ti-arrows-split",
     permissions=("protection.view_disputeentry",),
-    order=62,
+    order=menu_order("protection:disputeentry_list"),
 )
 registry.menu_item(
     MENU,
@@ -46,7 +48,7 @@ registry.menu_item(
     "protection:opinionitem_list",
     "ti-speakerphone",
     permissions=("protection.view_opinionitem",),
-    order=63,
+    order=menu_order("protection:opinionitem_list"),
 )
 registry.menu_item(
     MENU,
@@ -54,7 +56,7 @@ registry.menu_item(
     "protection:violence_stats",
     "ti-chart-bar",
     permissions=("protection.view_violence_stats",),
-    order=64,
+    order=menu_order("protection:violence_stats"),
 )
 
 

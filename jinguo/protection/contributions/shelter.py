@@ -12,6 +12,8 @@ Roles (documented in the README):
   registers mandatory reports received by phone.
 - community_chair (社区妇联主席): registers the reports her committee makes or receives and
   reads shelters' free beds; she sees the reports she registered (a share), not others'.
+- sysadmin (系统管理员): edits the emergency checklists (federation-wide policy, like the
+  deadline policies); leaders and officers read them.
 - Nobody gets an address through a role: a shelter's staff (its ``staff`` list) see it, and
   those a staff member shares a stay with (see selectors.shelter.locatable_shelter_ids).
 """
@@ -23,27 +25,28 @@ from jinguo.accounts.roles import crud
 from jinguo.core import registry
 
 from ..selectors import shelter_panels as panels
+from . import menu_order
 
 # --- menu ------------------------------------------------------------------------------------
 
-for label, url_name, icon, permissions, order in [
-    (_("庇护场所"), "protection:shelter_list", "ti-home-shield", ("protection.view_shelter",), 40),
+for label, url_name, icon, permissions in [
+    (_("庇护场所"), "protection:shelter_list", "ti-home-shield", ("protection.view_shelter",)),
     (
         _("庇护入住"),
         "protection:shelterstay_list",
         "ti-bed",
         ("protection.view_shelterstay",),
-        41,
     ),
     (
         _("强制报告"),
         "protection:mandatoryreport_list",
-        "ti-file-alert",
+        "ti-report",
         ("protection.view_mandatoryreport", "protection.add_mandatoryreport"),
-        42,
     ),
 ]:
-    registry.menu_item("protection", label, url_name, icon, permissions=permissions, order=order)
+    registry.menu_item(
+        "protection", label, url_name, icon, permissions=permissions, order=menu_order(url_name)
+    )
 
 # --- 工作台 and other pages -------------------------------------------------------------------
 
@@ -129,6 +132,15 @@ registry.role_grants(
         )
     ],
 )
+registry.role_grants("sysadmin", crud("protection", "checklisttemplate"))
+registry.menu_item(
+    "admin",
+    _("应急处置清单"),
+    "protection:checklisttemplate_list",
+    "ti-checklist",
+    permissions=("protection.change_checklisttemplate",),
+    order=71,
+)
 registry.role_grants(
     "hotline_operator",
     [
@@ -154,6 +166,12 @@ registry.audit_labels(
         "leave": _("登记离开庇护"),
         "dismiss": _("不予立案"),
         "emergency_alert": _("应急处置超时提醒"),
+        "checklist_create": _("新建应急处置清单"),
+        "checklist_update": _("修改应急处置清单"),
+        "checklist_step_add": _("添加处置事项"),
+        "checklist_step_update": _("修改处置事项"),
+        "checklist_step_remove": _("删除处置事项"),
+        "checklist_step_move": _("调整处置事项顺序"),
     }
 )
 

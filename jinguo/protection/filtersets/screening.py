@@ -1,7 +1,6 @@
 """Filtersets of the screening concern: each serves its page, its Excel export and the API."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,14 +9,8 @@ from jinguo.core.filters import BaseFilterSet, IdFilter
 from jinguo.orgs.filtersets import UnitChoiceFilter, visible_units
 
 from .. import choices
+from ..forms.common import DateInput
 from ..models import DisputeEntry, OpinionItem, ScreeningCampaign, ScreeningReport
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def in_unit(queryset, name, value):

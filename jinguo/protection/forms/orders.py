@@ -12,24 +12,7 @@ from jinguo.people.models import Person
 
 from .. import choices
 from ..services.orders.common import courts, police_stations
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-def textarea(rows=3):
-    return forms.Textarea({"rows": rows})
+from .common import DateInput, DateTimeInput, textarea
 
 
 def now_minute():

@@ -17,24 +17,7 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import choice_units
 
 from .. import choices
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-def textarea(rows=3):
-    return forms.Textarea({"rows": rows})
+from .common import DateInput, DateTimeInput, textarea
 
 
 class CampaignForm(ScopedForm):

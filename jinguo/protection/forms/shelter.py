@@ -18,23 +18,10 @@ from jinguo.people.models import HouseholdMember, Person
 
 from .. import choices
 from ..models import Shelter
+from .common import DateInput, DateTimeInput
 
 OUT_OF_SCOPE = _("该记录不存在或不在您的管辖范围内。")
 ADDRESS_HIDDEN = _("地址仅对庇护所工作人员可见")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def now_minute():

@@ -55,16 +55,30 @@ class Alert(ScopedModel):
     """A raised warning. ``subject`` identifies what it is about (e.g. "order:12") so the sweep
     raises one open warning per rule and subject. ``summary`` names no one."""
 
-    rule = models.ForeignKey(AlertRule, on_delete=models.PROTECT, related_name="alerts")
+    # No single-column indexes where a composite one below leads with the column: each index
+    # is written for every warning the sweep raises.
+    rule = models.ForeignKey(
+        AlertRule, on_delete=models.PROTECT, related_name="alerts", db_index=False
+    )
     level = models.CharField(
         max_length=10, choices=choices.AlertLevel.choices, verbose_name=_("预警级别")
     )
     subject = models.CharField(max_length=60, verbose_name=_("预警对象"))
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     summary = models.CharField(max_length=200, verbose_name=_("预警内容"))
     status = models.CharField(
@@ -116,7 +130,13 @@ class Alert(ScopedModel):
         verbose_name_plural = _("预警")
         permissions = [("acknowledge_alert", _("签收和处置预警"))]
         indexes = [
-            models.Index(fields=["org_path", "status", "level"], name="protection_alert_scope"),
+            # A leader's list: her subtree (a prefix LIKE on PostgreSQL, which only a pattern-ops
+            # index serves), then the state.
+            models.Index(
+                fields=["org_path", "status", "level"],
+                name="protection_alert_scope",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
             # Has this rule already warned about this subject since it arose? (the sweep)
             models.Index(fields=["rule", "subject", "raised_at"], name="protection_alert_subject"),
             models.Index(fields=["person", "status"], name="protection_alert_person"),

@@ -72,6 +72,8 @@ class EmergencyAction(ScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["case", "step"], name="protection_action_once")
         ]
+        # Steps ticked since the last early-warning sweep.
+        indexes = [models.Index(fields=["done_at"], name="protection_action_done")]
 
 
 class MandatoryReport(ScopedModel):

@@ -153,6 +153,8 @@ class ProtectionOrder(PersonRecord):
         indexes = [
             models.Index(fields=["status", "decision_due_at"], name="protection_order_due"),
             models.Index(fields=["status", "effective_until"], name="protection_order_until"),
+            # What changed since the last early-warning sweep.
+            models.Index(fields=["updated_at"], name="protection_order_updated"),
         ]
 
     def __str__(self):
@@ -215,6 +217,8 @@ class OrderBreach(ScopedModel):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("违反保护令记录")
         verbose_name_plural = _("违反保护令记录")
+        # Breaches recorded since the last early-warning sweep.
+        indexes = [models.Index(fields=["recorded_at"], name="protection_breach_recorded")]
 
     def get_absolute_url(self):
         return reverse("protection:orderbreach_detail", args=[self.pk])

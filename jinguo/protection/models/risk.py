@@ -137,6 +137,8 @@ class RiskAssessment(PersonRecord):
         indexes = [
             models.Index(fields=["person", "-assessed_at"], name="protection_assess_person"),
             models.Index(fields=["org_path", "level"], name="protection_assess_scope"),
+            # What changed since the last early-warning sweep.
+            models.Index(fields=["updated_at"], name="protection_assess_updated"),
         ]
 
     def __str__(self):

@@ -32,7 +32,7 @@ def in_work_order(qs: QuerySet) -> QuerySet:
             When(level=AlertLevel.ORANGE, then=Value(1)),
             default=Value(2),
         ),
-    ).order_by("-red_unsigned", "-raised_at", "-id")
+    ).order_by("-red_unsigned", "level_rank", "-raised_at", "-id")
 
 
 def alert_open(user, pk, *, queryset=None, channel: str | None = None) -> Alert:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from jinguo.cases.choices import OPEN_STATUSES, Urgency
 from jinguo.cases.models import Case
+from jinguo.cases.selectors import VIOLENCE_Q, is_violence_case
 from jinguo.core import audit, scoping
 from jinguo.core.scoping import may
 
@@ -145,14 +146,6 @@ def stay_open(user, pk, *, queryset=None, channel: str | None = None) -> Shelter
 # --- emergency intervention ---------------------------------------------------------------
 
 
-def is_violence_case(case) -> bool:
-    return bool(
-        case.gbv_type
-        or case.category.is_violence
-        or (case.subcategory_id is not None and case.subcategory.is_violence)
-    )
-
-
 def is_emergency_case(case) -> bool:
     """An urgent violence case: the checklist shows on it from the moment it is registered."""
     return case.urgency == Urgency.URGENT and is_violence_case(case)
@@ -175,16 +168,14 @@ def case_actions(case) -> dict:
     }
 
 
-VIOLENCE_CASE = (
-    Q(gbv_type__gt="") | Q(category__is_violence=True) | Q(subcategory__is_violence=True)
-)
+# The cases app says what a violence case is, once (is_violence_case and its Q form).
+VIOLENCE_CASE = VIOLENCE_Q
 
 
-def unattended_urgent_cases(now=None) -> QuerySet:
-    """Urgent violence cases still open with no emergency action, registered longer ago than
-    their checklist's act-within hours (the checklist ``checklist_for`` picks). Not scoped:
-    the sweep and the early-warning rules read it, and scope what they show."""
-    now = now or timezone.now()
+def checklist_hours() -> tuple[dict[str, int], int | None]:
+    """The hours within which someone must act on an urgent violence case: by violence type
+    from the active checklist ``checklist_for`` picks for it, and those of the checklist for
+    every type (None: there is none). The emergency job and the early warning both read it."""
     hours_by_type: dict[str, int] = {}
     default_hours = None
     for template in ChecklistTemplate.objects.filter(is_active=True).order_by("pk"):
@@ -193,6 +184,15 @@ def unattended_urgent_cases(now=None) -> QuerySet:
                 hours_by_type.setdefault(gbv_type, template.act_within_hours)
         elif default_hours is None:
             default_hours = template.act_within_hours
+    return hours_by_type, default_hours
+
+
+def unattended_urgent_cases(now=None) -> QuerySet:
+    """Urgent violence cases still open with no emergency action, registered longer ago than
+    their checklist's act-within hours (the checklist ``checklist_for`` picks). Not scoped:
+    the sweep and the early-warning rules read it, and scope what they show."""
+    now = now or timezone.now()
+    hours_by_type, default_hours = checklist_hours()
     late = Q(pk__in=[])
     for gbv_type, hours in hours_by_type.items():
         late |= Q(gbv_type=gbv_type, received_at__lte=now - timedelta(hours=hours))

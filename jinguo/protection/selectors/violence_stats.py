@@ -37,12 +37,12 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.cases.choices import AgencyKind, GbvType, Outcome, PartyRole
 from jinguo.cases.models import Case, CaseParty, Referral
+from jinguo.cases.selectors import VIOLENCE_Q
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.choices import Gender, Relationship
@@ -106,13 +106,9 @@ DIMENSIONS = (
 DIMENSION_BY_KEY = {d.key: d for d in DIMENSIONS}
 
 
-def violence_q() -> Q:
-    return ~Q(gbv_type="") | Q(category__is_violence=True) | Q(subcategory__is_violence=True)
-
-
 def violence_cases(user):
     """The violence cases ``user`` may see: restrict() decides."""
-    return Case.objects.restrict(user, "view").filter(violence_q())
+    return Case.objects.restrict(user, "view").filter(VIOLENCE_Q)
 
 
 def age_band(birth_date, on: datetime.date) -> str:

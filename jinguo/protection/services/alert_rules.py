@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ from jinguo.people.models import ADULT_AGE
 
 from ..choices import LEVEL_RANK, ORDER_IN_FORCE, PlanStatus, RiskLevel, VisitState
 from ..models import EmergencyAction, OrderBreach, ProtectionOrder, ProtectiveVisit, RiskAssessment
+from ..selectors.shelter import checklist_hours
 
 CHUNK = 5000
 # Steps on a case's timeline that are not somebody acting on it.
@@ -270,24 +271,40 @@ def repeat_victim(rule, ctx: Context) -> Evaluation:
     return result
 
 
+def act_within_hours(rule) -> tuple[dict[str, int], int]:
+    """Hours allowed before a first action, by violence type: the emergency checklist's that
+    serves the type (one policy for the checklist and the warning), else the rule's ``hours``
+    for cases no active checklist serves."""
+    by_type, every_type = checklist_hours()
+    return by_type, every_type if every_type is not None else int(rule.params.get("hours", 2))
+
+
 def urgent_no_action(rule, ctx: Context) -> Evaluation:
-    """An urgent violence case on which nobody has acted ``hours`` hours after it came in."""
-    hours = int(rule.params.get("hours", 2))
-    cutoff = ctx.now - timedelta(hours=hours)
-    open_urgent = Case.objects.filter(
-        violence_q(), urgency=case_choices.Urgency.URGENT, received_at__lte=cutoff
-    ).exclude(status__in=CLOSED_CASE)
+    """An urgent violence case on which nobody has acted within the hours its emergency
+    checklist allows (``act_within_hours``) after it came in."""
+    by_type, other = act_within_hours(rule)
+    late = Q(pk__in=[])
+    for gbv_type, hours in by_type.items():
+        late |= Q(gbv_type=gbv_type, received_at__lte=ctx.now - timedelta(hours=hours))
+    late |= ~Q(gbv_type__in=list(by_type)) & Q(received_at__lte=ctx.now - timedelta(hours=other))
+    longest = max([other, *by_type.values()])
+    open_urgent = (
+        Case.objects.filter(violence_q(), urgency=case_choices.Urgency.URGENT)
+        .filter(late)
+        .exclude(status__in=CLOSED_CASE)
+        .order_by()
+    )
     if ctx.full:
         lookback = ctx.now - timedelta(days=int(rule.params.get("lookback_days", 30)))
         candidates = open_urgent.filter(received_at__gte=lookback)
         checked = None
         ids = None
     else:
-        # Cases that crossed the threshold since the last sweep, cases that changed, and
+        # Cases that crossed their threshold since the last sweep, cases that changed, and
         # those already warned about (an action since resolves them).
         since = ctx.since or ctx.now
         crossed = set(
-            open_urgent.filter(received_at__gt=since - timedelta(hours=hours)).values_list(
+            open_urgent.filter(received_at__gt=since - timedelta(hours=longest)).values_list(
                 "pk", flat=True
             )
         )
@@ -295,16 +312,13 @@ def urgent_no_action(rule, ctx: Context) -> Evaluation:
         checked = {f"case:{pk}" for pk in ids}
         candidates = None
     result = Evaluation(checked)
+    columns = ("id", "org_id", "complainant_id", "received_at", "gbv_type")
     rows = []
     if candidates is not None:
-        rows = list(candidates.values_list("id", "org_id", "complainant_id", "received_at"))
+        rows = list(candidates.values_list(*columns))
     else:
         for part in chunks(ids):
-            rows += list(
-                open_urgent.filter(pk__in=part).values_list(
-                    "id", "org_id", "complainant_id", "received_at"
-                )
-            )
+            rows += list(open_urgent.filter(pk__in=part).values_list(*columns))
     acted = set()
     for part in chunks([r[0] for r in rows]):
         acted |= set(
@@ -315,9 +329,10 @@ def urgent_no_action(rule, ctx: Context) -> Evaluation:
             .exclude(kind__in=NOT_ACTION)
             .values_list("case_id", flat=True)
         )
-    for case_id, org_id, person_id, received_at in rows:
+    for case_id, org_id, person_id, received_at, gbv_type in rows:
         if case_id in acted:
             continue
+        hours = by_type.get(gbv_type, other)
         result.add(
             Subject(
                 f"case:{case_id}",
@@ -334,33 +349,40 @@ def urgent_no_action(rule, ctx: Context) -> Evaluation:
 def minor_violence(rule, ctx: Context) -> Evaluation:
     """A minor in an open violence case: flagged on the case, a child party, or a
     complainant under 18 when the case came in."""
-    open_violence = Case.objects.filter(violence_q()).exclude(status__in=CLOSED_CASE)
+    open_violence = Case.objects.filter(violence_q()).exclude(status__in=CLOSED_CASE).order_by()
     if ctx.full:
         checked, scope = None, open_violence
-        party_scope = CaseParty.objects.filter(
-            role=case_choices.PartyRole.CHILD, case__in=open_violence
-        )
     else:
         ids = set(ctx.ids("cases"))
         checked = {f"case:{pk}" for pk in ids}
         scope = open_violence.filter(pk__in=list(ids)[: CHUNK * 20])
-        party_scope = CaseParty.objects.filter(role=case_choices.PartyRole.CHILD, case__in=scope)
-    columns = ("id", "org_id", "complainant_id", "created_at")
-    rows: dict[int, tuple] = {}
-    for row in scope.filter(involves_minor=True).values_list(*columns):
-        rows[row[0]] = row
-    for row in party_scope.values_list(*(f"case__{c}" for c in columns)):
-        rows[row[0]] = row
     born_after = ctx.today.replace(year=ctx.today.year - ADULT_AGE - 1)
-    for *row, received_at, birth_date in scope.filter(
-        complainant__birth_date__gt=born_after
-    ).values_list(*columns, "received_at", "complainant__birth_date"):
-        on = timezone.localdate(received_at)
-        age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-        if age < ADULT_AGE:
-            rows[row[0]] = tuple(row)
+    with_child = CaseParty.objects.filter(case=OuterRef("pk"), role=case_choices.PartyRole.CHILD)
+    # One pass over the open violence cases: the three ways a minor shows, the complainant's
+    # age checked below on the day the case came in.
+    found = scope.filter(
+        Q(involves_minor=True) | Q(complainant__birth_date__gt=born_after) | Exists(with_child)
+    ).values_list(
+        "id",
+        "org_id",
+        "complainant_id",
+        "created_at",
+        "involves_minor",
+        "received_at",
+        "complainant__birth_date",
+        Exists(with_child),
+    )
     result = Evaluation(checked)
-    for case_id, org_id, person_id, created_at in rows.values():
+    for case_id, org_id, person_id, created_at, flagged, received_at, birth_date, child in found:
+        if not (flagged or child):
+            on = timezone.localdate(received_at)
+            age = (
+                on.year
+                - birth_date.year
+                - ((on.month, on.day) < (birth_date.month, birth_date.day))
+            )
+            if age >= ADULT_AGE:
+                continue
         result.add(
             Subject(
                 f"case:{case_id}",

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.cases.models import Case, FollowUp
 from jinguo.core import audit
+from jinguo.core.bulk import insert_rows
 from jinguo.core.models import Notification
 from jinguo.core.notifications import LEADER_ROLE
 from jinguo.orgs.models import OrgUnit
@@ -164,7 +165,7 @@ def apply(rule, evaluation: Evaluation, now) -> tuple[list[Alert], list[Alert]]:
     ]
     with transaction.atomic():
         with audit.batched():
-            created = Alert.objects.bulk_create(raised, batch_size=1000)
+            created = insert_rows(Alert, raised)
             for alert in created:
                 audit.record_change(
                     None,

@@ -34,10 +34,17 @@ from jinguo.core.sharing import share_grant
 from jinguo.people.models import Person
 
 from .. import choices
-from ..models import ChecklistStep, EmergencyAction, EmergencyEscalation, MandatoryReport
+from ..models import (
+    AlertRule,
+    ChecklistStep,
+    EmergencyAction,
+    EmergencyEscalation,
+    MandatoryReport,
+)
 from ..selectors.shelter import checklist_for, is_emergency_case, unattended_urgent_cases
 
 NOTE_MAX = 1000
+URGENT_RULE = "urgent_no_action"
 TEXT_MAX = 4000
 CREATOR_REASON = "强制报告登记人"
 
@@ -106,8 +113,13 @@ def emergency_tick(*, user, case, step, note="", done_at=None) -> EmergencyActio
 
 def sweep_unattended(now=None) -> int:
     """Tell the leaders of each urgent violence case's unit, once, that nobody has recorded an
-    emergency action on it within the checklist's hours."""
+    emergency action on it within the checklist's hours.
+
+    While the early-warning rule ``urgent_no_action`` is on, its red warning (same hours, same
+    leaders, signed for and escalated) is the message: the case is still recorded here as
+    reported, without a second notification."""
     now = now or timezone.now()
+    warned_by_rule = AlertRule.objects.filter(code=URGENT_RULE, is_active=True).exists()
     cases = (
         unattended_urgent_cases(now)
         .exclude(pk__in=EmergencyEscalation.objects.values("case_id"))
@@ -123,18 +135,24 @@ def sweep_unattended(now=None) -> int:
             if not created:
                 continue
             hours = template.act_within_hours if template else 0
-            recipients = notify_unit_leaders(
-                case.org,
-                _("紧急个案 %(number)s 超过 %(hours)d 小时无人应急处置")
-                % {"number": case.number, "hours": hours},
-                _("紧急的涉暴力个案登记后尚无任何应急处置记录，请立即安排处置。"),
-                case_url(case),
-                "danger",
-            )
+            recipients = []
+            if not warned_by_rule:
+                recipients = notify_unit_leaders(
+                    case.org,
+                    _("紧急个案 %(number)s 超过 %(hours)d 小时无人应急处置")
+                    % {"number": case.number, "hours": hours},
+                    _("紧急的涉暴力个案登记后尚无任何应急处置记录，请立即安排处置。"),
+                    case_url(case),
+                    "danger",
+                )
             row.recipients = len(recipients)
             row.save(update_fields=["recipients"])
             audit.record_change(
-                None, case, "emergency_alert", after={"recipients": len(recipients), "hours": hours}
+                None,
+                case,
+                "emergency_alert",
+                after={"recipients": len(recipients), "hours": hours},
+                told_by="alert" if warned_by_rule else "notification",
             )
         told += 1
     return told

@@ -23,7 +23,8 @@ class AlertTable(tables.Table):
     phone_hidden = ("org", "assigned_to", "id")
 
     raised_at = tables.Column(verbose_name=_("预警时间"))
-    level = tables.Column(verbose_name=_("级别"))
+    # By severity, not by the codes' alphabet (orange < red < yellow).
+    level = tables.Column(verbose_name=_("级别"), order_by=("level_rank", "-raised_at"))
     rule = tables.Column(verbose_name=_("规则"), accessor="rule__name", order_by=("rule__code",))
     summary = tables.Column(verbose_name=_("预警内容"), orderable=False)
     status = tables.Column(verbose_name=_("状态"))

@@ -235,6 +235,26 @@ def test_minor_in_a_violence_case_until_it_is_closed(tree):
     assert {a.subject for a in open_alerts("minor_violence")} == {f"case:{flagged.pk}"}
 
 
+def test_minor_violence_by_a_child_party_or_the_age_on_the_day_the_case_came_in(tree):
+    today = date.today()
+    kid = f.person(tree.community_a, birth_date=today.replace(year=today.year - 6))
+    with_child = f.violence_case(
+        tree.community_a, f.person(tree.community_a), parties=[(kid, "child")]
+    )
+    # Eighteen and a half now, and at intake: no minor.
+    adult = f.person(tree.community_a, birth_date=today - timedelta(days=365 * 18 + 200))
+    grown = f.violence_case(tree.community_a, adult)
+    # Seventeen when the case came in a year ago, eighteen now: still a minor's case.
+    was_minor = f.person(tree.community_a, birth_date=today - timedelta(days=365 * 18 + 100))
+    early = f.violence_case(
+        tree.community_a, was_minor, received_at=timezone.now() - timedelta(days=365)
+    )
+    sweep()
+    subjects = {a.subject for a in open_alerts("minor_violence")}
+    assert subjects == {f"case:{with_child.pk}", f"case:{early.pk}"}
+    assert f"case:{grown.pk}" not in subjects
+
+
 def test_recurrence_warns_until_she_is_reassessed(tree):
     who = f.person(tree.community_a)
     plan = f.plan(who, started_on=timezone.localdate() - timedelta(days=10))

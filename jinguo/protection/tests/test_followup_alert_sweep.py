@@ -139,7 +139,17 @@ def test_the_list_puts_unsigned_red_first(tree, officer, client):
     client.force_login(officer)
     r = client.get(reverse("protection:alert_list"))
     order = [row.record.pk for row in r.context["table"].page.object_list]
-    assert order[0] == red.pk and set(order[1:]) == {yellow.pk, red_signed.pk}
+    # Then by level (the annotation the list computed but did not sort by), newest first.
+    assert order == [red.pk, red_signed.pk, yellow.pk]
+    orange = f.alert(
+        tree.community_a, code="repeat_victim", raised_at=timezone.now() - timedelta(days=9)
+    )
+    r = client.get(reverse("protection:alert_list"))
+    order = [row.record.pk for row in r.context["table"].page.object_list]
+    assert order == [red.pk, red_signed.pk, orange.pk, yellow.pk]
+    r = client.get(reverse("protection:alert_list"), {"sort": "-level"})
+    levels = [row.record.level for row in r.context["table"].page.object_list]
+    assert levels == ["yellow", "orange", "red", "red"]
     r = client.get(reverse("protection:alert_list"), {"level": "yellow"})
     assert [row.record.pk for row in r.context["table"].page.object_list] == [yellow.pk]
 
@@ -178,3 +188,24 @@ def test_api_acknowledges(tree, officer):
     assert r.status_code == 200 and r.json()["status"] == "acknowledged"
     r = api.get("/api/protection/alerts/", {"status": "acknowledged"})
     assert [row["id"] for row in r.json()["results"]] == [alert.pk]
+
+
+def test_many_warnings_at_once_each_with_its_audit_row(tree):
+    """Past COPY_THRESHOLD the warnings and their audit rows are streamed in bulk (COPY on
+    PostgreSQL): the same rows, states and chain as one by one."""
+    from jinguo.core import audit as core_audit
+    from jinguo.core.bulk import COPY_THRESHOLD
+
+    people = [f.person(tree.community_a) for _ in range(COPY_THRESHOLD + 5)]
+    for who in people:
+        f.assess(who, "high")
+    result = alerts_sweep()
+    raised = Alert.objects.filter(rule__code="high_risk")
+    assert result.rules["high_risk"][0] == len(people) == raised.count()
+    assert set(raised.values_list("status", "level")) == {("open", "red")}
+    assert set(raised.values_list("person_id", flat=True)) == {p.pk for p in people}
+    audited = AuditEvent.objects.filter(
+        object_type="protection.alert", detail__step="alert_raise"
+    ).values_list("object_id", flat=True)
+    assert set(audited) == {str(pk) for pk in raised.values_list("pk", flat=True)}
+    assert core_audit.verify_chain().ok

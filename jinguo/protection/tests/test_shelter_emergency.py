@@ -14,12 +14,15 @@ from jinguo.cases.tests.factories import category, make_case
 from jinguo.core.models import AuditEvent, Notification
 from jinguo.protection.contributions.shelter import load_defaults
 from jinguo.protection.models import (
+    Alert,
+    AlertRule,
     ChecklistStep,
     ChecklistTemplate,
     EmergencyAction,
     EmergencyEscalation,
 )
 from jinguo.protection.selectors.shelter import unattended_urgent_cases
+from jinguo.protection.services.alert_sweep import alerts_sweep
 from jinguo.protection.services.emergency import emergency_tick, sweep_unattended
 from jinguo.protection.tests.factories_shelter import default_checklist
 from jinguo.testing.factories import user_with_role
@@ -177,6 +180,8 @@ def test_each_checklist_counts_its_own_hours(tree):
 
 
 def test_the_unit_leader_is_alerted_once_per_case(tree, django_capture_on_commit_callbacks):
+    """With the early-warning rule switched off the job tells the leaders itself."""
+    AlertRule.objects.filter(code="urgent_no_action").update(is_active=False)
     default_checklist()
     leader = user_with_role(tree.community_a, "leader")
     bystander = user_with_role(tree.community_b, "leader")
@@ -191,6 +196,32 @@ def test_the_unit_leader_is_alerted_once_per_case(tree, django_capture_on_commit
     assert not Notification.objects.filter(recipient=bystander).exists()
     assert EmergencyEscalation.objects.get(case=case).recipients == 1
     assert AuditEvent.objects.filter(action="emergency_alert", object_id=str(case.pk)).count() == 1
+
+
+def test_while_the_warning_rule_is_on_its_red_warning_is_the_one_message(
+    tree, django_capture_on_commit_callbacks
+):
+    default_checklist()
+    leader = user_with_role(tree.community_a, "leader")
+    case = urgent(tree.community_a, hours_ago=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_unattended() == 1
+        alerts_sweep()
+    assert EmergencyEscalation.objects.get(case=case).recipients == 0
+    titles = list(Notification.objects.filter(recipient=leader).values_list("title", flat=True))
+    assert len(titles) == 1 and "紧急个案无人处置" in titles[0]
+    assert Alert.objects.get(rule__code="urgent_no_action", case=case).is_open
+
+
+def test_the_warning_follows_the_checklist_hours_of_the_case_type(tree):
+    default_checklist()
+    fast = ChecklistTemplate.objects.create(name="性侵害", gbv_types=["rape"], act_within_hours=1)
+    ChecklistStep.objects.create(template=fast, label="陪同取证")
+    rape = urgent(tree.community_a, hours_ago=1.5, category="personal-sexual", gbv_type="rape")
+    urgent(tree.community_a, hours_ago=1.5)  # physical: the shipped checklist's 2 hours
+    alerts_sweep()
+    [alert] = Alert.objects.filter(rule__code="urgent_no_action")
+    assert alert.case_id == rape.pk and "1 小时" in alert.summary
 
 
 def test_no_alert_once_someone_acted(tree, officer, django_capture_on_commit_callbacks):
