@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_sweep_indexes'),
+        ('cases', '0009_sweep_indexes'),
         ('orgs', '0003_unit_name_initials'),
         ('people', '0006_import_confirm_unknown_area'),
         ('protection', '0002_concerns'),

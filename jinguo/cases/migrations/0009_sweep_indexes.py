@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_counter_label'),
+        ('cases', '0008_case_scope_open_index'),
         ('orgs', '0003_unit_name_initials'),
         ('people', '0006_import_confirm_unknown_area'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
