@@ -196,6 +196,7 @@ class _ReadOnlyScoped(ScopedModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="预警列表（未签收的红色预警在前）"),
+    create=extend_schema(exclude=True),  # not offered: 405
     retrieve=extend_schema(summary="预警详情（查看记入审计）"),
 )
 class AlertViewSet(_ReadOnlyScoped):
@@ -266,6 +267,7 @@ class AlertViewSet(_ReadOnlyScoped):
 
 @extend_schema_view(
     list=extend_schema(summary="保护性回访计划列表"),
+    create=extend_schema(exclude=True),  # not offered: 405
     retrieve=extend_schema(summary="回访计划详情（查看记入审计）"),
 )
 class FollowUpPlanViewSet(_ReadOnlyScoped):
@@ -295,6 +297,7 @@ class FollowUpPlanViewSet(_ReadOnlyScoped):
 
 @extend_schema_view(
     list=extend_schema(summary="保护性回访列表"),
+    create=extend_schema(exclude=True),  # not offered: 405
     retrieve=extend_schema(summary="回访详情（查看记入审计）"),
 )
 class ProtectiveVisitViewSet(_ReadOnlyScoped):

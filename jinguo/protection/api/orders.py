@@ -7,7 +7,7 @@ happened); a detail does, and its reading is logged by the same selector as the 
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 
@@ -277,6 +277,7 @@ class RuleSerializer(MeasuresSerializer):
     note = serializers.CharField(max_length=10000, required=False, allow_blank=True)
 
 
+@extend_schema_serializer(component_name="OrderNote")
 class NoteSerializer(Serializer):
     at = serializers.DateTimeField(required=False, allow_null=True)
     note = serializers.CharField(max_length=10000)

@@ -96,7 +96,9 @@ class AssessmentSerializer(ModelSerializer):
 
     person_name = serializers.SerializerMethodField()
     level_display = serializers.CharField(source="get_level_display", read_only=True)
-    case_number = serializers.CharField(source="case.number", read_only=True, default=None)
+    case_number = serializers.CharField(
+        source="case.number", read_only=True, default=None, allow_null=True
+    )
     assessed_by_name = serializers.CharField(source="assessed_by.real_name", read_only=True)
 
     class Meta:
@@ -278,6 +280,7 @@ class SafetyPlanReviewSerializer(Serializer):
 
 
 @extend_schema_view(
+    create=extend_schema(exclude=True),  # plans are made on the page; POST here is 405
     list=extend_schema(summary="安全计划列表（不含计划内容）"),
     retrieve=extend_schema(summary="安全计划详情（查看会被记录）"),
     partial_update=extend_schema(

@@ -5,11 +5,22 @@ The same restrict() and services as the pages: out of scope is 404, every write 
 a service; parties of an entry are masked unless the user may reveal personal data.
 """
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from jinguo.core import audit
@@ -68,6 +79,7 @@ class CampaignCreateSerializer(Serializer):
     instructions = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="ScreeningReport")
 class ReportSerializer(ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
     campaign_title = serializers.CharField(source="campaign.title", read_only=True)
@@ -91,6 +103,7 @@ class ReportSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="ScreeningNote")
 class NoteSerializer(Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -241,7 +254,23 @@ class ScreeningCampaignViewSet(StepActionsMixin, ScopedModelViewSet):
         campaign = services.campaign_issue(user=request.user, **data.validated_data)
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="排查统计反馈（已上报单位的数量，不含个人信息）", request=None)
+    @extend_schema(
+        summary="排查统计反馈（已上报单位的数量，不含个人信息）",
+        request=None,
+        responses={
+            200: inline_serializer(
+                "ScreeningCampaignTotals",
+                {
+                    "progress": serializers.JSONField(),
+                    "kinds": serializers.ListField(child=serializers.CharField()),
+                    "risks": serializers.ListField(child=serializers.CharField()),
+                    "rows": serializers.JSONField(),
+                    "totals": serializers.JSONField(),
+                },
+            ),
+            404: OpenApiResponse(description="排查不存在或不在您的范围内"),
+        },
+    )
     @action(detail=True, methods=["get"])
     def totals(self, request, pk=None):
         campaign = self.get_object()
@@ -273,6 +302,7 @@ class ScreeningCampaignViewSet(StepActionsMixin, ScopedModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="排查上报列表（本单位及下级的）"),
+    create=extend_schema(exclude=True),  # returns are made by issuing a campaign: 405
     retrieve=extend_schema(summary="排查上报详情"),
 )
 class ScreeningReportViewSet(StepActionsMixin, ScopedModelViewSet):
@@ -391,6 +421,8 @@ class OpinionItemViewSet(StepActionsMixin, ScopedModelViewSet):
             "handling": opinion.handling,
             "units": list(opinion.units.values_list("pk", flat=True)),
         }
+        if not isinstance(request.data, Mapping):
+            raise ValidationError({"non_field_errors": [_("请求内容须是一个 JSON 对象。")]})
         data = OpinionWriteSerializer(data={**current, **request.data}, partial=True)
         data.is_valid(raise_exception=True)
         values = {**current, **data.validated_data}
