@@ -98,3 +98,18 @@ class ScopedModelViewSet(IdLookupMixin, viewsets.ModelViewSet):
     def _versioned(self) -> bool:
         model = self.queryset_model()
         return model is not None and any(f.name == "version" for f in model._meta.fields)
+
+
+class NoCreateMixin:
+    """For a viewset whose list takes no POST (its detail actions may): POST on the list is
+    405 and the list's Allow header does not offer it, as the schema does not."""
+
+    def create(self, request, *args, **kwargs):
+        raise exceptions.MethodNotAllowed(request.method)
+
+    @property
+    def allowed_methods(self):
+        methods = super().allowed_methods
+        if getattr(self, "action_map", {}).get("post") == "create":
+            methods = [m for m in methods if m != "POST"]
+        return methods

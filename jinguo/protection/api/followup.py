@@ -6,10 +6,9 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
-from jinguo.core.api import ScopedModelViewSet
+from jinguo.core.api import NoCreateMixin, ScopedModelViewSet
 from jinguo.core.masking import mask_name
 from jinguo.core.serializers import ModelSerializer, Serializer
 
@@ -168,15 +167,12 @@ ACT_RESPONSES = {
 # --- views ---------------------------------------------------------------------------------------
 
 
-class _ReadOnlyScoped(ScopedModelViewSet):
+class _ReadOnlyScoped(NoCreateMixin, ScopedModelViewSet):
     http_method_names = ["get", "head", "options", "post"]
     write_actions: tuple[str, ...] = ()
 
     def scope_action(self) -> str:
         return "view"
-
-    def create(self, request, *args, **kwargs):
-        raise MethodNotAllowed(request.method)
 
     def get_permissions(self):
         from rest_framework import permissions

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jinguo.cases.models import Case
-from jinguo.core.api import IdLookupMixin, ScopedModelViewSet
+from jinguo.core.api import IdLookupMixin, NoCreateMixin, ScopedModelViewSet
 from jinguo.core.masking import mask_name
 from jinguo.core.serializers import ModelSerializer, Serializer
 from jinguo.people.models import Person
@@ -289,7 +289,7 @@ class SafetyPlanReviewSerializer(Serializer):
         responses={200: SafetyPlanDetailSerializer},
     ),
 )
-class SafetyPlanViewSet(ScopedModelViewSet):
+class SafetyPlanViewSet(NoCreateMixin, ScopedModelViewSet):
     model = SafetyPlan
     serializer_class = SafetyPlanSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -315,9 +315,6 @@ class SafetyPlanViewSet(ScopedModelViewSet):
                 self.request.user, self.kwargs["pk"], queryset=self.get_queryset(), channel="api"
             )
         return super().get_object()
-
-    def create(self, request, *args, **kwargs):
-        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     def _read(self, plan) -> Response:
         plan = SafetyPlan.objects.select_related("person").get(pk=plan.pk)

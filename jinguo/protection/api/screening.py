@@ -24,7 +24,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from jinguo.core import audit
-from jinguo.core.api import ScopedModelViewSet
+from jinguo.core.api import NoCreateMixin, ScopedModelViewSet
 from jinguo.core.masking import party_lines
 from jinguo.core.serializers import ModelSerializer, Serializer
 
@@ -230,6 +230,10 @@ class StepActionsMixin:
 # --- viewsets ------------------------------------------------------------------------------
 
 
+# A month as the statistics page takes it (2026-03).
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
 @extend_schema_view(
     list=extend_schema(summary="矛盾纠纷排查列表（本单位及下级下发的）"),
     retrieve=extend_schema(summary="排查详情"),
@@ -305,7 +309,7 @@ class ScreeningCampaignViewSet(StepActionsMixin, ScopedModelViewSet):
     create=extend_schema(exclude=True),  # returns are made by issuing a campaign: 405
     retrieve=extend_schema(summary="排查上报详情"),
 )
-class ScreeningReportViewSet(StepActionsMixin, ScopedModelViewSet):
+class ScreeningReportViewSet(NoCreateMixin, StepActionsMixin, ScopedModelViewSet):
     step_actions = ("submit",)
     model = ScreeningReport
     serializer_class = ReportSerializer
@@ -317,9 +321,6 @@ class ScreeningReportViewSet(StepActionsMixin, ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().select_related("campaign", "org")
-
-    def create(self, request, *args, **kwargs):
-        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     @extend_schema(summary="上报（未发现矛盾纠纷时须填写情况说明）", request=NoteSerializer)
     @action(detail=True, methods=["post"])
@@ -466,8 +467,22 @@ class ViolenceStatsViewSet(viewsets.ViewSet):
         summary="匿名暴力统计（只有数量；1–4 显示为“<5”，防推算隐藏显示为“*”）",
         parameters=[
             OpenApiParameter("unit", int, description="统计单位（默认本单位）"),
-            OpenApiParameter("start", str, required=True, description="起始月份 YYYY-MM"),
-            OpenApiParameter("end", str, required=True, description="截止月份 YYYY-MM"),
+            OpenApiParameter(
+                "start",
+                str,
+                required=True,
+                allow_blank=False,
+                pattern=MONTH_PATTERN,
+                description="起始月份 YYYY-MM",
+            ),
+            OpenApiParameter(
+                "end",
+                str,
+                required=True,
+                allow_blank=False,
+                pattern=MONTH_PATTERN,
+                description="截止月份 YYYY-MM",
+            ),
             OpenApiParameter("by", str, enum=["unit", "month"], description="按下级单位或月份"),
         ],
         responses={200: None},

@@ -108,6 +108,7 @@ class ShelterViewSet(ScopedModelViewSet):
         s.is_valid(raise_exception=True)
         data = dict(s.validated_data)
         data.setdefault("org", request.user.home_unit)
+        data.setdefault("address", "")  # required: the service says so in Chinese
         return self._read(
             services.shelter_create(user=request.user, **data), status.HTTP_201_CREATED
         )
