@@ -13,6 +13,7 @@ every other scoped record (orgs.services.rewrite_org_paths), in the same transac
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.paths import TreePathField
 
@@ -40,6 +41,8 @@ class StatsRow(models.Model):
 
     class Meta:
         default_permissions = ()
+        verbose_name = _("统计汇总")
+        verbose_name_plural = _("统计汇总")
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "org_path", "day", *VALUE_FIELDS], name="stats_row_key"
@@ -72,6 +75,8 @@ class StatsEntry(models.Model):
 
     class Meta:
         default_permissions = ()
+        verbose_name = _("统计台账")
+        verbose_name_plural = _("统计台账")
         constraints = [
             models.UniqueConstraint(fields=["source", "object_id"], name="stats_entry_object")
         ]
@@ -91,4 +96,6 @@ class StatsDirty(models.Model):
 
     class Meta:
         default_permissions = ()
+        verbose_name = _("待计入统计的变动")
+        verbose_name_plural = _("待计入统计的变动")
         indexes = [models.Index(fields=["table_name", "object_id"], name="stats_dirty_object")]
