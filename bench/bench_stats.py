@@ -8,10 +8,12 @@ bench_cases.py's generators (a generated tree under 98, cases spread over it by 
 SELECT per batch), rebuilds the summary from them (timed), then prints, median and p95:
 
 * the dashboard (every figure, breakdown, child ranking and source total a leader sees) of the
-  root unit and of a county, for a year, next to the bare summary query — one
-  ``sum(n)`` over the subtree's rows of the year — measured in the same run;
-* a case transition (status saved through the ORM) with the summary kept in its transaction,
-  against the same transition with the statistics triggers and signals switched off.
+  root unit, a unit one level down ("city") and a county, for a year, next to the bare
+  summary SQL measured in the same run: (a) one ``sum(n)`` of the unit's rows of the year and
+  (b) the very statements the dashboard ran, replayed through a bare cursor — the ratio
+  dashboard / (b) is what Python, the ORM and the page's logic add to the summary's SQL;
+* a case transition (status saved through the ORM) with the summary kept in its transaction
+  by the triggers, against the same transition with the table's triggers switched off.
 
 Later runs reuse the generated tree and cases. Figures only; no assertion.
 """
@@ -45,41 +47,43 @@ def prepare(args) -> None:
 
     from jinguo.cases.models import Case
     from jinguo.stats import maintenance, sources
-    from jinguo.stats.models import StatsDirty, StatsRow
+    from jinguo.stats.models import StatsCount, StatsEntry
 
     prepare_tree(args)
     have = Case.objects.filter(number__startswith="B-").count()
     if have < args.cases:
         print(f"generating {args.cases - have:,} cases (found {have:,}) …", flush=True)
         generate_cases(args.cases, have)
-    if StatsDirty.objects.exists() or not StatsRow.objects.filter(source="cases.case").exists():
-        StatsDirty.objects.all().delete()
+    counted = StatsEntry.objects.filter(source="cases.case").count()
+    if counted != Case.objects.filter(received_at__isnull=False).count():
         for src in sources.sources():
             began = time.perf_counter()
             counted = maintenance.rebuild(src)
             print(f"rebuild {src.key}: {counted:,} records in {time.perf_counter() - began:.1f} s")
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE stats_statsrow")
+        cursor.execute("VACUUM ANALYZE stats_statscount")
         cursor.execute("VACUUM ANALYZE stats_statsentry")
-    rows = StatsRow.objects.filter(source="cases.case").count()
-    print(f"{Case.objects.count():,} cases; {rows:,} summary rows for cases.case")
+    rows = StatsCount.objects.filter(source="cases.case").count()
+    print(f"{Case.objects.count():,} cases; {rows:,} count rows for cases.case")
 
 
 def bench_dashboards(args) -> None:
+    from django.db import connection
     from django.db.models import Sum
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from jinguo.orgs.models import OrgUnit
     from jinguo.stats import dashboard as board
     from jinguo.stats import periods
-    from jinguo.stats.models import StatsRow
+    from jinguo.stats.models import StatsCount
 
     year = periods.parse({"period": "year", "at": str(timezone.localdate().year)})[0]
     root = OrgUnit.objects.get(code=BENCH_ROOT_CODE)
-    county = OrgUnit.objects.filter(path__subtree=root.path, level=root.level + 2).order_by("path")[
-        0
-    ]
-    for label, unit in (("root", root), ("county", county)):
+    below = OrgUnit.objects.filter(path__subtree=root.path).order_by("path")
+    city = below.filter(level=root.level + 1)[0]
+    county = below.filter(level=root.level + 2)[0]
+    for label, unit in (("root", root), ("city", city), ("county", county)):
         user = bench_user(f"stats_{label}", "leader", unit)
         size = OrgUnit.objects.filter(path__subtree=unit.path).count()
 
@@ -87,28 +91,39 @@ def bench_dashboards(args) -> None:
             return board.dashboard(user, unit, year)
 
         def bare(unit=unit):
-            return StatsRow.objects.filter(
+            return StatsCount.objects.filter(
                 source="cases.case",
-                org_path__subtree=unit.path,
-                day__gte=year.start,
-                day__lt=year.end,
+                unit_path=unit.path,
+                dim=0,
+                month__gte=year.start,
+                month__lt=year.end,
             ).aggregate(n=Sum("n"))["n"]
 
+        with CaptureQueriesContext(connection) as captured:
+            dash()
+        statements = [q["sql"] for q in captured.captured_queries]
+
+        def replay(statements=statements):
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+                    cursor.fetchall()
+
         d_med, d_p95 = timed(dash, args.runs)
-        b_med, b_p95 = timed(bare, args.runs)
+        b_med, _b_p95 = timed(bare, args.runs)
+        r_med, r_p95 = timed(replay, args.runs)
         print(
-            f"dashboard {label} ({unit.name}, {size:,} units, {bare():,} cases this year): "
-            f"median {d_med:.1f} ms p95 {d_p95:.1f} ms | bare summary query median "
-            f"{b_med:.2f} ms p95 {b_p95:.2f} ms | ratio {d_med / b_med:.1f}×"
+            f"dashboard {label} ({unit.name}, {size:,} units, {bare() or 0:,} cases this year): "
+            f"median {d_med:.1f} ms p95 {d_p95:.1f} ms, {len(statements)} queries | "
+            f"(a) one summary sum median {b_med:.2f} ms | (b) its {len(statements)} statements "
+            f"bare median {r_med:.2f} ms p95 {r_p95:.2f} ms | ratio to (b) {d_med / r_med:.2f}×"
         )
 
 
 def bench_transition(args) -> None:
     from django.db import connection, transaction
-    from django.db.models.signals import post_save
 
     from jinguo.cases.models import Case
-    from jinguo.stats import signals
 
     ids = list(
         Case.objects.filter(number__startswith="B-")
@@ -130,16 +145,15 @@ def bench_transition(args) -> None:
 
     run()  # warm-up: the same cases' pages in cache for both measured runs
     with_stats = run()
-    handler = signals._connected[Case]
-    post_save.disconnect(handler, sender=Case, dispatch_uid="stats:cases.case")
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE cases_case DISABLE TRIGGER USER")
+        for op in ("ins", "upd", "del"):
+            cursor.execute(f"ALTER TABLE cases_case DISABLE TRIGGER stats_{op}_cases_case")
     try:
         without = run()
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE cases_case ENABLE TRIGGER USER")
-        post_save.connect(handler, sender=Case, weak=False, dispatch_uid="stats:cases.case")
+            for op in ("ins", "upd", "del"):
+                cursor.execute(f"ALTER TABLE cases_case ENABLE TRIGGER stats_{op}_cases_case")
     a, b = statistics.median(with_stats), statistics.median(without)
     print(
         f"case transition ({len(ids)} saves): with summary median {a:.2f} ms, without "

@@ -15,8 +15,6 @@ class StatsConfig(AppConfig):
     verbose_name = _("统计分析")
 
     def ready(self):
-        from . import signals
-
-        # core's ready() has filled the registry (stats comes after every app it counts).
-        signals.connect()
+        # The counting is done by database triggers, installed after every migrate (the
+        # registry, filled by core's ready(), says which tables they watch).
         post_migrate.connect(install_triggers, sender=self)

@@ -221,12 +221,10 @@ def other_sources(user, unit, period: Period) -> list[dict]:
 
 def dashboard(user, unit, period: Period, rank: str = "on_time") -> dict:
     """Everything the dashboard page and its API show, scoped and suppressed for ``user``."""
-    lag = selectors.catch_up()
     src = selectors.visible_source(user, CASES)
     data = {
         "unit": {"id": unit.pk, "name": unit.name, "path": unit.path},
         "period": {"kind": period.kind, "start": period.start, "end": period.last},
-        "pending_changes": lag,
         "sources": other_sources(user, unit, period),
         "cases": None,
     }

@@ -1,15 +1,21 @@
 """The summary tables of the statistics.
 
-``StatsRow`` holds the counts: one row per statistics source, unit (its path), day and
-combination of the source's dimension values (``v1``… in the order the source declares its
-dimensions). ``StatsEntry`` is the ledger: for every counted record, the row it is counted in,
-so that any change — however it was written — is applied as "take one from the old row, add
-one to the new". ``StatsDirty`` is the outbox that database triggers fill on every insert,
-update and delete of a source table, so writes that bypass Django's signals (``update()``,
-bulk inserts) are counted too (see maintenance.py).
+``StatsEntry`` is the ledger: for every counted record of a statistics source, the key it is
+counted under — unit path, local day, the string of each dimension value (``v1``… in the order
+the source declares its dimensions) and whether the model flags it as sensitive. Database
+triggers on each source table keep it equal to the records (triggers.py), whatever wrote them.
 
-Both tables store the unit path in a field named ``org_path``: moving a unit rewrites them with
-every other scoped record (orgs.services.rewrite_org_paths), in the same transaction.
+``StatsCount`` holds the counts the dashboards read: per source, unit, month and *one*
+dimension at a time (``dim`` 0 is every record, ``dim`` i the source's i-th dimension with
+its ``value``), at every level of the tree: a record of ``32/3205/320505/`` is counted in the
+rows of ``32/``, ``32/3205/`` and ``32/3205/320505/``. So a subtree's figure is one row lookup
+and a child ranking one row per child, however large the tree. Triggers on the ledger keep it
+(also triggers.py), in the writing transaction.
+
+The ledger's path field is named ``org_path``, so moving a unit rewrites it with every other
+scoped record (orgs.services.rewrite_org_paths), and its trigger moves the counts between the
+old and the new ancestors. The counts' path field is deliberately *not* named ``org_path``:
+they belong to every ancestor, and a bulk prefix rewrite would double the move.
 """
 
 from django.db import models
@@ -21,41 +27,6 @@ from jinguo.core.paths import TreePathField
 DIMENSIONS = 8
 VALUE_LENGTH = 64
 VALUE_FIELDS = [f"v{i}" for i in range(1, DIMENSIONS + 1)]
-
-
-class StatsRow(models.Model):
-    source = models.CharField(max_length=60)
-    org_path = TreePathField()
-    day = models.DateField()
-    v1 = models.CharField(max_length=VALUE_LENGTH, default="")
-    v2 = models.CharField(max_length=VALUE_LENGTH, default="")
-    v3 = models.CharField(max_length=VALUE_LENGTH, default="")
-    v4 = models.CharField(max_length=VALUE_LENGTH, default="")
-    v5 = models.CharField(max_length=VALUE_LENGTH, default="")
-    v6 = models.CharField(max_length=VALUE_LENGTH, default="")
-    v7 = models.CharField(max_length=VALUE_LENGTH, default="")
-    v8 = models.CharField(max_length=VALUE_LENGTH, default="")
-    n = models.IntegerField(default=0)
-    # Of ``n``, the records the model flags as sensitive (scope_sensitive_field).
-    n_sensitive = models.IntegerField(default=0)
-
-    class Meta:
-        default_permissions = ()
-        verbose_name = _("统计汇总")
-        verbose_name_plural = _("统计汇总")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source", "org_path", "day", *VALUE_FIELDS], name="stats_row_key"
-            )
-        ]
-        indexes = [
-            # A subtree's rows of a source over a period: a prefix of the path, then days.
-            models.Index(
-                fields=["source", "org_path", "day"],
-                name="stats_row_rollup",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"],
-            ),
-        ]
 
 
 class StatsEntry(models.Model):
@@ -88,14 +59,24 @@ class StatsEntry(models.Model):
         ]
 
 
-class StatsDirty(models.Model):
-    """A record of a source table written since it was last counted (filled by triggers)."""
-
-    table_name = models.CharField(max_length=63)
-    object_id = models.BigIntegerField()
+class StatsCount(models.Model):
+    source = models.CharField(max_length=60)
+    unit_path = TreePathField()
+    # 0: every record of the source; i: its i-th dimension (value holds the dimension's value).
+    dim = models.PositiveSmallIntegerField()
+    month = models.DateField()  # first day of the local month
+    value = models.CharField(max_length=VALUE_LENGTH, default="")
+    n = models.IntegerField(default=0)
+    # Of ``n``, the records the model flags as sensitive (scope_sensitive_field).
+    n_sensitive = models.IntegerField(default=0)
 
     class Meta:
         default_permissions = ()
-        verbose_name = _("待计入统计的变动")
-        verbose_name_plural = _("待计入统计的变动")
-        indexes = [models.Index(fields=["table_name", "object_id"], name="stats_dirty_object")]
+        verbose_name = _("统计汇总")
+        verbose_name_plural = _("统计汇总")
+        constraints = [
+            # A unit's figures: its path, the dimension, then the months of a period.
+            models.UniqueConstraint(
+                fields=["source", "unit_path", "dim", "month", "value"], name="stats_count_key"
+            )
+        ]

@@ -1,4 +1,8 @@
-"""The period a dashboard shows (month, quarter, year or custom) and the one before it."""
+"""The period a dashboard shows (month, quarter, year or custom) and the one before it.
+
+Every period is whole months: the summary counts by month (see models.StatsCount), so a
+custom period runs from the first month asked for to the last, inclusive.
+"""
 
 from __future__ import annotations
 
@@ -43,18 +47,18 @@ class Period:
             return _("%(y)d年第%(q)d季度") % {"y": self.start.year, "q": q}
         if self.kind == "year":
             return _("%(y)d年") % {"y": self.start.year}
-        return f"{self.start:%Y-%m-%d} — {self.last:%Y-%m-%d}"
+        return f"{self.start:%Y-%m} — {self.last:%Y-%m}"
 
     def previous(self) -> Period:
         if self.kind == "custom":
-            length = self.end - self.start
-            return Period("custom", self.start - length, self.start)
-        months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
+            months = len(months_between(self.start, self.end))
+        else:
+            months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
         return Period(self.kind, add_months(self.start, -months), self.start)
 
     def params(self) -> dict[str, str]:
         if self.kind == "custom":
-            return {"period": "custom", "start": f"{self.start}", "end": f"{self.last}"}
+            return {"period": "custom", "start": f"{self.start:%Y-%m}", "end": f"{self.last:%Y-%m}"}
         return {"period": self.kind, "at": self.at}
 
 
@@ -71,6 +75,14 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
         out.append(first)
         first = add_months(first, 1)
     return out
+
+
+def _month_of(text) -> datetime.date:
+    """The first day of the month of ``2026-05`` or ``2026-05-17``."""
+    text = (text or "").strip()
+    if re.fullmatch(r"\d{4}-\d{1,2}", text):
+        text += "-01"
+    return datetime.date.fromisoformat(text).replace(day=1)
 
 
 def _month(kind: str, start: datetime.date) -> Period:
@@ -99,11 +111,10 @@ def parse(params, today: datetime.date | None = None) -> tuple[Period, str | Non
             year = int(at) if at else today.year
             return _month("year", datetime.date(year, 1, 1)), None
         if kind == "custom":
-            start = datetime.date.fromisoformat(params.get("start") or "")
-            last = datetime.date.fromisoformat(params.get("end") or "")
+            start, last = _month_of(params.get("start")), _month_of(params.get("end"))
             if last < start or (last - start).days > MAX_CUSTOM_DAYS:
                 return default, _("自定义时段须起止有序且不超过十年，已显示本月。")
-            return Period("custom", start, last + datetime.timedelta(days=1)), None
+            return Period("custom", start, add_months(last, 1)), None
     except (TypeError, ValueError):
         pass
     return default, _("无法识别所选时段，已显示本月。")

@@ -13,21 +13,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum, Value
-from django.db.models.functions import StrIndex, Substr, TruncMonth
+from django.db.models import Sum
 
-from jinguo.core.paths import SEPARATOR
 from jinguo.core.registry import StatsSource
 from jinguo.core.scoping import VIEW_SENSITIVE, subtree_granted
 from jinguo.orgs.models import OrgUnit
 
-from . import maintenance, sources
-from .models import StatsRow
+from . import sources
+from .models import StatsCount
 from .periods import Period, add_months
 
 SUPPRESS_BELOW = 5
-# Trigger notes counted before a read; more are left to the scheduled drain.
-DRAIN_BEFORE_READ = 2000
 
 
 @dataclass
@@ -96,14 +92,6 @@ def unit_for(user, unit_id=None) -> OrgUnit | None:
         return None
 
 
-def catch_up() -> int:
-    """Count pending trigger notes before reading, up to a bound; returns what is left."""
-    if maintenance.pending():
-        maintenance.drain(limit=DRAIN_BEFORE_READ)
-        return maintenance.pending()
-    return 0
-
-
 # --- figures -------------------------------------------------------------------------------------
 
 
@@ -115,22 +103,32 @@ def declared_sensitive(src: StatsSource, dimension: str) -> set[str]:
     return {str(v[0] if isinstance(v, tuple | list) else v) for v in values}
 
 
-def _where(src: StatsSource, where: dict | None) -> Q:
-    q = Q()
-    for dim, value in (where or {}).items():
-        column = sources.value_field(src, dim)
-        q &= (
-            Q(**{f"{column}__in": [str(v) for v in value]})
-            if isinstance(value, list | tuple | set)
-            else Q(**{column: str(value)})
-        )
-    return q
+def dim_index(src: StatsSource, dimension: str) -> int:
+    """The ``dim`` of ``dimension`` in StatsCount (0 stands for every record)."""
+    return sources.dimensions(src).index(dimension) + 1
+
+
+def condition(src: StatsSource, where: dict | None) -> tuple[int, list[str] | None]:
+    """The summary counts one dimension at a time: (dim, its values) of a figure's filter."""
+    if not where:
+        return 0, None
+    if len(where) > 1:
+        raise ValueError("a figure may filter on one dimension only")
+    dimension, value = next(iter(where.items()))
+    if value is None:  # every value of the dimension
+        return dim_index(src, dimension), None
+    values = value if isinstance(value, list | tuple | set) else [value]
+    return dim_index(src, dimension), [str(v) for v in values]
 
 
 def rows(src: StatsSource, path: str, period: Period | None = None, where: dict | None = None):
-    qs = StatsRow.objects.filter(_where(src, where), source=src.key, org_path__subtree=path)
+    """The count rows of the subtree ``path`` (one row lookup per month: its own rows)."""
+    dim, values = condition(src, where)
+    qs = StatsCount.objects.filter(source=src.key, unit_path=path, dim=dim)
+    if values is not None:
+        qs = qs.filter(value__in=values)
     if period is not None:
-        qs = qs.filter(day__gte=period.start, day__lt=period.end)
+        qs = qs.filter(month__gte=period.start, month__lt=period.end)
     return qs
 
 
@@ -141,6 +139,8 @@ def _sums(qs) -> tuple[int, int]:
 
 def _is_sensitive_where(src: StatsSource, where: dict | None) -> bool:
     for dim, value in (where or {}).items():
+        if value is None:
+            continue
         values = value if isinstance(value, list | tuple | set) else [value]
         if declared_sensitive(src, dim) & {str(v) for v in values}:
             return True
@@ -152,44 +152,54 @@ def total(src, path, period=None, where=None) -> Cell:
     return Cell(n, ns, _is_sensitive_where(src, where))
 
 
-def by_dimension(src, path, dimension, period=None, where=None) -> list[Cell]:
-    column = sources.value_field(src, dimension)
-    got = (
-        rows(src, path, period, where)
-        .values(column)
-        .annotate(tn=Sum("n"), tns=Sum("n_sensitive"))
-        .order_by()
-    )
+def dimension_cells(src, dimension, counted: dict[str, tuple[int, int]]) -> list[Cell]:
+    """Cells of a breakdown from {value: (n, n_sensitive)}, labelled, largest first."""
     sensitive = declared_sensitive(src, dimension)
-    counted = {r[column]: Cell(r["tn"], r["tns"], r[column] in sensitive) for r in got}
     labels = value_labels(src, dimension, set(counted))
     cells = []
     for value, label in labels.items():
-        cell = counted.get(value) or Cell(sensitive_value=value in sensitive)
-        cell.label, cell.value = label, value
-        if cell.n or value in counted:
-            cells.append(cell)
+        if value not in counted:
+            continue
+        n, ns = counted[value]
+        if n or ns:
+            cells.append(Cell(n, ns, value in sensitive, label=label, value=value))
     return sorted(cells, key=lambda c: -c.n)
+
+
+def by_dimension(src, path, dimension, period=None) -> list[Cell]:
+    got = (
+        rows(src, path, period, {dimension: None})
+        .values("value")
+        .annotate(tn=Sum("n"), tns=Sum("n_sensitive"))
+        .order_by()
+    )
+    return dimension_cells(src, dimension, {r["value"]: (r["tn"], r["tns"]) for r in got})
+
+
+def children_of(unit: OrgUnit) -> list[OrgUnit]:
+    return list(OrgUnit.objects.filter(parent=unit).order_by("code").only("pk", "name", "path"))
 
 
 def by_child(src, unit: OrgUnit, period=None, where=None) -> tuple[list[Cell], Cell]:
     """One cell per child unit (zeros included) and one for the unit's own records."""
-    rest = Substr("org_path", len(unit.path) + 1)
-    got = (
-        rows(src, unit.path, period, where)
-        .exclude(org_path=unit.path)
-        .annotate(child=Substr(rest, 1, StrIndex(rest, Value(SEPARATOR)) - 1))
-        .values("child")
-        .annotate(tn=Sum("n"), tns=Sum("n_sensitive"))
-        .order_by()
+    children = children_of(unit)
+    dim, values = condition(src, where)
+    qs = StatsCount.objects.filter(
+        source=src.key, unit_path__in=[unit.path, *(c.path for c in children)], dim=dim
     )
-    counted = {r["child"]: (r["tn"], r["tns"]) for r in got}
+    if values is not None:
+        qs = qs.filter(value__in=values)
+    if period is not None:
+        qs = qs.filter(month__gte=period.start, month__lt=period.end)
+    got = qs.values("unit_path").annotate(tn=Sum("n"), tns=Sum("n_sensitive")).order_by()
+    counted = {r["unit_path"]: (r["tn"], r["tns"]) for r in got}
     sensitive = _is_sensitive_where(src, where)
     cells = []
-    for child in OrgUnit.objects.filter(parent=unit).order_by("code"):
-        n, ns = counted.get(child.code, (0, 0))
+    for child in children:
+        n, ns = counted.pop(child.path, (0, 0))
         cells.append(Cell(n, ns, sensitive, label=child.name, value=str(child.pk)))
-    own = Cell(*_sums(rows(src, unit.path, period, where).filter(org_path=unit.path)), sensitive)
+    n, ns = counted.get(unit.path, (0, 0))
+    own = Cell(n - sum(c.n for c in cells), ns - sum(c.n_sensitive for c in cells), sensitive)
     return cells, own
 
 
@@ -199,17 +209,22 @@ def by_month(src, path, months: list[datetime.date], where=None) -> list[Cell]:
     end = add_months(months[-1], 1)
     got = (
         rows(src, path, Period("custom", months[0], end), where)
-        .annotate(month=TruncMonth("day"))
         .values("month")
         .annotate(tn=Sum("n"), tns=Sum("n_sensitive"))
         .order_by()
     )
-    counted = {r["month"]: (r["tn"], r["tns"]) for r in got}
+    counted = {_as_date(r["month"]): (r["tn"], r["tns"]) for r in got}
     sensitive = _is_sensitive_where(src, where)
     return [
         Cell(*counted.get(m, (0, 0)), sensitive, label=f"{m:%Y-%m}", value=f"{m:%Y-%m}")
         for m in months
     ]
+
+
+def _as_date(value) -> datetime.date:
+    if isinstance(value, str):  # a month summed on SQLite
+        return datetime.date.fromisoformat(value[:10])
+    return value
 
 
 # --- labels --------------------------------------------------------------------------------------

@@ -155,7 +155,6 @@ class SourceView(ScopedStatsMixin, TemplateView):
         self.src = selectors.visible_source(request.user, kwargs["key"])
         if self.src is None:
             raise Http404
-        selectors.catch_up()
         user = request.user
         self.breakdowns = []
         for dim, label in self.src.dimensions.items():

@@ -74,7 +74,6 @@ class StatsSourceView(APIView):
         src = selectors.visible_source(request.user, key)
         if src is None:
             raise Http404
-        selectors.catch_up()
         user = request.user
         total = selectors.total(src, unit.path, period)
         children, own = selectors.by_child(src, unit, period)

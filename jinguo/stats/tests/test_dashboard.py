@@ -15,7 +15,7 @@ from jinguo.cases.models import Case
 from jinguo.cases.tests.factories import make_case
 from jinguo.core.models import AuditEvent
 from jinguo.stats import maintenance, periods, sources
-from jinguo.stats.models import StatsRow
+from jinguo.stats.models import StatsCount
 from jinguo.testing.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +183,7 @@ def test_source_page_and_api_break_a_source_down(login, district_officer, cases,
 
 def test_stats_check_fails_on_a_difference_and_rebuild_mends_it(tree, cases, capsys):
     call_command("stats_check")
-    StatsRow.objects.filter(source="cases.case").update(n=42)
+    StatsCount.objects.filter(source="cases.case").update(n=42)
     with pytest.raises(SystemExit) as exc:
         call_command("stats_check", "cases.case")
     assert exc.value.code == 1
@@ -200,9 +200,10 @@ def test_stats_check_fails_on_a_difference_and_rebuild_mends_it(tree, cases, cap
         ({"period": "year", "at": "2024"}, "2024-01-01", "2025-01-01"),
         (
             {"period": "custom", "start": "2026-01-10", "end": "2026-01-19"},
-            "2026-01-10",
-            "2026-01-20",
+            "2026-01-01",
+            "2026-02-01",
         ),
+        ({"period": "custom", "start": "2025-11", "end": "2026-02"}, "2025-11-01", "2026-03-01"),
     ],
 )
 def test_periods_and_the_period_before(params, start, end):

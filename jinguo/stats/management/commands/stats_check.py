@@ -9,17 +9,14 @@ SHOWN = 20
 
 class Command(BaseCommand):
     help = (
-        "Compare the statistics summary with counts from the records; exits non-zero when "
-        "they differ. Pending trigger notes are counted first unless --no-drain."
+        "Compare the statistics summary with counts from the records (every unit level and "
+        "dimension); exits non-zero when they differ."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("source", nargs="*", help="source keys, e.g. cases.case")
-        parser.add_argument("--no-drain", action="store_true")
 
     def handle(self, *args, **options):
-        if not options["no_drain"]:
-            maintenance.drain()
         failed = False
         for src in _chosen(options["source"]):
             diffs = maintenance.check(src)
@@ -29,7 +26,7 @@ class Command(BaseCommand):
             failed = True
             self.stdout.write(f"{src.key}: {len(diffs)} rows differ (summary → records)")
             for key, have, want in diffs[:SHOWN]:
-                values = ",".join(v for v in key.values if v)
-                self.stdout.write(f"  {key.path} {key.day} [{values}] {have} → {want}")
+                dim = src.dimensions and (["*", *src.dimensions][key.dim])
+                self.stdout.write(f"  {key.path} {key.month} {dim}={key.value!r} {have} → {want}")
         if failed:
             raise SystemExit(1)
