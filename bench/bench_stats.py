@@ -55,7 +55,10 @@ def prepare(args) -> None:
         print(f"generating {args.cases - have:,} cases (found {have:,}) …", flush=True)
         generate_cases(args.cases, have)
     counted = StatsEntry.objects.filter(source="cases.case").count()
-    if counted != Case.objects.filter(received_at__isnull=False).count():
+    if (
+        counted != Case.objects.filter(received_at__isnull=False).count()
+        or not StatsCount.objects.filter(source="cases.case").exists()
+    ):
         for src in sources.sources():
             began = time.perf_counter()
             counted = maintenance.rebuild(src)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors, sources
+from .models import StatsCount
 from .periods import Period, add_months, months_between
 from .selectors import Cell
 
@@ -72,23 +74,73 @@ def case_list_url(unit, period: Period | None, params: dict) -> str:
     return reverse("cases:case_list") + "?" + urlencode(query)
 
 
-def _metric_cell(src, path, period: Period, metric: Metric) -> Cell:
-    return selectors.total(src, path, None if metric.current else period, metric.where)
+class Frame:
+    """A unit's count rows of one source, read once: (dim, value, month) → (n, n_sensitive);
+    every figure of the dashboard is summed from it in Python."""
+
+    def __init__(self, src, counts: dict):
+        self.src = src
+        self.counts = counts
+
+    @classmethod
+    def read(cls, src, path: str, start, end, current_dims: list[int]) -> Frame:
+        """Rows of months [start, end), and of every month for ``current_dims``."""
+        got = (
+            StatsCount.objects.filter(source=src.key, unit_path=path)
+            .filter(Q(month__gte=start, month__lt=end) | Q(dim__in=current_dims))
+            .values_list("dim", "value", "month", "n", "n_sensitive")
+        )
+        counts = {}
+        for dim, value, month, n, ns in got:
+            counts[(dim, value, selectors.as_date(month))] = (n, ns)
+        return cls(src, counts)
+
+    def _match(self, period: Period | None, where: dict | None):
+        dim, values = selectors.condition(self.src, where)
+        wanted = None if values is None else set(values)
+        for (d, value, month), got in self.counts.items():
+            if d != dim or (wanted is not None and value not in wanted):
+                continue
+            if period is not None and not (period.start <= month < period.end):
+                continue
+            yield value, month, got
+
+    def total(self, period: Period | None, where: dict | None = None) -> Cell:
+        n = ns = 0
+        for _v, _m, (a, b) in self._match(period, where):
+            n, ns = n + a, ns + b
+        return Cell(n, ns, selectors.is_sensitive_where(self.src, where))
+
+    def by_dimension(self, dimension: str, period: Period) -> list[Cell]:
+        counted: dict[str, tuple[int, int]] = {}
+        for value, _m, (a, b) in self._match(period, {dimension: None}):
+            n, ns = counted.get(value, (0, 0))
+            counted[value] = (n + a, ns + b)
+        return selectors.dimension_cells(self.src, dimension, counted)
+
+    def by_month(self, months: list) -> list[Cell]:
+        counted: dict = {}
+        for _v, month, (a, b) in self._match(None, None):
+            n, ns = counted.get(month, (0, 0))
+            counted[month] = (n + a, ns + b)
+        return [
+            Cell(*counted.get(m, (0, 0)), label=f"{m:%Y-%m}", value=f"{m:%Y-%m}") for m in months
+        ]
 
 
-def _on_time(src, path) -> tuple[Cell, Cell]:
-    """Open cases with a deadline now, and those of them not overdue."""
-    with_due = selectors.total(src, path, None, {"due_state": DUE_KNOWN})
-    in_time = selectors.total(src, path, None, {"due_state": ["ok", "soon"]})
-    return with_due, in_time
+def _trend_months(period: Period) -> list:
+    months = months_between(period.start, period.end)
+    if len(months) < 12:
+        months = months_between(add_months(months[-1], -11), period.end)
+    return months
 
 
-def key_figures(user, src, unit, period: Period) -> list[dict]:
+def key_figures(user, frame: Frame, unit, period: Period) -> list[dict]:
     previous = period.previous()
     cells, figures = [], []
     for metric in METRICS:
-        now = _metric_cell(src, unit.path, period, metric)
-        before = None if metric.current else _metric_cell(src, unit.path, previous, metric)
+        now = frame.total(None if metric.current else period, metric.where)
+        before = None if metric.current else frame.total(previous, metric.where)
         cells += [now] + ([before] if before else [])
         figures.append({"metric": metric, "now": now, "before": before})
     selectors.suppress(user, cells)
@@ -114,7 +166,8 @@ def key_figures(user, src, unit, period: Period) -> list[dict]:
                 else None,
             }
         )
-    with_due, in_time = _on_time(src, unit.path)
+    with_due = frame.total(None, {"due_state": DUE_KNOWN})
+    in_time = frame.total(None, {"due_state": ["ok", "soon"]})
     selectors.suppress(user, [with_due, in_time])
     out.append(
         {
@@ -131,19 +184,53 @@ def key_figures(user, src, unit, period: Period) -> list[dict]:
 
 
 def children_table(user, src, unit, period: Period, rank: str) -> list[dict]:
+    """Every child with every ranked figure: one query over the children's own rows."""
+    children = selectors.children_of(unit)
+    dims = {0}
+    for metric in METRICS:
+        dims.add(selectors.condition(src, metric.where)[0])
+    due = selectors.dim_index(src, "due_state")
+    got = (
+        StatsCount.objects.filter(
+            source=src.key, unit_path__in=[c.path for c in children], dim__in=sorted(dims)
+        )
+        .filter(Q(month__gte=period.start, month__lt=period.end) | Q(dim=due))
+        .values("unit_path", "dim", "value")
+        .annotate(
+            pn=Sum("n", filter=Q(month__gte=period.start, month__lt=period.end)),
+            pns=Sum("n_sensitive", filter=Q(month__gte=period.start, month__lt=period.end)),
+            an=Sum("n"),
+            ans=Sum("n_sensitive"),
+        )
+        .order_by()
+    )
+    rows: dict[str, list] = {}
+    for r in got:
+        rows.setdefault(r["unit_path"], []).append(r)
+
+    def cell(path, current: bool, where: dict | None) -> Cell:
+        dim, values = selectors.condition(src, where)
+        n = ns = 0
+        for r in rows.get(path, []):
+            if r["dim"] == dim and (values is None or r["value"] in values):
+                n += (r["an"] if current else r["pn"]) or 0
+                ns += (r["ans"] if current else r["pns"]) or 0
+        return Cell(n, ns, selectors.is_sensitive_where(src, where))
+
     columns = {}
     for metric in METRICS:
-        cells, _own = selectors.by_child(
-            src, unit, None if metric.current else period, metric.where
+        columns[metric.key] = selectors.suppress(
+            user, [cell(c.path, metric.current, metric.where) for c in children]
         )
-        columns[metric.key] = selectors.suppress(user, cells)
-    with_due, _o = selectors.by_child(src, unit, None, {"due_state": DUE_KNOWN})
-    in_time, _o = selectors.by_child(src, unit, None, {"due_state": ["ok", "soon"]})
-    selectors.suppress(user, with_due)
-    selectors.suppress(user, in_time)
+    with_due = selectors.suppress(
+        user, [cell(c.path, True, {"due_state": DUE_KNOWN}) for c in children]
+    )
+    in_time = selectors.suppress(
+        user, [cell(c.path, True, {"due_state": ["ok", "soon"]}) for c in children]
+    )
     table = []
-    for i, child in enumerate(columns["received"]):
-        row = {"unit_id": int(child.value), "unit": child.label}
+    for i, child in enumerate(children):
+        row = {"unit_id": child.pk, "unit": child.name}
         for metric in METRICS:
             row[metric.key] = columns[metric.key][i].shown
         row["on_time"] = _pct(in_time[i].shown, with_due[i].shown)
@@ -163,43 +250,57 @@ def children_table(user, src, unit, period: Period, rank: str) -> list[dict]:
     return table
 
 
-def distributions(user, src, unit, period: Period) -> list[dict]:
+def distributions(user, frame: Frame, unit, period: Period) -> list[dict]:
+    src = frame.src
     out = []
     for dim in ("category", "channel", "status", "due_state", "urgency"):
         if dim not in src.dimensions:
             continue
-        cells = selectors.suppress(user, selectors.by_dimension(src, unit.path, dim, period))
-        rows = []
-        for c in cells:
-            params = {dim: c.value} if dim in ("category", "channel", "status", "urgency") else {}
-            if dim == "due_state":
-                params = {"due_state": c.value}
-            rows.append(
-                {
-                    "label": c.label,
-                    "value": c.value,
-                    "count": c.shown,
-                    "list_url": case_list_url(unit, period, params) if c.value else None,
-                }
-            )
+        cells = selectors.suppress(user, frame.by_dimension(dim, period))
+        rows = [
+            {
+                "label": c.label,
+                "value": c.value,
+                "count": c.shown,
+                "list_url": case_list_url(unit, period, {dim: c.value}) if c.value else None,
+            }
+            for c in cells
+        ]
         out.append({"key": dim, "label": str(src.dimensions[dim]), "rows": rows})
     return out
 
 
-def trend(user, src, unit, period: Period) -> list[dict]:
-    months = months_between(period.start, period.end)
-    if len(months) < 12:
-        months = months_between(add_months(months[-1], -11), period.end)
-    cells = selectors.suppress(user, selectors.by_month(src, unit.path, months))
+def trend(user, frame: Frame, period: Period) -> list[dict]:
+    cells = selectors.suppress(user, frame.by_month(_trend_months(period)))
     return [{"label": c.label, "count": c.shown} for c in cells]
 
 
 def other_sources(user, unit, period: Period) -> list[dict]:
-    out = []
+    """This period's and the previous one's total of every source she sees: one query."""
+    visible = selectors.visible_sources(user)
     previous = period.previous()
-    for src in selectors.visible_sources(user):
-        now = selectors.total(src, unit.path, period)
-        before = selectors.total(src, unit.path, previous)
+    now_q = Q(month__gte=period.start, month__lt=period.end)
+    before_q = Q(month__gte=previous.start, month__lt=previous.end)
+    got = {
+        r["source"]: r
+        for r in StatsCount.objects.filter(
+            source__in=[s.key for s in visible], unit_path=unit.path, dim=0
+        )
+        .filter(now_q | before_q)
+        .values("source")
+        .annotate(
+            tn=Sum("n", filter=now_q),
+            tns=Sum("n_sensitive", filter=now_q),
+            bn=Sum("n", filter=before_q),
+            bns=Sum("n_sensitive", filter=before_q),
+        )
+        .order_by()
+    }
+    out = []
+    for src in visible:
+        r = got.get(src.key, {})
+        now = Cell(r.get("tn") or 0, r.get("tns") or 0)
+        before = Cell(r.get("bn") or 0, r.get("bns") or 0)
         selectors.suppress(user, [now, before])
         change = None
         if now.shown is not None and before.shown is not None:
@@ -229,10 +330,15 @@ def dashboard(user, unit, period: Period, rank: str = "on_time") -> dict:
         "cases": None,
     }
     if src is not None and sources.source(CASES):
+        months = _trend_months(period)
+        start = min(months[0], period.previous().start)
+        frame = Frame.read(
+            src, unit.path, start, period.end, [selectors.dim_index(src, "due_state")]
+        )
         data["cases"] = {
-            "figures": key_figures(user, src, unit, period),
-            "trend": trend(user, src, unit, period),
-            "distributions": distributions(user, src, unit, period),
+            "figures": key_figures(user, frame, unit, period),
+            "trend": trend(user, frame, period),
+            "distributions": distributions(user, frame, unit, period),
             "children": children_table(user, src, unit, period, rank),
             "rank": rank,
         }

@@ -137,7 +137,7 @@ def _sums(qs) -> tuple[int, int]:
     return got["n"] or 0, got["ns"] or 0
 
 
-def _is_sensitive_where(src: StatsSource, where: dict | None) -> bool:
+def is_sensitive_where(src: StatsSource, where: dict | None) -> bool:
     for dim, value in (where or {}).items():
         if value is None:
             continue
@@ -149,7 +149,7 @@ def _is_sensitive_where(src: StatsSource, where: dict | None) -> bool:
 
 def total(src, path, period=None, where=None) -> Cell:
     n, ns = _sums(rows(src, path, period, where))
-    return Cell(n, ns, _is_sensitive_where(src, where))
+    return Cell(n, ns, is_sensitive_where(src, where))
 
 
 def dimension_cells(src, dimension, counted: dict[str, tuple[int, int]]) -> list[Cell]:
@@ -193,7 +193,7 @@ def by_child(src, unit: OrgUnit, period=None, where=None) -> tuple[list[Cell], C
         qs = qs.filter(month__gte=period.start, month__lt=period.end)
     got = qs.values("unit_path").annotate(tn=Sum("n"), tns=Sum("n_sensitive")).order_by()
     counted = {r["unit_path"]: (r["tn"], r["tns"]) for r in got}
-    sensitive = _is_sensitive_where(src, where)
+    sensitive = is_sensitive_where(src, where)
     cells = []
     for child in children:
         n, ns = counted.pop(child.path, (0, 0))
@@ -213,15 +213,15 @@ def by_month(src, path, months: list[datetime.date], where=None) -> list[Cell]:
         .annotate(tn=Sum("n"), tns=Sum("n_sensitive"))
         .order_by()
     )
-    counted = {_as_date(r["month"]): (r["tn"], r["tns"]) for r in got}
-    sensitive = _is_sensitive_where(src, where)
+    counted = {as_date(r["month"]): (r["tn"], r["tns"]) for r in got}
+    sensitive = is_sensitive_where(src, where)
     return [
         Cell(*counted.get(m, (0, 0)), sensitive, label=f"{m:%Y-%m}", value=f"{m:%Y-%m}")
         for m in months
     ]
 
 
-def _as_date(value) -> datetime.date:
+def as_date(value) -> datetime.date:
     if isinstance(value, str):  # a month summed on SQLite
         return datetime.date.fromisoformat(value[:10])
     return value
