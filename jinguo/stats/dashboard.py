@@ -9,9 +9,10 @@ one definition. Every other source a user may see gets its period total beside t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlencode
 
-from django.db.models import Q, Sum
+from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -66,44 +67,61 @@ def _pct(part: int | None, whole: int | None) -> float | None:
     return round(100 * part / whole, 1)
 
 
+@cache
+def _case_list() -> str:
+    return reverse("cases:case_list")
+
+
 def case_list_url(unit, period: Period | None, params: dict) -> str:
     query = {"queue": "all", "unit": unit.pk, **params}
     if period is not None:
         query["received_after"] = f"{period.start}"
         query["received_before"] = f"{period.last}"
-    return reverse("cases:case_list") + "?" + urlencode(query)
+    return _case_list() + "?" + urlencode(query)
+
+
+_COUNTS = StatsCount._meta.db_table
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    """The dashboard's few summary reads are plain SQL: compiling ORM queries cost more than
+    running them."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 class Frame:
     """A unit's count rows of one source, read once: (dim, value, month) → (n, n_sensitive);
     every figure of the dashboard is summed from it in Python."""
 
-    def __init__(self, src, counts: dict):
+    def __init__(self, src, rows):
         self.src = src
-        self.counts = counts
+        self.by_dim: dict[int, list[tuple]] = {}  # dim → [(value, month, n, n_sensitive)]
+        for dim, value, month, n, ns in rows:
+            self.by_dim.setdefault(dim, []).append((value, selectors.as_date(month), n, ns))
 
     @classmethod
     def read(cls, src, path: str, start, end, current_dims: list[int]) -> Frame:
         """Rows of months [start, end), and of every month for ``current_dims``."""
-        got = (
-            StatsCount.objects.filter(source=src.key, unit_path=path)
-            .filter(Q(month__gte=start, month__lt=end) | Q(dim__in=current_dims))
-            .values_list("dim", "value", "month", "n", "n_sensitive")
+        marks = ", ".join(["%s"] * len(current_dims)) or "NULL"
+        got = _fetch(
+            f"SELECT dim, value, month, n, n_sensitive FROM {_COUNTS} "  # noqa: S608 - names and placeholders
+            f"WHERE source = %s AND unit_path = %s "
+            f"AND ((month >= %s AND month < %s) OR dim IN ({marks}))",
+            [src.key, path, start, end, *current_dims],
         )
-        counts = {}
-        for dim, value, month, n, ns in got:
-            counts[(dim, value, selectors.as_date(month))] = (n, ns)
-        return cls(src, counts)
+        return cls(src, got)
 
     def _match(self, period: Period | None, where: dict | None):
         dim, values = selectors.condition(self.src, where)
         wanted = None if values is None else set(values)
-        for (d, value, month), got in self.counts.items():
-            if d != dim or (wanted is not None and value not in wanted):
+        for value, month, n, ns in self.by_dim.get(dim, ()):
+            if wanted is not None and value not in wanted:
                 continue
             if period is not None and not (period.start <= month < period.end):
                 continue
-            yield value, month, got
+            yield value, month, (n, ns)
 
     def total(self, period: Period | None, where: dict | None = None) -> Cell:
         n = ns = 0
@@ -190,23 +208,26 @@ def children_table(user, src, unit, period: Period, rank: str) -> list[dict]:
     for metric in METRICS:
         dims.add(selectors.condition(src, metric.where)[0])
     due = selectors.dim_index(src, "due_state")
-    got = (
-        StatsCount.objects.filter(
-            source=src.key, unit_path__in=[c.path for c in children], dim__in=sorted(dims)
-        )
-        .filter(Q(month__gte=period.start, month__lt=period.end) | Q(dim=due))
-        .values("unit_path", "dim", "value")
-        .annotate(
-            pn=Sum("n", filter=Q(month__gte=period.start, month__lt=period.end)),
-            pns=Sum("n_sensitive", filter=Q(month__gte=period.start, month__lt=period.end)),
-            an=Sum("n"),
-            ans=Sum("n_sensitive"),
-        )
-        .order_by()
-    )
+    paths = [c.path for c in children]
+    dims = sorted(dims)
     rows: dict[str, list] = {}
-    for r in got:
-        rows.setdefault(r["unit_path"], []).append(r)
+    if paths:
+        in_period = "month >= %s AND month < %s"
+        got = _fetch(
+            f"SELECT unit_path, dim, value, "  # noqa: S608 - names and placeholders
+            f"SUM(CASE WHEN {in_period} THEN n ELSE 0 END), "
+            f"SUM(CASE WHEN {in_period} THEN n_sensitive ELSE 0 END), SUM(n), SUM(n_sensitive) "
+            f"FROM {_COUNTS} WHERE source = %s "
+            f"AND unit_path IN ({', '.join(['%s'] * len(paths))}) "
+            f"AND dim IN ({', '.join(['%s'] * len(dims))}) AND ({in_period} OR dim = %s) "
+            f"GROUP BY unit_path, dim, value",
+            [period.start, period.end] * 2
+            + [src.key, *paths, *dims, period.start, period.end, due],
+        )
+        for path, dim, value, pn, pns, an, ans in got:
+            rows.setdefault(path, []).append(
+                {"dim": dim, "value": value, "pn": pn, "pns": pns, "an": an, "ans": ans}
+            )
 
     def cell(path, current: bool, where: dict | None) -> Cell:
         dim, values = selectors.condition(src, where)
@@ -279,23 +300,22 @@ def other_sources(user, unit, period: Period) -> list[dict]:
     """This period's and the previous one's total of every source she sees: one query."""
     visible = selectors.visible_sources(user)
     previous = period.previous()
-    now_q = Q(month__gte=period.start, month__lt=period.end)
-    before_q = Q(month__gte=previous.start, month__lt=previous.end)
-    got = {
-        r["source"]: r
-        for r in StatsCount.objects.filter(
-            source__in=[s.key for s in visible], unit_path=unit.path, dim=0
-        )
-        .filter(now_q | before_q)
-        .values("source")
-        .annotate(
-            tn=Sum("n", filter=now_q),
-            tns=Sum("n_sensitive", filter=now_q),
-            bn=Sum("n", filter=before_q),
-            bns=Sum("n_sensitive", filter=before_q),
-        )
-        .order_by()
-    }
+    keys = [s.key for s in visible]
+    got = {}
+    if keys:
+        now, before = "month >= %s AND month < %s", "month < %s"
+        for key, tn, tns, bn, bns in _fetch(
+            f"SELECT source, SUM(CASE WHEN {now} THEN n ELSE 0 END), "  # noqa: S608 - names and placeholders
+            f"SUM(CASE WHEN {now} THEN n_sensitive ELSE 0 END), "
+            f"SUM(CASE WHEN {before} THEN n ELSE 0 END), "
+            f"SUM(CASE WHEN {before} THEN n_sensitive ELSE 0 END) "
+            f"FROM {_COUNTS} WHERE source IN ({', '.join(['%s'] * len(keys))}) "
+            f"AND unit_path = %s AND dim = 0 AND month >= %s AND month < %s GROUP BY source",
+            [period.start, period.end] * 2
+            + [previous.end, previous.end]
+            + [*keys, unit.path, previous.start, period.end],
+        ):
+            got[key] = {"tn": tn, "tns": tns, "bn": bn, "bns": bns}
     out = []
     for src in visible:
         r = got.get(src.key, {})

@@ -53,21 +53,37 @@ def _records(src: StatsSource) -> tuple[str, list]:
 
 
 def rebuild(src: StatsSource) -> int:
-    """Recount ``src`` from its records: the ledger in one INSERT … SELECT, whose trigger
-    sums the counts (the old ledger is removed first, then the counts it left)."""
+    """Recount ``src`` from its records: the ledger in one INSERT … SELECT, the counts from it.
+
+    PostgreSQL: the ledger's triggers are switched off for the transaction (the ledger table
+    is locked meanwhile) and the counts inserted in one grouped INSERT … SELECT. SQLite: the
+    old ledger is removed (its triggers take its counts away), then the new one inserted
+    (its triggers add them up), which is slower but only ever small there."""
     entry_table = _qn(StatsEntry._meta.db_table)
+    count_table = _qn(StatsCount._meta.db_table)
     columns = ", ".join(_qn(c) for c in ["source", "object_id", *triggers.LEDGER_COLUMNS])
     inner, inner_params = sources.keyed(src).query.sql_with_params()
     picked = ", ".join(
         f"k.{_qn('k_' + c)}" for c in ["id", "path", "day", *VALUE_FIELDS, "sensitive"]
     )
+    pg = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
+        if pg:
+            cursor.execute(f"ALTER TABLE {entry_table} DISABLE TRIGGER USER")
         StatsEntry.objects.filter(source=src.key).delete()
         StatsCount.objects.filter(source=src.key).delete()
         cursor.execute(
             f"INSERT INTO {entry_table} ({columns}) SELECT %s, {picked} FROM ({inner}) k",
             [src.key, *inner_params],
         )
+        if pg:
+            ledger = f"(SELECT * FROM {entry_table} WHERE source = %s)"
+            cursor.execute(
+                f"INSERT INTO {count_table} (source, unit_path, dim, month, value, n, "
+                f"n_sensitive) {triggers.grouped(triggers.expanded(ledger, 1, 'postgresql'))}",
+                [src.key],
+            )
+            cursor.execute(f"ALTER TABLE {entry_table} ENABLE TRIGGER USER")
         return StatsEntry.objects.filter(source=src.key).count()
 
 

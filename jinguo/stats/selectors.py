@@ -245,7 +245,12 @@ def value_labels(src: StatsSource, dimension: str, values: set[str]) -> dict[str
     f = _final_field(src.model_class(), dimension)
     labels: dict[str, str] = {}
     if f.is_relation:
-        related = f.related_model._base_manager.filter(pk__in=[v for v in values if v.isdigit()])
+        model = f.related_model
+        # Their names may read a parent (a subcategory is "家庭 / 家暴"): one query for all.
+        parents = [r.name for r in model._meta.concrete_fields if r.many_to_one]
+        related = model._base_manager.select_related(*parents).filter(
+            pk__in=[v for v in values if v.isdigit()]
+        )
         labels = {str(obj.pk): str(obj) for obj in related}
     elif f.choices:
         labels = {str(k): str(v) for k, v in f.flatchoices}
