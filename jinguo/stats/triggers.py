@@ -53,13 +53,14 @@ def _literal(value, vendor: str) -> str:
 
 
 def key_query(src, connection, row: str) -> str:
-    """The source's key query (sources.keyed) for the record ``row``.id, params inlined."""
+    """The source's key query (sources.keyed) for the record ``row``.id, params inlined;
+    ``row`` may also be ``IN (…)``: the records whose ids a subquery gives."""
     qs = sources.keyed(src).filter(pk=SENTINEL)
     sql, params = qs.query.get_compiler(connection=connection).as_sql()
     sql = sql % tuple(_literal(p, connection.vendor) for p in params)
-    if sql.count(str(SENTINEL)) != 1:
+    if sql.count(f"= {SENTINEL}") != 1:
         raise RuntimeError(f"cannot place the row id in the key query of {src.key}")
-    return sql.replace(str(SENTINEL), f"{row}.id")
+    return sql.replace(f"= {SENTINEL}", row if row.startswith("IN ") else f"= {row}.id")
 
 
 def _name(kind: str, src) -> str:
@@ -93,10 +94,11 @@ def _ledger_upsert(src, connection, row: str) -> str:
 
 def _ledger_delete(src, connection, row: str, unless_counted: bool) -> str:
     ledger = connection.ops.quote_name(StatsEntry._meta.db_table)
-    sql = f"DELETE FROM {ledger} WHERE source = {_literal(src.key, 'any')} AND object_id = {row}.id"
+    which = row if row.startswith("IN ") else f"= {row}.id"
+    sql = f"DELETE FROM {ledger} WHERE source = {_literal(src.key, 'any')} AND object_id {which}"
     if unless_counted:
         # The record no longer qualifies (filters, no date): it leaves the statistics.
-        sql += f" AND NOT EXISTS (SELECT 1 FROM ({key_query(src, connection, row)}) k)"
+        sql += f" AND object_id NOT IN (SELECT k.k_id FROM ({key_query(src, connection, row)}) k)"
     return sql
 
 
@@ -114,26 +116,37 @@ def source_statements(src, connection) -> list[str]:
     changed = _changed(qn, columns, vendor)
     ins, upd, dele = (_name(op, src) for op in ("ins", "upd", "del"))
     if vendor == "postgresql":
+        # Once per statement over its transition tables: a bulk insert, update or delete
+        # (import, deadline sweep, unit move) is one ledger statement, not one per row.
         fn = _name("src", src)
+        olds = ", ".join(f"o.{qn(c)}" for c in columns)
+        news = ", ".join(f"n.{qn(c)}" for c in columns)
+        moved = (
+            "SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+            f"WHERE ({olds}) IS DISTINCT FROM ({news})"
+        )
+        inserted = "IN (SELECT id FROM new_rows)"
         return [
             f"""CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        {_ledger_delete(src, connection, "OLD", False)};
-        RETURN NULL;
-    END IF;
-    {_ledger_upsert(src, connection, "NEW")};
-    IF TG_OP = 'UPDATE' AND NOT FOUND THEN
-        {_ledger_delete(src, connection, "NEW", True)};
+        {_ledger_delete(src, connection, "IN (SELECT id FROM old_rows)", False)};
+    ELSIF TG_OP = 'INSERT' THEN
+        {_ledger_upsert(src, connection, inserted)};
+    ELSIF EXISTS ({moved}) THEN
+        {_ledger_delete(src, connection, f"IN ({moved})", True)};
+        {_ledger_upsert(src, connection, f"IN ({moved})")};
     END IF;
     RETURN NULL;
 END $$""",
-            f"CREATE OR REPLACE TRIGGER {ins} AFTER INSERT ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {fn}()",
-            f"CREATE OR REPLACE TRIGGER {upd} AFTER UPDATE OF {cols} ON {table} "
-            f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {fn}()",
-            f"CREATE OR REPLACE TRIGGER {dele} AFTER DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {fn}()",
+            *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name in (ins, upd, dele)),
+            f"CREATE TRIGGER {ins} AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}()",
+            f"CREATE TRIGGER {upd} AFTER UPDATE ON {table} "
+            "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}()",
+            f"CREATE TRIGGER {dele} AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}()",
         ]
     return [f"DROP TRIGGER IF EXISTS {name}" for name in (ins, upd, dele)] + [
         f"CREATE TRIGGER {ins} AFTER INSERT ON {table} FOR EACH ROW "
