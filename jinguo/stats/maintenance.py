@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from jinguo.core.registry import StatsSource
 
@@ -52,26 +52,29 @@ def _records(src: StatsSource) -> tuple[str, list]:
     return f"(SELECT %s AS source, {cols} FROM ({inner}) k)", [src.key, *params]
 
 
-def rebuild(src: StatsSource) -> int:
+def rebuild(src: StatsSource, using: str = "default") -> int:
     """Recount ``src`` from its records: the ledger in one INSERT … SELECT, the counts from it.
 
     PostgreSQL: the ledger's triggers are switched off for the transaction (the ledger table
     is locked meanwhile) and the counts inserted in one grouped INSERT … SELECT. SQLite: the
     old ledger is removed (its triggers take its counts away), then the new one inserted
     (its triggers add them up), which is slower but only ever small there."""
-    entry_table = _qn(StatsEntry._meta.db_table)
-    count_table = _qn(StatsCount._meta.db_table)
-    columns = ", ".join(_qn(c) for c in ["source", "object_id", *triggers.LEDGER_COLUMNS])
-    inner, inner_params = sources.keyed(src).query.sql_with_params()
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    entry_table = qn(StatsEntry._meta.db_table)
+    count_table = qn(StatsCount._meta.db_table)
+    columns = ", ".join(qn(c) for c in ["source", "object_id", *triggers.LEDGER_COLUMNS])
+    keyed = sources.keyed(src).using(using)
+    inner, inner_params = keyed.query.get_compiler(using=using).as_sql()
     picked = ", ".join(
-        f"k.{_qn('k_' + c)}" for c in ["id", "path", "day", *VALUE_FIELDS, "sensitive"]
+        f"k.{qn('k_' + c)}" for c in ["id", "path", "day", *VALUE_FIELDS, "sensitive"]
     )
     pg = connection.vendor == "postgresql"
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         if pg:
             cursor.execute(f"ALTER TABLE {entry_table} DISABLE TRIGGER USER")
-        StatsEntry.objects.filter(source=src.key).delete()
-        StatsCount.objects.filter(source=src.key).delete()
+        StatsEntry.objects.using(using).filter(source=src.key).delete()
+        StatsCount.objects.using(using).filter(source=src.key).delete()
         cursor.execute(
             f"INSERT INTO {entry_table} ({columns}) SELECT %s, {picked} FROM ({inner}) k",
             [src.key, *inner_params],
@@ -84,7 +87,7 @@ def rebuild(src: StatsSource) -> int:
                 [src.key],
             )
             cursor.execute(f"ALTER TABLE {entry_table} ENABLE TRIGGER USER")
-        return StatsEntry.objects.filter(source=src.key).count()
+        return StatsEntry.objects.using(using).filter(source=src.key).count()
 
 
 def check(src: StatsSource) -> list[tuple[CountKey, tuple[int, int], tuple[int, int]]]:

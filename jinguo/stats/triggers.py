@@ -276,7 +276,26 @@ def legacy_statements(connection, tables) -> list[str]:
     return out
 
 
-def install(using: str = "default") -> None:
+def drop_sqlite_triggers(using: str = "default") -> None:
+    """SQLite: drop the statistics triggers before a migration. A trigger names the tables
+    its key query joins (the referral's agency), and SQLite refuses to rename a table while
+    a trigger names one that is missing — as it is mid-way through remaking a table."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'stats!_%' "
+            "ESCAPE '!'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+
+def install(using: str = "default", recount_sqlite: bool = False) -> None:
+    """Install (or replace) every statistics trigger; with ``recount_sqlite``, on SQLite also
+    recount every source, as writes made while drop_sqlite_triggers() had dropped them (data
+    migrations) were not counted."""
     connection = connections[using]
     vendor = connection.vendor
     if vendor not in ("postgresql", "sqlite"):
@@ -298,30 +317,9 @@ def install(using: str = "default") -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+    if recount_sqlite and vendor == "sqlite":
+        from . import maintenance
 
-
-def uninstall(using: str = "default") -> None:
-    """Drop every statistics trigger (before the stats tables go)."""
-    connection = connections[using]
-    qn = connection.ops.quote_name
-    existing = set(connection.introspection.table_names())
-    pg = connection.vendor == "postgresql"
-    statements = []
-    for table, srcs in sources.sources_by_table().items():
-        if table not in existing:
-            continue
-        for src in srcs:
-            for op in ("ins", "upd", "del"):
-                on = f" ON {qn(table)}" if pg else ""
-                statements.append(f"DROP TRIGGER IF EXISTS {_name(op, src)}{on}")
-            if pg:
-                statements.append(f"DROP FUNCTION IF EXISTS {_name('src', src)}()")
-    if StatsEntry._meta.db_table in existing:
-        for op in ("ins", "upd", "del"):
-            on = f" ON {qn(StatsEntry._meta.db_table)}" if pg else ""
-            statements.append(f"DROP TRIGGER IF EXISTS stats_entry_{op}{on}")
-    if pg:
-        statements.append("DROP FUNCTION IF EXISTS stats_count_entries()")
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+        for src in sources.sources():
+            if src.model_class()._meta.db_table in existing:
+                maintenance.rebuild(src, using=using)
