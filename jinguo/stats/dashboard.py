@@ -92,53 +92,75 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 
 
 class Frame:
-    """A unit's count rows of one source, read once: (dim, value, month) → (n, n_sensitive);
-    every figure of the dashboard is summed from it in Python."""
+    """A unit's counts of one source for one dashboard, read in one query and summed by the
+    database into buckets: per dimension and value, this period ("p"), the previous one
+    ("q") and the rest of the months read (""); the all-records rows (dim 0) also per month
+    for the trend. Figures are then added up in Python from a few hundred rows at most.
 
-    def __init__(self, src, rows):
+    ``total(None, …)`` (every record now) is only right for the ``current_dims`` read over
+    every month."""
+
+    def __init__(self, src, period: Period, rows):
         self.src = src
-        self.by_dim: dict[int, list[tuple]] = {}  # dim → [(value, month, n, n_sensitive)]
-        for dim, value, month, n, ns in rows:
-            self.by_dim.setdefault(dim, []).append((value, selectors.as_date(month), n, ns))
+        self.period, self.previous = period, period.previous()
+        self.by_dim: dict[int, list[tuple]] = {}  # dim → [(value, bucket, month, n, ns)]
+        for dim, value, bucket, month, n, ns in rows:
+            month = None if month is None else selectors.as_date(month)
+            self.by_dim.setdefault(dim, []).append((value, bucket, month, n, ns))
 
     @classmethod
-    def read(cls, src, path: str, start, end, current_dims: list[int]) -> Frame:
-        """Rows of months [start, end), and of every month for ``current_dims``."""
+    def read(cls, src, path: str, period: Period, start, current_dims: list[int]) -> Frame:
+        """Months [start, period.end), and every month of ``current_dims``."""
+        previous = period.previous()
         marks = ", ".join(["%s"] * len(current_dims)) or "NULL"
         got = _fetch(
-            f"SELECT dim, value, month, n, n_sensitive FROM {_COUNTS} "  # noqa: S608 - names and placeholders
-            f"WHERE source = %s AND unit_path = %s "
-            f"AND ((month >= %s AND month < %s) OR dim IN ({marks}))",
-            [src.key, path, start, end, *current_dims],
+            "SELECT dim, value, "  # noqa: S608 - names and placeholders
+            "CASE WHEN month >= %s AND month < %s THEN 'p' "
+            "WHEN month >= %s AND month < %s THEN 'q' ELSE '' END AS bucket, "
+            "CASE WHEN dim = 0 THEN month END AS m, SUM(n), SUM(n_sensitive) "
+            f"FROM {_COUNTS} WHERE source = %s AND unit_path = %s "
+            f"AND ((month >= %s AND month < %s) OR dim IN ({marks})) "
+            "GROUP BY dim, value, bucket, m",
+            [
+                *(period.start, period.end, previous.start, previous.end),
+                *(src.key, path, start, period.end, *current_dims),
+            ],
         )
-        return cls(src, got)
+        return cls(src, period, got)
+
+    def _bucket(self, period: Period | None) -> str | None:
+        if period is None:
+            return None
+        if period == self.period:
+            return "p"
+        if period == self.previous:
+            return "q"
+        raise ValueError("the frame holds its period and the previous one only")
 
     def _match(self, period: Period | None, where: dict | None):
         dim, values = selectors.condition(self.src, where)
         wanted = None if values is None else set(values)
-        for value, month, n, ns in self.by_dim.get(dim, ()):
-            if wanted is not None and value not in wanted:
-                continue
-            if period is not None and not (period.start <= month < period.end):
-                continue
-            yield value, month, (n, ns)
+        bucket = self._bucket(period)
+        for value, b, month, n, ns in self.by_dim.get(dim, ()):
+            if (wanted is None or value in wanted) and (bucket is None or b == bucket):
+                yield value, month, n, ns
 
     def total(self, period: Period | None, where: dict | None = None) -> Cell:
         n = ns = 0
-        for _v, _m, (a, b) in self._match(period, where):
+        for _v, _m, a, b in self._match(period, where):
             n, ns = n + a, ns + b
         return Cell(n, ns, selectors.is_sensitive_where(self.src, where))
 
     def by_dimension(self, dimension: str, period: Period) -> list[Cell]:
         counted: dict[str, tuple[int, int]] = {}
-        for value, _m, (a, b) in self._match(period, {dimension: None}):
+        for value, _m, a, b in self._match(period, {dimension: None}):
             n, ns = counted.get(value, (0, 0))
             counted[value] = (n + a, ns + b)
         return selectors.dimension_cells(self.src, dimension, counted)
 
     def by_month(self, months: list) -> list[Cell]:
         counted: dict = {}
-        for _v, month, (a, b) in self._match(None, None):
+        for _v, month, a, b in self._match(None, None):
             n, ns = counted.get(month, (0, 0))
             counted[month] = (n + a, ns + b)
         return [
@@ -352,9 +374,7 @@ def dashboard(user, unit, period: Period, rank: str = "on_time") -> dict:
     if src is not None and sources.source(CASES):
         months = _trend_months(period)
         start = min(months[0], period.previous().start)
-        frame = Frame.read(
-            src, unit.path, start, period.end, [selectors.dim_index(src, "due_state")]
-        )
+        frame = Frame.read(src, unit.path, period, start, [selectors.dim_index(src, "due_state")])
         data["cases"] = {
             "figures": key_figures(user, frame, unit, period),
             "trend": trend(user, frame, period),
