@@ -155,6 +155,10 @@ def bench_transition(args) -> None:
             cursor.execute(f"ALTER TABLE cases_case DISABLE TRIGGER stats_{op}_cases_case")
     try:
         without = run(2)
+        # Put the statuses back as the summary counted them (after run 1), triggers still
+        # off, so the bench leaves the summary equal to the records (stats_check passes).
+        for i, pk in enumerate(ids):
+            Case.objects.filter(pk=pk).update(status=statuses[(i + 1) % len(statuses)])
     finally:
         with connection.cursor() as cursor:
             for op in ("ins", "upd", "del"):

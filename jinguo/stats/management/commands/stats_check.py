@@ -26,7 +26,8 @@ class Command(BaseCommand):
             failed = True
             self.stdout.write(f"{src.key}: {len(diffs)} rows differ (summary → records)")
             for key, have, want in diffs[:SHOWN]:
-                dim = src.dimensions and (["*", *src.dimensions][key.dim])
+                names = ["*", *src.dimensions]  # dim 0 counts every record
+                dim = names[key.dim] if key.dim < len(names) else key.dim
                 self.stdout.write(f"  {key.path} {key.month} {dim}={key.value!r} {have} → {want}")
         if failed:
             raise SystemExit(1)
