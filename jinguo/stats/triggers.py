@@ -60,7 +60,12 @@ def key_query(src, connection, row: str) -> str:
     sql = sql % tuple(_literal(p, connection.vendor) for p in params)
     if sql.count(f"= {SENTINEL}") != 1:
         raise RuntimeError(f"cannot place the row id in the key query of {src.key}")
-    return sql.replace(f"= {SENTINEL}", row if row.startswith("IN ") else f"= {row}.id")
+    return sql.replace(f"= {SENTINEL}", _which(row))
+
+
+def _which(row: str) -> str:
+    """``= NEW.id`` for a row, or the set condition given (``= ANY(ids)``, ``IN (…)``)."""
+    return row if row.startswith(("IN ", "= ANY(")) else f"= {row}.id"
 
 
 def _name(kind: str, src) -> str:
@@ -94,8 +99,10 @@ def _ledger_upsert(src, connection, row: str) -> str:
 
 def _ledger_delete(src, connection, row: str, unless_counted: bool) -> str:
     ledger = connection.ops.quote_name(StatsEntry._meta.db_table)
-    which = row if row.startswith("IN ") else f"= {row}.id"
-    sql = f"DELETE FROM {ledger} WHERE source = {_literal(src.key, 'any')} AND object_id {which}"
+    sql = (
+        f"DELETE FROM {ledger} WHERE source = {_literal(src.key, 'any')} "
+        f"AND object_id {_which(row)}"
+    )
     if unless_counted:
         # The record no longer qualifies (filters, no date): it leaves the statistics.
         sql += f" AND object_id NOT IN (SELECT k.k_id FROM ({key_query(src, connection, row)}) k)"
@@ -122,20 +129,32 @@ def source_statements(src, connection) -> list[str]:
         olds = ", ".join(f"o.{qn(c)}" for c in columns)
         news = ", ".join(f"n.{qn(c)}" for c in columns)
         moved = (
-            "SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+            "SELECT array_agg(n.id) INTO ids FROM new_rows n JOIN old_rows o ON o.id = n.id "
             f"WHERE ({olds}) IS DISTINCT FROM ({news})"
         )
-        inserted = "IN (SELECT id FROM new_rows)"
         return [
             f"""CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+    counted bigint;
 BEGIN
     IF TG_OP = 'DELETE' THEN
         {_ledger_delete(src, connection, "IN (SELECT id FROM old_rows)", False)};
+        RETURN NULL;
     ELSIF TG_OP = 'INSERT' THEN
-        {_ledger_upsert(src, connection, inserted)};
-    ELSIF EXISTS ({moved}) THEN
-        {_ledger_delete(src, connection, f"IN ({moved})", True)};
-        {_ledger_upsert(src, connection, f"IN ({moved})")};
+        SELECT array_agg(id) INTO ids FROM new_rows;
+    ELSE
+        -- Only the rows whose counted columns changed (an update of others costs this join).
+        {moved};
+    END IF;
+    IF ids IS NULL THEN
+        RETURN NULL;
+    END IF;
+    {_ledger_upsert(src, connection, "= ANY(ids)")};
+    GET DIAGNOSTICS counted = ROW_COUNT;
+    IF TG_OP = 'UPDATE' AND counted < cardinality(ids) THEN
+        -- Some left the source (its filters, no date) or kept their key: drop the former.
+        {_ledger_delete(src, connection, "= ANY(ids)", True)};
     END IF;
     RETURN NULL;
 END $$""",
@@ -230,11 +249,17 @@ def ledger_statements(connection) -> list[str]:
             f"""CREATE OR REPLACE FUNCTION stats_count_entries() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- A ledger statement that changed nothing (the source trigger's guarded delete, the
+    -- insert half of an upsert that only updated) still fires: skip it cheaply.
     IF TG_OP = 'INSERT' THEN
-        {counts_upsert(plus, connection)};
+        IF EXISTS (SELECT 1 FROM new_rows) THEN
+            {counts_upsert(plus, connection)};
+        END IF;
     ELSIF TG_OP = 'DELETE' THEN
-        {counts_upsert(minus, connection)};
-    ELSE
+        IF EXISTS (SELECT 1 FROM old_rows) THEN
+            {counts_upsert(minus, connection)};
+        END IF;
+    ELSIF EXISTS (SELECT 1 FROM new_rows) THEN
         {counts_upsert(f"{minus} UNION ALL {plus}", connection)};
     END IF;
     RETURN NULL;
