@@ -15,8 +15,12 @@ SCOPE_PARAMETERS = [
     OpenApiParameter("unit", OpenApiTypes.INT, description="单位（默认本单位）"),
     OpenApiParameter("period", OpenApiTypes.STR, enum=list(periods.KINDS)),
     OpenApiParameter("at", OpenApiTypes.STR, description="2026-05, 2026-Q2 or 2026"),
-    OpenApiParameter("start", OpenApiTypes.DATE),
-    OpenApiParameter("end", OpenApiTypes.DATE),
+    OpenApiParameter(
+        "start", OpenApiTypes.STR, description="custom: first month, 2026-01 (a date: its month)"
+    ),
+    OpenApiParameter(
+        "end", OpenApiTypes.STR, description="custom: last month, 2026-03 (a date: its month)"
+    ),
 ]
 
 
