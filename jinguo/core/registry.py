@@ -109,6 +109,12 @@ class StatsSource:
     dimensions: dict[str, Any] = field(default_factory=dict)
     # Extra filter on the model's rows (e.g. only open cases), as ORM keyword arguments.
     filters: dict[str, Any] = field(default_factory=dict)
+    # Dimension values whose small counts could identify a person (violence categories,
+    # sensitive tags): dimension → the stored values, or a callable returning them (for
+    # values that are database rows). Figures of these values below 5 are suppressed for
+    # users without core.view_sensitive; records flagged by the model's
+    # ``scope_sensitive_field`` are treated so whatever their dimension values.
+    sensitive: dict[str, Any] = field(default_factory=dict)
 
     def model_class(self):
         return apps.get_model(self.model)
@@ -224,8 +230,17 @@ def stats_source(
     date_field: str,
     dimensions: dict[str, Any] | None = None,
     filters: dict[str, Any] | None = None,
+    sensitive: dict[str, Any] | None = None,
 ) -> StatsSource:
-    entry = StatsSource(key, label, model, date_field, dict(dimensions or {}), dict(filters or {}))
+    entry = StatsSource(
+        key,
+        label,
+        model,
+        date_field,
+        dict(dimensions or {}),
+        dict(filters or {}),
+        dict(sensitive or {}),
+    )
     Registry._add(registry.stats_sources, key, entry, "statistics source")
     return entry
 

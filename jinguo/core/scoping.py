@@ -308,6 +308,20 @@ def scope_condition(model, user, action: str) -> Q | None:
     return parts.condition if parts is not None else None
 
 
+def subtree_granted(model, user, action: str = "view") -> bool:
+    """Whether restrict(user, action) grants ``model``'s records of her home unit's subtree
+    (part (a) of the module docstring): what aggregate figures over a subtree may show her."""
+    if not _active(user) or not user.home_path:
+        return False
+    path_field = getattr(model, "scope_path_field", "org_path")
+    if not path_field or not user.has_perm(permission_name(model, action)):
+        return False
+    audience = getattr(model, "scope_audience", None)
+    if audience is not None and audience.excludes_subtree:
+        return not _audience_targets(user, model, audience)
+    return True
+
+
 class RestrictQuerySet(ScopedPagesMixin, models.QuerySet):
     def restrict(self, user, action: str = "view"):
         parts = scope_parts(self.model, user, action)

@@ -1,0 +1,119 @@
+"""Keeping the summary equal to the records: rebuilding and checking it.
+
+Consistency guarantee: every insert, update of a counted column and delete of a statistics
+source's records — through the ORM, ``update()``, ``bulk_create``, raw SQL or a unit move — is
+counted by database triggers in the writing transaction (triggers.py): committed together or
+rolled back together, visible to the next read. Concurrent writers of one record are
+serialised by the database's row locks on the ledger and the count rows. What the triggers
+cannot see is a change to a *related* row a dimension reads through (``agency__kind``): the
+ledger keeps the value the record was counted with until the record is written again or
+``stats_rebuild`` runs; ``stats_check`` reports the difference.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.db import connection, connections, transaction
+
+from jinguo.core.registry import StatsSource
+
+from . import sources, triggers
+from .models import VALUE_FIELDS, StatsCount, StatsEntry
+
+
+class CountKey(NamedTuple):
+    path: str
+    dim: int
+    month: object
+    value: str
+
+
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def purge_empty() -> int:
+    deleted, _ = StatsCount.objects.filter(n=0, n_sensitive=0).delete()
+    return deleted
+
+
+def purge_job(now=None) -> str:
+    return f"{purge_empty()} empty rows removed"
+
+
+def _records(src: StatsSource) -> tuple[str, list]:
+    """The source's records as ledger rows (a FROM item) with its params."""
+    inner, params = sources.keyed(src).query.sql_with_params()
+    cols = ", ".join(
+        f"k.{_qn('k_' + c)} AS {_qn(c if c != 'path' else 'org_path')}"
+        for c in ["path", "day", *VALUE_FIELDS, "sensitive"]
+    )
+    return f"(SELECT %s AS source, {cols} FROM ({inner}) k)", [src.key, *params]
+
+
+def rebuild(src: StatsSource, using: str = "default") -> int:
+    """Recount ``src`` from its records: the ledger in one INSERT … SELECT, the counts from it.
+
+    PostgreSQL: the ledger's triggers are switched off for the transaction (the ledger table
+    is locked meanwhile) and the counts inserted in one grouped INSERT … SELECT. SQLite: the
+    old ledger is removed (its triggers take its counts away), then the new one inserted
+    (its triggers add them up), which is slower but only ever small there."""
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    entry_table = qn(StatsEntry._meta.db_table)
+    count_table = qn(StatsCount._meta.db_table)
+    columns = ", ".join(qn(c) for c in ["source", "object_id", *triggers.LEDGER_COLUMNS])
+    keyed = sources.keyed(src).using(using)
+    inner, inner_params = keyed.query.get_compiler(using=using).as_sql()
+    picked = ", ".join(
+        f"k.{qn('k_' + c)}" for c in ["id", "path", "day", *VALUE_FIELDS, "sensitive"]
+    )
+    pg = connection.vendor == "postgresql"
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if pg:
+            cursor.execute(f"ALTER TABLE {entry_table} DISABLE TRIGGER USER")
+        StatsEntry.objects.using(using).filter(source=src.key).delete()
+        StatsCount.objects.using(using).filter(source=src.key).delete()
+        cursor.execute(
+            f"INSERT INTO {entry_table} ({columns}) SELECT %s, {picked} FROM ({inner}) k",
+            [src.key, *inner_params],
+        )
+        if pg:
+            ledger = f"(SELECT * FROM {entry_table} WHERE source = %s)"
+            cursor.execute(
+                f"INSERT INTO {count_table} (source, unit_path, dim, month, value, n, "
+                f"n_sensitive) {triggers.grouped(triggers.expanded(ledger, 1, 'postgresql'))}",
+                [src.key],
+            )
+            cursor.execute(f"ALTER TABLE {entry_table} ENABLE TRIGGER USER")
+        return StatsEntry.objects.using(using).filter(source=src.key).count()
+
+
+def check(src: StatsSource) -> list[tuple[CountKey, tuple[int, int], tuple[int, int]]]:
+    """Count rows where the summary and the records disagree: (key, summary, records).
+
+    The records are expanded to every ancestor and dimension by the same SQL the triggers
+    use and compared with the summary in the database, so only differences come back."""
+    records, params = _records(src)
+    truth = triggers.grouped(triggers.expanded(records, 1, connection.vendor))
+    counts = _qn(StatsCount._meta.db_table)
+    key = "unit_path, dim, month, value"
+    sql = (
+        f"SELECT {key}, SUM(hn), SUM(hns), SUM(wn), SUM(wns) FROM ("
+        f"SELECT {key}, n AS hn, n_sensitive AS hns, 0 AS wn, 0 AS wns FROM {counts} "
+        f"WHERE source = %s UNION ALL "
+        f"SELECT {key}, 0, 0, n, ns FROM ({truth}) t) x "
+        f"GROUP BY {key} HAVING SUM(hn) <> SUM(wn) OR SUM(hns) <> SUM(wns) ORDER BY {key}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [src.key, *params])
+        return [
+            (CountKey(path, dim, month, value), (hn, hns), (wn, wns))
+            for path, dim, month, value, hn, hns, wn, wns in cursor.fetchall()
+        ]
+
+
+def summary(src: StatsSource) -> dict[CountKey, tuple[int, int]]:
+    rows = StatsCount.objects.filter(source=src.key).exclude(n=0, n_sensitive=0)
+    return {CountKey(r.unit_path, r.dim, str(r.month), r.value): (r.n, r.n_sensitive) for r in rows}
