@@ -231,7 +231,7 @@ class StepActionsMixin:
 
 
 # A month as the statistics page takes it (2026-03).
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"
 
 
 @extend_schema_view(

@@ -48,4 +48,4 @@ def test_the_statistics_months_are_declared_as_months():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     params = schema["paths"]["/api/protection/violence-stats/"]["get"]["parameters"]
     start = next(p for p in params if p["name"] == "start")
-    assert start["schema"]["pattern"].startswith("^[0-9]{4}-")
+    assert start["schema"]["pattern"].startswith("^(19|20)[0-9]{2}-")
