@@ -1,6 +1,7 @@
 """/api/stats/: the dashboard's figures and any source's breakdown, scoped like the pages."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
@@ -51,7 +52,10 @@ class StatsIndexView(APIView):
         unit, period, error = _scope(request)
         rank = request.query_params.get("rank") or "on_time"
         if rank not in board.RANK_BY:
-            rank = "on_time"
+            return Response(
+                {"rank": [_("排名依据须是以下之一：%(v)s。") % {"v": "、".join(board.RANK_BY)}]},
+                status=400,
+            )
         data = board.dashboard(request.user, unit, period, rank)
         data["period_error"] = error
         data["available"] = [
