@@ -50,6 +50,9 @@ class StatsIndexView(APIView):
     )
     def get(self, request):
         unit, period, error = _scope(request)
+        if error:
+            # The page shows a default period beside the message; the API refuses.
+            return Response({"period": [str(error)]}, status=400)
         rank = request.query_params.get("rank") or "on_time"
         if rank not in board.RANK_BY:
             return Response(
@@ -79,6 +82,9 @@ class StatsSourceView(APIView):
     )
     def get(self, request, key: str):
         unit, period, error = _scope(request)
+        if error:
+            # The page shows a default period beside the message; the API refuses.
+            return Response({"period": [str(error)]}, status=400)
         src = selectors.visible_source(request.user, key)
         if src is None:
             raise Http404
