@@ -277,6 +277,9 @@ DEFAULT_RULES = [
      "家暴个案涉及未成年人；个案结案后自动解除。"),
     ("violence_recurred", "再次发生暴力", RED, BOTH, BY_CONDITION, {"lookback_days": 90},
      "回访发现再次发生家庭暴力；重新进行风险评估后自动解除。"),
+    ("warning_visit_missed", "告诫书回访逾期", ORANGE, LEADER, BY_CONDITION,
+     {"lookback_days": 90},
+     "居（村）委会未在应回访日期登记告诫书回访；补登回访后自动解除。"),
 ]  # fmt: skip
 
 

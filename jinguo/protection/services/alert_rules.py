@@ -22,6 +22,13 @@ What resolves each rule (``AlertRule.resolves_when``) — decided per rule:
 - urgent_no_action: automatically, once an emergency step or any handling step is recorded.
 - minor_violence: automatically, when the case is closed or declined.
 - violence_recurred: automatically, once she has been reassessed after the visit.
+- warning_visit_missed: automatically, when the missed 告诫书 visit is recorded after all.
+
+Who is told: the rule's audience (``AlertRule.audience``). The code that records an event and
+already tells the leaders itself (a violence case's unreachable follow-up call in ``cases``, a
+missed 告诫书 visit in ``visits_sweep``) marks its subjects ``leaders_told``, and an expiring
+order is told only through its warning (``orders_sweep`` stays silent while the rule is on):
+each event reaches each person once.
 """
 
 from collections import defaultdict
@@ -38,7 +45,14 @@ from jinguo.cases.models import Case, CaseEvent, CaseParty, Category, FollowUp
 from jinguo.people.models import ADULT_AGE
 
 from ..choices import LEVEL_RANK, ORDER_IN_FORCE, PlanStatus, RiskLevel, VisitState
-from ..models import EmergencyAction, OrderBreach, ProtectionOrder, ProtectiveVisit, RiskAssessment
+from ..models import (
+    EmergencyAction,
+    OrderBreach,
+    ProtectionOrder,
+    ProtectiveVisit,
+    RiskAssessment,
+    WarningVisit,
+)
 from ..selectors.shelter import checklist_hours
 
 CHUNK = 5000
@@ -60,6 +74,10 @@ class Subject:
     since: datetime
     person_id: int | None = None
     case_id: int | None = None
+    # Who hears of it when the case has no worker (an order's maker); and whether the code that
+    # recorded the event already told the unit's leaders, so the warning does not tell them twice.
+    worker_id: int | None = None
+    leaders_told: bool = False
 
 
 @dataclass
@@ -408,7 +426,11 @@ def order_expiring(rule, ctx: Context) -> Evaluation:
         effective_until__lte=ctx.today + timedelta(days=days),
     )
     # Time moves the window: every order in it, and every order warned about, is looked at.
-    rows = list(window.values_list("id", "org_id", "person_id", "case_id", "effective_until"))
+    rows = list(
+        window.values_list(
+            "id", "org_id", "person_id", "case_id", "effective_until", "created_by_id"
+        )
+    )
     checked = (
         None
         if ctx.full
@@ -416,7 +438,7 @@ def order_expiring(rule, ctx: Context) -> Evaluation:
     )
     levels = _latest_levels({r[2] for r in rows})
     result = Evaluation(checked)
-    for order_id, org_id, person_id, case_id, until in rows:
+    for order_id, org_id, person_id, case_id, until, maker_id in rows:
         if levels.get(person_id) not in (RiskLevel.MEDIUM, RiskLevel.HIGH):
             continue
         left = (until - ctx.today).days
@@ -429,6 +451,7 @@ def order_expiring(rule, ctx: Context) -> Evaluation:
                 _midnight(until - timedelta(days=days)),
                 person_id,
                 case_id,
+                worker_id=maker_id,
             )
         )
     return result
@@ -538,6 +561,8 @@ def visit_missed(rule, ctx: Context) -> Evaluation:
                 called_at,
                 person_id,
                 case_id,
+                # cases.services.workflow told the case unit's leaders when the call was logged.
+                leaders_told=True,
             )
         )
     return result
@@ -585,6 +610,29 @@ def violence_recurred(rule, ctx: Context) -> Evaluation:
     return result
 
 
+def warning_visit_missed(rule, ctx: Context) -> Evaluation:
+    """A 告诫书 follow-up visit past its day and not recorded (``visits_sweep`` marks it missed
+    and tells the leaders up the tree). Few rows, so every missed visit in the window is looked
+    at each time; recording the visit after all resolves the warning."""
+    lookback = ctx.today - timedelta(days=int(rule.params.get("lookback_days", 90)))
+    result = Evaluation(None)
+    for pk, org_id, person_id, case_id, due_on in WarningVisit.objects.filter(
+        state=VisitState.MISSED, due_on__gte=lookback
+    ).values_list("id", "org_id", "person_id", "warning__case_id", "due_on"):
+        result.add(
+            Subject(
+                f"wvisit:{pk}",
+                org_id,
+                _("告诫书回访逾期未登记"),
+                _midnight(due_on + timedelta(days=1)),
+                person_id,
+                case_id,
+                leaders_told=True,
+            )
+        )
+    return result
+
+
 RULES: dict[str, Callable[..., Evaluation]] = {
     "high_risk": high_risk,
     "repeat_victim": repeat_victim,
@@ -595,4 +643,5 @@ RULES: dict[str, Callable[..., Evaluation]] = {
     "urgent_no_action": urgent_no_action,
     "minor_violence": minor_violence,
     "violence_recurred": violence_recurred,
+    "warning_visit_missed": warning_visit_missed,
 }

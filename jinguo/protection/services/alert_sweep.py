@@ -192,7 +192,7 @@ def apply(rule, evaluation: Evaluation, now) -> tuple[list[Alert], list[Alert]]:
                 part, ["status", "resolved_at", "resolution", "version", "updated_at"]
             )
         if created:
-            _announce(rule, created)
+            _announce(rule, created, {s.key: s for s in fresh})
     return created, resolved
 
 
@@ -221,20 +221,32 @@ def leaders_by_unit(unit_ids) -> dict[int, list[int]]:
     return found
 
 
-def _announce(rule, alerts: list[Alert]) -> None:
-    """Tell the rule's audience after commit: the case's worker and/or the unit's leaders."""
+def _announce(rule, alerts: list[Alert], subjects: dict[str, Subject]) -> None:
+    """Tell the rule's audience after commit: the case's worker (or, without one, the person
+    the subject names, e.g. the order's maker) and/or the unit's leaders, unless the code that
+    recorded the event already told them."""
     level = "danger" if rule.level == AlertLevel.RED else "warning"
     recipients: list[tuple[int, Alert]] = []
     if rule.audience in (AlertAudience.LEADER, AlertAudience.BOTH):
-        leaders = leaders_by_unit({a.org_id for a in alerts})
-        recipients += [(u, a) for a in alerts for u in leaders.get(a.org_id, [])]
+        untold = [a for a in alerts if not subjects[a.subject].leaders_told]
+        leaders = leaders_by_unit({a.org_id for a in untold})
+        recipients += [(u, a) for a in untold for u in leaders.get(a.org_id, [])]
     if rule.audience in (AlertAudience.WORKER, AlertAudience.BOTH):
         workers = dict(
             Case.objects.filter(
                 pk__in={a.case_id for a in alerts if a.case_id}, assigned_to__isnull=False
             ).values_list("pk", "assigned_to_id")
         )
-        recipients += [(workers[a.case_id], a) for a in alerts if a.case_id in workers]
+        for alert in alerts:
+            worker = workers.get(alert.case_id) or subjects[alert.subject].worker_id
+            if worker:
+                recipients.append((worker, alert))
+    active = set(
+        get_user_model()
+        .objects.filter(pk__in={u for u, _a in recipients}, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    recipients = [(u, a) for u, a in recipients if u in active]
     seen = set()
     notes = []
     for user_id, alert in recipients:

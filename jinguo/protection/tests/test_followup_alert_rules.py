@@ -42,6 +42,7 @@ def test_the_rules_are_shipped_with_levels_and_red_escalates_after_two_hours():
         "urgent_no_action",
         "minor_violence",
         "violence_recurred",
+        "warning_visit_missed",
     }
     assert rules["high_risk"].level == "red" and rules["high_risk"].escalate_after_hours == 2
     assert rules["minor_violence"].level == "yellow"
@@ -188,6 +189,28 @@ def test_an_unreachable_victim_on_a_violence_case_call_warns(tree):
     )
     sweep()
     assert open_alerts("visit_missed") == []
+
+
+def test_an_unreachable_call_warns_without_telling_the_leader_a_second_time(
+    tree, django_capture_on_commit_callbacks
+):
+    """cases.services.workflow tells the leaders when the call is logged; the warning is the
+    record to act on, not a second notice."""
+    from jinguo.cases.services import workflow
+    from jinguo.core.models import Notification
+    from jinguo.testing.factories import grant, user_with_role
+
+    leader = user_with_role(tree.community_a, "leader", username="call_leader")
+    worker = user_with_role(tree.community_a, "rights_officer", username="call_worker")
+    grant(worker, "core.view_sensitive")
+    case = f.violence_case(tree.community_a, f.person(tree.community_a), status="resolved")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.case_follow_up(
+            user=worker, case=case, satisfaction="", result="unreachable", note="无人接听"
+        )
+        sweep()
+    assert len(open_alerts("visit_missed")) == 1
+    assert Notification.objects.filter(recipient=leader).count() == 1
 
 
 def test_urgent_violence_case_without_action(tree):

@@ -11,7 +11,14 @@ from jinguo.core import registry
 from jinguo.core.models import Notification
 from jinguo.people.tests.factories import PersonFactory
 from jinguo.protection.choices import OrderStatus, VisitState
-from jinguo.protection.models import PoliceWarning, ProtectionOrder, WarningVisit
+from jinguo.protection.models import (
+    Alert,
+    AlertRule,
+    PoliceWarning,
+    ProtectionOrder,
+    WarningVisit,
+)
+from jinguo.protection.services.alert_sweep import alerts_sweep
 from jinguo.protection.services.orders import protection_orders as order_svc
 from jinguo.protection.services.orders import warnings as svc
 from jinguo.protection.tests.factories_orders import assess, make_order, make_warning, police
@@ -140,6 +147,29 @@ def test_a_visit_past_its_day_becomes_missed_and_the_leader_is_told(
     assert Notification.objects.filter(recipient=leader).count() == 1
 
 
+def test_a_missed_visit_raises_a_warning_record_without_telling_the_leader_twice(
+    tree, django_capture_on_commit_callbacks
+):
+    leader = user_with_role(tree.community_a, "leader")
+    warning = make_warning(tree.community_a, visits=0)
+    late = WarningVisit.objects.create(
+        warning=warning, person=warning.person, org=warning.org,
+        due_on=timezone.localdate() - datetime.timedelta(days=2),
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.visits_sweep()
+        alerts_sweep()
+    [alert] = Alert.objects.filter(rule__code="warning_visit_missed")
+    assert alert.subject == f"wvisit:{late.pk}" and alert.org == tree.community_a
+    assert alert.person == warning.person and warning.person.name not in alert.summary
+    assert Notification.objects.filter(recipient=leader).count() == 1
+    # Recorded after all: the warning resolves itself.
+    WarningVisit.objects.filter(pk=late.pk).update(state=VisitState.DONE, done_at=timezone.now())
+    alerts_sweep(now=timezone.now() + datetime.timedelta(minutes=10))
+    alert.refresh_from_db()
+    assert alert.status == "resolved"
+
+
 def test_without_a_leader_in_the_committee_the_next_unit_up_is_told(
     tree, django_capture_on_commit_callbacks
 ):
@@ -181,8 +211,15 @@ def ending_in(tree, days, **kw):
     )  # fmt: skip
 
 
+@pytest.fixture
+def without_expiry_rule():
+    """The orders job tells the order's maker itself only while the early-warning rule for
+    expiring orders is switched off."""
+    AlertRule.objects.filter(code="order_expiring").update(is_active=False)
+
+
 def test_the_worker_is_warned_14_days_before_expiry_while_risk_is_high(
-    officer, tree, django_capture_on_commit_callbacks
+    officer, tree, django_capture_on_commit_callbacks, without_expiry_rule
 ):
     order = ending_in(tree, 14, created_by=officer)
     assess(order.person, "high")
@@ -195,7 +232,7 @@ def test_the_worker_is_warned_14_days_before_expiry_while_risk_is_high(
 
 
 def test_no_expiry_warning_when_the_latest_risk_is_standard(
-    officer, tree, django_capture_on_commit_callbacks
+    officer, tree, django_capture_on_commit_callbacks, without_expiry_rule
 ):
     order = ending_in(tree, 5, created_by=officer)
     assess(order.person, "high", at=timezone.now() - datetime.timedelta(days=30))
@@ -207,7 +244,9 @@ def test_no_expiry_warning_when_the_latest_risk_is_standard(
     assert not Notification.objects.filter(recipient=officer).exists()
 
 
-def test_an_extension_rearms_the_expiry_warning(officer, tree, django_capture_on_commit_callbacks):
+def test_an_extension_rearms_the_expiry_warning(
+    officer, tree, django_capture_on_commit_callbacks, without_expiry_rule
+):
     order = ending_in(tree, 3, created_by=officer)
     assess(order.person, "medium")
     with django_capture_on_commit_callbacks(execute=True):
@@ -219,6 +258,24 @@ def test_an_extension_rearms_the_expiry_warning(officer, tree, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         assert order_svc.orders_sweep()["warned"] == 1
     assert Notification.objects.filter(recipient=officer).count() == 2
+
+
+def test_with_the_rule_on_an_expiring_order_is_told_once_through_its_warning(
+    officer, tree, django_capture_on_commit_callbacks
+):
+    order = ending_in(tree, 10, created_by=officer)
+    assess(order.person, "high")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert order_svc.orders_sweep()["warned"] == 0
+        alerts_sweep()
+    [alert] = Alert.objects.filter(rule__code="order_expiring")
+    # No worker on a case: the warning goes to the order's maker, once.
+    [note] = Notification.objects.filter(recipient=officer)
+    assert note.url == alert.get_absolute_url() and "即将到期" in note.title + note.body
+    with django_capture_on_commit_callbacks(execute=True):
+        order_svc.orders_sweep()
+        alerts_sweep()
+    assert Notification.objects.filter(recipient=officer).count() == 1
 
 
 def test_an_order_past_its_end_expires(tree):

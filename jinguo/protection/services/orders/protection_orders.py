@@ -48,7 +48,7 @@ from jinguo.core.concurrency import check_version
 from jinguo.core.notifications import notify
 
 from ...choices import ORDER_IN_FORCE, ApplicantKind, OrderChange, OrderStatus, RiskLevel
-from ...models import OrderEvent, ProtectionOrder, RiskAssessment
+from ...models import AlertRule, OrderEvent, ProtectionOrder, RiskAssessment
 from .common import (
     aware,
     check_agency,
@@ -592,6 +592,10 @@ def orders_sweep(now=None) -> dict:
             )
         expired += 1
     warned = 0
+    # While the early-warning rule for expiring orders is on, its warning is the one notice
+    # (to the case's worker, or the order's maker); this job only tells the maker without it.
+    if AlertRule.objects.filter(code="order_expiring", is_active=True).exists():
+        return {"expired": expired, "warned": warned}
     for order in expiring_orders(ProtectionOrder.objects.all(), today).select_related("created_by"):
         if order.expiry_warned_for == order.effective_until:
             continue
