@@ -204,7 +204,15 @@ registry.role_grants(
 # The rules are federation-wide policy: the system administrator (city level, two factors)
 # edits them as she does the deadline policies. Leaders read them but do not change them: a
 # leader exists at every level, and the rules also decide what is escalated above her.
-registry.role_grants("sysadmin", ["protection.view_alertrule", "protection.change_alertrule"])
+registry.role_grants(
+    "sysadmin",
+    [
+        "protection.view_alertrule",
+        "protection.change_alertrule",
+        "protection.view_followupschedule",
+        "protection.change_followupschedule",
+    ],
+)
 registry.menu_item(
     "admin",
     _("预警规则"),
@@ -212,6 +220,14 @@ registry.menu_item(
     "ti-adjustments-alt",
     permissions=("protection.change_alertrule",),
     order=70,
+)
+registry.menu_item(
+    "admin",
+    _("保护性回访安排"),
+    "protection:followupschedule_update",
+    "ti-calendar-repeat",
+    permissions=("protection.change_followupschedule",),
+    order=72,
 )
 
 # --- audit trail ---------------------------------------------------------------------------------
@@ -229,6 +245,7 @@ registry.audit_labels(
         "alert_resolve": _("解除预警"),
         "alert_escalate": _("预警超时上报"),
         "alert_rule_update": _("修改预警规则"),
+        "followup_schedule_update": _("修改保护性回访安排"),
     }
 )
 

@@ -9,6 +9,7 @@ from jinguo.core.forms import ScopedForm, style_fields
 
 from ..choices import AlertAudience, AlertLevel
 from ..services.alert_rule_config import alert_rule_params
+from ..services.followup_schedule import parse_days
 
 
 def _whole_number(label, *, required=True, help_text=""):
@@ -140,3 +141,34 @@ class ChecklistStepForm(ScopedForm):
         label=_("处置事项"), max_length=100, error_messages={"required": _("请填写处置事项。")}
     )
     required = forms.BooleanField(label=_("必做"), required=False, initial=True)
+
+
+class FollowUpScheduleForm(ScopedForm):
+    """The days after resolution of the first visits, and the interval after them."""
+
+    days = forms.CharField(
+        label=_("固定回访（办结后第几天）"),
+        max_length=100,
+        help_text=_("用逗号分隔，如 7, 30, 90。"),
+        error_messages={"required": _("请至少填写一次回访（办结后第几天）。")},
+    )
+    repeat_every_days = _whole_number(
+        _("此后回访间隔（天）"),
+        help_text=_("固定回访之后，只要当事人仍为中、高风险，每隔这么多天回访一次。"),
+    )
+
+    def __init__(self, *args, days=None, repeat_every_days=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and days is not None:
+            self.initial.setdefault("days", ", ".join(str(d) for d in days))
+            self.initial.setdefault("repeat_every_days", repeat_every_days)
+        style_fields(self)
+
+    def clean_days(self):
+        return parse_days(self.cleaned_data["days"])
+
+    def service_kwargs(self) -> dict:
+        return {
+            "days": self.cleaned_data["days"],
+            "repeat_every_days": self.cleaned_data["repeat_every_days"],
+        }

@@ -10,7 +10,7 @@ from .emergency import (
     EmergencyEscalation,
     MandatoryReport,
 )
-from .followup import FollowUpPlan, ProtectiveVisit
+from .followup import FollowUpPlan, FollowUpSchedule, ProtectiveVisit
 from .orders import (
     EvidenceBundle,
     InjuryRecord,
@@ -34,6 +34,7 @@ __all__ = [
     "EmergencyEscalation",
     "EvidenceBundle",
     "FollowUpPlan",
+    "FollowUpSchedule",
     "InjuryRecord",
     "Instrument",
     "InstrumentBand",

@@ -119,3 +119,31 @@ class ProtectiveVisit(PersonRecord):
 
     def get_absolute_url(self):
         return reverse("protection:visit_record", args=[self.pk])
+
+
+class FollowUpSchedule(models.Model):
+    """The schedule new protective follow-up plans get (one row, edited by the system
+    administrator on 系统管理 › 保护性回访安排). Plans already made keep the schedule they were
+    made with. Without the row, the settings (or 7/30/90, then every 90 days) apply."""
+
+    days = models.JSONField(default=list, verbose_name=_("回访安排（办结后第几天）"))
+    repeat_every_days = models.PositiveIntegerField(verbose_name=_("此后回访间隔（天）"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("修改时间"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+
+    class Meta:
+        verbose_name = _("保护性回访安排")
+        verbose_name_plural = _("保护性回访安排")
+
+    def __str__(self):
+        return str(_("保护性回访安排"))
+
+    def get_absolute_url(self):
+        return reverse("protection:followupschedule_update")

@@ -31,7 +31,7 @@ from jinguo.core.notifications import notify, notify_unit_leaders
 from jinguo.core.scoping import permission_name
 
 from ..choices import PlanStatus, RecurrenceAction, SafeAnswer, VisitMode, VisitState
-from ..models import FollowUpPlan, ProtectiveVisit
+from ..models import FollowUpPlan, FollowUpSchedule, ProtectiveVisit
 from ..selectors.followup import CONTINUING, latest_risk_level
 
 DEFAULT_SCHEDULE = (7, 30, 90)
@@ -40,8 +40,12 @@ TEXT_MAX = 2000
 
 
 def default_schedule() -> tuple[list[int], int]:
-    """The schedule a new plan gets: ``PROTECTION_FOLLOWUP_DAYS`` and
+    """The schedule a new plan gets: the one the system administrator set on the
+    configuration page (``FollowUpSchedule``), else ``PROTECTION_FOLLOWUP_DAYS`` and
     ``PROTECTION_FOLLOWUP_REPEAT_DAYS`` in the settings, else 7/30/90 then every 90 days."""
+    row = FollowUpSchedule.objects.order_by("pk").first()
+    if row is not None and row.days:
+        return sorted({int(d) for d in row.days}), int(row.repeat_every_days)
     days = getattr(settings, "PROTECTION_FOLLOWUP_DAYS", DEFAULT_SCHEDULE)
     repeat = getattr(settings, "PROTECTION_FOLLOWUP_REPEAT_DAYS", DEFAULT_REPEAT)
     return sorted({int(d) for d in days if int(d) > 0}), int(repeat)

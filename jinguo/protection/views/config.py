@@ -18,9 +18,10 @@ from django.views import View
 from jinguo.cases.choices import GbvType
 from jinguo.core.generic import ServiceFormView
 
-from ..forms.config import AlertRuleForm, ChecklistForm, ChecklistStepForm
-from ..models import AlertRule, ChecklistStep, ChecklistTemplate, EmergencyAction
-from ..services import alert_rule_config, checklists
+from ..forms.config import AlertRuleForm, ChecklistForm, ChecklistStepForm, FollowUpScheduleForm
+from ..models import AlertRule, ChecklistStep, ChecklistTemplate, EmergencyAction, FollowUpSchedule
+from ..services import alert_rule_config, checklists, followup_schedule
+from ..services.followup import default_schedule
 
 
 def _require(request, perm: str) -> None:
@@ -218,7 +219,45 @@ class ChecklistStepActionView(LoginRequiredMixin, View):
         return redirect(back)
 
 
+# --- the protective follow-up schedule ---------------------------------------------------------
+
+
+class FollowUpScheduleView(ServiceFormView):
+    form_class = FollowUpScheduleForm
+    permission_required = "protection.change_followupschedule"
+    template_name = "protection/config/followupschedule_form.html"
+    title = gettext_lazy("保护性回访安排")
+    success_message = gettext_lazy("回访安排已保存，此后新建的回访计划按新安排执行。")
+
+    def get_form_kwargs(self):
+        days, repeat = default_schedule()
+        return {**super().get_form_kwargs(), "days": days, "repeat_every_days": repeat}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        row = FollowUpSchedule.objects.select_related("updated_by").order_by("pk").first()
+        ctx["cancel_url"] = reverse("core:home")
+        if row is not None:
+            who = row.updated_by
+            ctx["updated_at"] = row.updated_at
+            ctx["updated_by"] = (who.real_name or who.get_username()) if who else "—"
+        return ctx
+
+    def perform(self, form):
+        return followup_schedule.followup_schedule_update(
+            user=self.request.user, **form.service_kwargs()
+        )
+
+    def get_success_url(self, result=None):
+        return reverse("protection:followupschedule_update")
+
+
 urlpatterns = [
+    path(
+        "config/follow-up-schedule/",
+        FollowUpScheduleView.as_view(),
+        name="followupschedule_update",
+    ),
     path("config/alert-rules/", AlertRuleListView.as_view(), name="alertrule_list"),
     path(
         "config/alert-rules/<int:pk>/edit/",
