@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.roles import crud
 from jinguo.core import registry
 
+from ..services import screening_receivers  # noqa: F401  (connects the receivers)
 from . import menu_order
 
 MENU = "protection"

@@ -27,6 +27,7 @@ commit.
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -34,9 +35,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.core import audit
+from jinguo.core.models import Share
 from jinguo.core.notifications import notify
 from jinguo.core.scoping import may, permission_name
-from jinguo.core.sharing import share_grant
+from jinguo.core.sharing import share_grant, share_revoke
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
 
@@ -219,6 +221,57 @@ def campaign_issue(
             campaign,
         )
     return campaign
+
+
+def grid_share_sync(grid) -> tuple[int, int]:
+    """A grid made or moved after a campaign was issued helps its (new) community with the
+    returns still to be filed, and no longer sees those of a community it left. Returns
+    (shared, revoked). Called after an org unit is saved (``screening_receivers``)."""
+    if grid.kind != UnitKind.GRID:
+        return 0, 0
+    report_type = ContentType.objects.get_for_model(ScreeningReport)
+    now = timezone.now()
+    held = set(
+        Share.objects.filter(
+            content_type=report_type,
+            unit=grid,
+            reason=GRID_SHARE_REASON,
+            revoked_at__isnull=True,
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .values_list("object_id", flat=True)
+    )
+    wanted = set()
+    if grid.is_active and grid.parent_id:
+        wanted = set(
+            ScreeningReport.objects.filter(
+                org_id=grid.parent_id, status=ScreeningReportStatus.PENDING
+            ).values_list("pk", flat=True)
+        )
+    shared = revoked = 0
+    with transaction.atomic():
+        for report in ScreeningReport.objects.filter(pk__in=wanted - held):
+            share_grant(
+                obj=report,
+                unit=grid,
+                actions=("view", "change"),
+                reason=GRID_SHARE_REASON,
+                granted_by=None,
+            )
+            shared += 1
+        for report in ScreeningReport.objects.filter(pk__in=held - wanted).exclude(
+            org_id=grid.parent_id
+        ):
+            revoked += bool(
+                share_revoke(
+                    obj=report,
+                    unit=grid,
+                    reason=_("网格已不属于该社区"),
+                    revoked_by=None,
+                    grant_reason=GRID_SHARE_REASON,
+                )
+            )
+    return shared, revoked
 
 
 def _notify_units(units, title: str, body: str, campaign, level: str = "info") -> int:

@@ -210,6 +210,38 @@ def test_a_grid_worker_fills_her_communitys_return(tree, leader, community_chair
     assert other not in pending_reports(grid_worker)
 
 
+def test_a_grid_made_after_the_campaign_helps_its_community(
+    tree, leader, django_capture_on_commit_callbacks
+):
+    report = issue(leader).reports.get(org=tree.community_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_grid = make_unit("990101001001G09", "芳草社区新网格", UnitKind.GRID, tree.community_a)
+    worker = user_with_role(new_grid, "grid_worker", username="new_grid_worker")
+    assert report in pending_reports(worker)
+    assert entry(worker, report).report == report
+    # Saving it again shares nothing twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        new_grid.save()
+    assert services.grid_share_sync(new_grid) == (0, 0)
+
+
+def test_a_grid_moved_to_another_community_swaps_the_returns_it_helps_with(
+    tree, leader, grid_worker, django_capture_on_commit_callbacks
+):
+    from jinguo.orgs.services import orgunit_move
+
+    campaign = issue(leader)
+    mine, theirs = (campaign.reports.get(org=c) for c in (tree.community_a, tree.community_a2))
+    mover = user_with_role(tree.district_a, "sysadmin", username="tree_keeper")
+    from jinguo.testing.factories import grant
+
+    grant(mover, "orgs.move_orgunit")
+    with django_capture_on_commit_callbacks(execute=True):
+        orgunit_move(user=mover, unit=tree.grid_a, new_parent=tree.community_a2, reason="调整网格")
+    grid_worker.refresh_from_db()
+    assert theirs in pending_reports(grid_worker) and mine not in pending_reports(grid_worker)
+
+
 # --- reminders -----------------------------------------------------------------------------
 
 
