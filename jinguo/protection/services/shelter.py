@@ -15,6 +15,9 @@ CONTRACT:
 - stay_leave(*, user, stay, left_at, destination, destination_note="", version=None)
 - stay_share_location(*, user, stay, grantee, reason, expires_at=None) -> list[Share]
     Only someone who may see the address herself (the shelter's staff) passes it on.
+- stay_revoke_location(*, user, stay, share_id, reason) -> int
+    The shelter's staff end a share of the address (every action granted to that person on
+    the stay) before the stay ends; the reason is required and audited.
 Every write checks restrict() and writes an audit row; errors are Chinese ValidationErrors.
 """
 
@@ -31,7 +34,7 @@ from jinguo.core import audit
 from jinguo.core.concurrency import check_version
 from jinguo.core.identity import validate_phone
 from jinguo.core.scoping import grants_changed, may
-from jinguo.core.sharing import share_grant
+from jinguo.core.sharing import share_grant, share_revoke, shares_of
 from jinguo.people.models import Person
 
 from .. import choices
@@ -420,3 +423,29 @@ def stay_share_location(*, user, stay, grantee, reason, expires_at=None):
     )
     forget_locatable(grantee)
     return shares
+
+
+def location_shares(stay):
+    """Active shares of the stay's address (the ``locate`` rows), newest first."""
+    return shares_of(stay).filter(action="locate", user__isnull=False)
+
+
+def stay_revoke_location(*, user, stay, share_id, reason) -> int:
+    """End a colleague's access to the stay and its shelter's address (its ``view`` and
+    ``locate`` shares). Only the shelter's own staff do it, as only they grant it."""
+    stay = ShelterStay.objects.restrict(user, "view").filter(pk=getattr(stay, "pk", stay)).first()
+    if stay is None or not may_locate(user, stay.shelter):
+        raise ValidationError(_("只有本庇护场所的工作人员可以撤销地址共享。"), code="not_found")
+    share = location_shares(stay).filter(pk=share_id).select_related("user").first()
+    if share is None:
+        raise ValidationError(_("该共享不存在或已经结束。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤销原因。")})
+    if len(reason) > LOCATE_SHARE_REASON_MAX:
+        raise ValidationError({"reason": _("原因不能超过 200 个字。")})
+    revoked = share_revoke(
+        obj=stay, user=share.user, reason=reason, revoked_by=user, actions=("view", "locate")
+    )
+    forget_locatable(share.user)
+    return revoked

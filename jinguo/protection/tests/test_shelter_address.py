@@ -228,3 +228,39 @@ def test_no_shipped_role_grants_the_address_and_only_officers_see_reporters():
     assert not any("protection.locate_shelter" in perms for perms in grants.values())
     holders = {role for role, perms in grants.items() if "protection.view_reporter" in perms}
     assert holders == {"rights_officer"}
+
+
+def test_the_staff_see_who_the_address_is_shared_with_and_revoke_it(client, people):
+    services.stay_share_location(
+        user=people.staff, stay=people.stay, grantee=people.companion, reason="陪同入住的社区主任"
+    )
+    url = reverse("protection:shelterstay_detail", args=[people.stay.pk])
+    html = page(client, people.staff, url)
+    assert "社区主任" in html and "陪同入住的社区主任" in html
+    [share] = services.location_shares(people.stay)
+    revoke = reverse("protection:shelterstay_share_revoke", args=[people.stay.pk, share.pk])
+    # Without a reason nothing is revoked, and she is told why.
+    response = client.post(revoke, {"reason": " "}, follow=True)
+    assert "请填写撤销原因" in response.content.decode()
+    assert services.location_shares(people.stay).count() == 1
+    response = client.post(revoke, {"reason": "陪同结束"}, follow=True)
+    assert "已撤销" in response.content.decode()
+    assert not services.location_shares(people.stay).exists()
+    companion = type(people.companion).objects.get(pk=people.companion.pk)
+    assert people.shelter.pk not in locatable_shelter_ids(companion)
+    event = AuditEvent.objects.filter(action="unshare", object_id=str(people.stay.pk)).get()
+    assert event.user == people.staff and "陪同结束" in str(event.detail)
+    assert ADDRESS not in str(event.before) + str(event.detail)
+
+
+def test_only_those_who_may_locate_see_the_shares_or_revoke_them(client, people):
+    services.stay_share_location(
+        user=people.staff, stay=people.stay, grantee=people.companion, reason="陪同"
+    )
+    [share] = services.location_shares(people.stay)
+    url = reverse("protection:shelterstay_detail", args=[people.stay.pk])
+    html = page(client, people.officer, url)
+    assert 'data-testid="location-shares"' not in html
+    revoke = reverse("protection:shelterstay_share_revoke", args=[people.stay.pk, share.pk])
+    assert client.post(revoke, {"reason": "x"}).status_code == 404
+    assert services.location_shares(people.stay).count() == 1

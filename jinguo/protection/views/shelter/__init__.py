@@ -19,6 +19,7 @@ from .shelters import (
     StayDetailView,
     StayLeaveView,
     StayListView,
+    StayShareRevokeView,
     StayShareView,
     StayUpdateView,
 )
@@ -34,6 +35,11 @@ urlpatterns = [
     path("stays/<int:pk>/edit/", StayUpdateView.as_view(), name="shelterstay_update"),
     path("stays/<int:pk>/leave/", StayLeaveView.as_view(), name="shelterstay_leave"),
     path("stays/<int:pk>/share/", StayShareView.as_view(), name="shelterstay_share"),
+    path(
+        "stays/<int:pk>/shares/<int:share_pk>/revoke/",
+        StayShareRevokeView.as_view(),
+        name="shelterstay_share_revoke",
+    ),
     path(
         "cases/<int:case_pk>/emergency/", EmergencyTickView.as_view(), name="emergencyaction_create"
     ),

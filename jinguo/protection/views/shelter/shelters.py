@@ -1,9 +1,11 @@
 """Pages of shelters and stays. Loaded through restrict(); out of scope is 404. A shelter's
 address is rendered only for those ``locatable_shelter_ids`` names."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,6 +214,7 @@ class StayDetailView(LoginRequiredMixin, View):
                 "overdue": open_ and stay.planned_leave_on < timezone.localdate(),
                 "can_change": open_ and "change" in allowed,
                 "can_share": open_ and located,
+                "location_shares": services.location_shares(stay) if located else (),
                 "can_open_shelter": may(user, "view", stay.shelter),
                 "can_open_person": may(user, "view", stay.person),
                 "can_open_case": stay.case_id is not None and may(user, "view", stay.case),
@@ -298,3 +301,25 @@ class StayShareView(StayFormMixin, ServiceFormView):
             user=self.request.user, stay=self.get_stay(), **form.cleaned_data
         )
         return self.get_stay()
+
+
+class StayShareRevokeView(LoginRequiredMixin, View):
+    """POST from the stay page: end one colleague's access to the address."""
+
+    def post(self, request, pk, share_pk):
+        stay = get_object_or_404(ShelterStay.objects.restrict(request.user, "view"), pk=pk)
+        if not selectors.may_locate(request.user, stay.shelter):
+            raise Http404
+        try:
+            services.stay_revoke_location(
+                user=request.user,
+                stay=stay,
+                share_id=share_pk,
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已撤销，对方不再能看到本庇护场所的地址。"))
+        return redirect("protection:shelterstay_detail", pk=stay.pk)
