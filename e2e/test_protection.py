@@ -3,7 +3,9 @@ violence call and passes it to the district; the district's rights officer asses
 as high and a red warning appears on her leader's home page; she records the emergency
 checklist, a shelter stay and a protection-order application; the court's steps follow until
 the order is granted with measures; the case is resolved and protective visits are scheduled;
-a visit missed (its day moved into the past, then the scheduler's jobs run) raises a warning.
+a visit missed (its day moved into the past, then the scheduler's jobs run) raises a warning;
+the red warning left unsigned is told to the street's leader, and the district leader signs
+for it.
 A community user of another district gets 404 for every record of it."""
 
 import re
@@ -16,6 +18,7 @@ from playwright.sync_api import expect
 from jinguo.cases import choices
 from jinguo.cases.models import Agency, Case
 from jinguo.core import registry
+from jinguo.core.models import Notification
 from jinguo.core.scheduler import run_job
 from jinguo.people.tests.factories import PersonFactory
 from jinguo.protection import choices as P
@@ -59,6 +62,9 @@ def people(tree):
         "worker": worker,
         "leader": user_with_role(
             tree.district_a, "leader", username="hpleader", real_name="和平区妇联主席"
+        ),
+        "street_leader": user_with_role(
+            tree.street_a, "leader", username="jdleader", real_name="街道妇联主席"
         ),
         "elsewhere": user_with_role(
             tree.community_b, "community_chair", username="chair2", real_name="吴桂兰"
@@ -279,6 +285,28 @@ def test_an_urgent_violence_call_is_protected_from_the_hotline_to_protective_vis
     # The plan goes on: the next visit is waiting.
     assert plan.visits.filter(state=P.VisitState.DUE).exists()
 
+    # 6b. The red warning stayed unsigned for three hours: the scheduler tells the leader of
+    # the level above (the street), once; then the district leader signs for it on its page.
+    Alert.objects.filter(pk=high.pk).update(raised_at=timezone.now() - timedelta(hours=3))
+    for _run in range(2):
+        ok, summary = run_job(registry.registry.jobs["protection.alerts_escalate"])
+        assert ok, summary
+    street = new_page(browser, sign_in, people["street_leader"])
+    street.goto(f"{base}/notifications/")
+    expect(street.get_by_text("无人签收").first).to_be_visible()
+    told = Notification.objects.filter(
+        recipient=people["street_leader"], title__contains="无人签收"
+    )
+    assert told.count() == 1
+    leader.goto(f"{base}/protection/alerts/{high.pk}/")
+    expect(leader.get_by_text("已上报上一级")).to_be_visible()
+    leader.get_by_test_id("acknowledge").click()
+    expect(leader.get_by_test_id("alert-status")).to_have_text("处置中")
+    expect(leader.get_by_text("和平区妇联主席").first).to_be_visible()
+    high.refresh_from_db()
+    assert high.status == P.AlertStatus.ACKNOWLEDGED and high.acknowledged_by == people["leader"]
+    assert high.escalated_at is not None
+
     # 7. A community user of another district: none of it exists for her.
     other = new_page(browser, sign_in, people["elsewhere"])
     urls = [
@@ -307,5 +335,5 @@ def test_an_urgent_violence_call_is_protected_from_the_hotline_to_protective_vis
         response = other.goto(url)
         assert response.status == 404, url
         assert case.number not in other.content()
-    for extra in (worker, leader, other):
+    for extra in (worker, leader, street, other):
         extra.context.close()
