@@ -10,6 +10,7 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,11 +39,30 @@ def visible_workers(request):
     )
 
 
+def worker_label(user) -> str:
+    return f"{user.real_name or user.get_username()}（{user.home_unit.name if user.home_unit_id else '—'}）"
+
+
+class WorkerSearchInput(UnitSearchInput):
+    """The unit picker's search box and script, asking for workers (cases:worker_search)."""
+
+    search_url = reverse_lazy("cases:worker_search")
+
+    def selected_label(self, value) -> str:
+        if value in (None, "") or not str(value).isdigit():
+            return ""
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:
+            return ""
+        user = queryset.filter(pk=int(value)).first()
+        return worker_label(user) if user is not None else ""
+
+
 class WorkerChoiceFilter(django_filters.ModelChoiceFilter):
     @property
     def field(self):
         field = super().field
-        field.label_from_instance = lambda u: f"{u.real_name}（{u.home_unit.name}）"
+        field.label_from_instance = worker_label
         return field
 
 
@@ -109,8 +129,12 @@ class CaseFilterSet(BaseFilterSet):
         help_text=_("该单位及其全部下级单位。"),
         widget=UnitSearchInput(attrs={"placeholder": _("全部（输入名称或拼音首字母）")}),
     )
+    # Typed and searched too: a district has hundreds of staff.
     assigned_to = WorkerChoiceFilter(
-        queryset=visible_workers, label=_("承办人"), empty_label=_("全部")
+        queryset=visible_workers,
+        label=_("承办人"),
+        empty_label=_("全部"),
+        widget=WorkerSearchInput(attrs={"placeholder": _("全部（输入姓名）")}),
     )
     is_repeat = django_filters.BooleanFilter(
         label=_("仅看重复诉求"), widget=forms.CheckboxInput, method="filter_repeat"

@@ -351,3 +351,18 @@ def allowed_actions(user, case) -> set[str]:
             if user.has_perm(perm):
                 actions.add(action)
     return actions
+
+
+def worker_search(queryset, query: str, *, limit: int):
+    """Workers of ``queryset`` (already scoped) whose name or login contains what was typed;
+    names starting with it first."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    rows = list(
+        queryset.filter(Q(real_name__contains=query) | Q(username__istartswith=query)).order_by(
+            "real_name", "pk"
+        )[:limit]
+    )
+    rows.sort(key=lambda u: not (u.real_name or "").startswith(query))
+    return rows

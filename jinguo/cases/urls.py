@@ -25,6 +25,7 @@ urlpatterns = [
     # the work queues and their saved filters
     path("", queues.CaseListView.as_view(), name="case_list"),
     path("filters/", queues.saved_filter_create, name="saved_filter_create"),
+    path("workers/search/", queues.worker_search, name="worker_search"),
     path("filters/<int:pk>/delete/", queues.saved_filter_delete, name="saved_filter_delete"),
     # intake
     path("hotline/", intake.hotline, name="hotline"),

@@ -173,6 +173,33 @@ def test_the_unit_filter_is_searched_not_listed(client, tree, district_officer):
     assert f'value="{tree.street_a.pk}"' in html and tree.street_a.name in html
 
 
+def test_the_worker_filter_is_searched_not_listed(client, tree, district_officer, worker):
+    """Nor are the district's staff listed: the 承办人 filter is a search box too, which names
+    the worker already chosen, and the search finds only staff of the user's own subtree."""
+    elsewhere = user_with_role(
+        tree.district_b, "rights_officer", username="w_b", real_name="周别区"
+    )
+    mine = make_case(tree.street_a, status="assigned", assigned_to=worker, summary="周办的个案")
+    theirs = make_case(tree.street_a, status="assigned", summary="别人的个案")
+    client.force_login(district_officer)
+    html = client.get(reverse(LIST), {"queue": "all"}).content.decode()
+    assert 'name="assigned_to"' in html and "cases/workers/search/" in html
+    assert "<option" not in html.split('name="assigned_to"')[1].split("</div>")[0]
+    response = client.get(reverse(LIST), {"queue": "all", "assigned_to": worker.pk})
+    assert numbers(response) == {mine.number}
+    html = response.content.decode()
+    assert f'value="{worker.pk}"' in html and "周办（" in html
+    assert theirs.number not in html
+    found = client.get(reverse("cases:worker_search"), {"q": "周"}).content.decode()
+    assert f'data-unit-option="{worker.pk}"' in found
+    assert f'data-unit-option="{elsewhere.pk}"' not in found and "周别区" not in found
+    none = client.get(reverse("cases:worker_search"), {"q": "不存在的人"}).content.decode()
+    assert "没有找到匹配的人员" in none
+    # Someone of another branch picked by id is refused like any other filter value.
+    response = client.get(reverse(LIST), {"queue": "all", "assigned_to": elsewhere.pk})
+    assert response.status_code == 200 and "周别区" not in response.content.decode()
+
+
 def test_the_page_reads_the_menu_and_the_bell_once(client, tree, worker):
     """The table is a template of its own: the page's shell must not be built twice."""
     from django.db import connection

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from jinguo.core.generic import ObjectListView
 
 from .. import selectors
-from ..filtersets import CaseFilterSet
+from ..filtersets import CaseFilterSet, visible_workers, worker_label
 from ..forms.queues import SavedFilterForm
 from ..models import Case
 from ..services import saved_filters as saved_filter_services
@@ -123,3 +123,26 @@ def saved_filter_delete(request, pk):
         raise Http404 from exc
     messages.success(request, _("已删除常用筛选。"))
     return redirect("cases:case_list")
+
+
+WORKER_SEARCH_LIMIT = 20
+
+
+@login_required
+def worker_search(request):
+    """Results of the queue's 承办人 picker: active staff of the user's own subtree."""
+    query = request.GET.get("q", "").strip()[:50]
+    rows = selectors.worker_search(visible_workers(request), query, limit=WORKER_SEARCH_LIMIT + 1)
+    units = [
+        {"pk": u.pk, "label": worker_label(u), "name": u.real_name or u.get_username(),
+         "parent": u.home_unit.name if u.home_unit_id else ""}
+        for u in rows[:WORKER_SEARCH_LIMIT]
+    ]  # fmt: skip
+    ctx = {
+        "units": units,
+        "more": len(rows) > WORKER_SEARCH_LIMIT,
+        "limit": WORKER_SEARCH_LIMIT,
+        "query": query,
+        "empty_text": _("没有找到匹配的人员。"),
+    }
+    return render(request, "cases/partials/worker_search_results.html", ctx)
