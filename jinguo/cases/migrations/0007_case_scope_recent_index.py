@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from jinguo.core.migration_ops import AddIndexConcurrently, RemoveIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # Builds indexes on big tables without blocking writes on PostgreSQL (core.migration_ops).
+    atomic = False
 
     dependencies = [
         ('cases', '0006_counter_label'),
@@ -14,11 +18,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexConcurrently(
             model_name='case',
             name='cases_case_scope_received',
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='case',
             index=models.Index(fields=['org_path', 'received_at', 'id', 'is_sensitive'], name='cases_case_scope_recent', opclasses=['varchar_pattern_ops', 'timestamptz_ops', 'int8_ops', 'bool_ops']),
         ),

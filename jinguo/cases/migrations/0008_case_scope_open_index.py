@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from jinguo.core.migration_ops import AddIndexConcurrently, RemoveIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # Builds indexes on big tables without blocking writes on PostgreSQL (core.migration_ops).
+    atomic = False
 
     dependencies = [
         ('cases', '0007_case_scope_recent_index'),
@@ -14,7 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='case',
             index=models.Index(condition=models.Q(('status__in', ['registered', 'accepted', 'assigned', 'in_progress', 'resolved'])), fields=['org_path', 'status', 'due_state', 'urgency', 'is_sensitive', 'assigned_to', 'org', 'id'], name='cases_case_scope_open', opclasses=['varchar_pattern_ops', 'varchar_ops', 'varchar_ops', 'varchar_ops', 'bool_ops', 'int8_ops', 'int8_ops', 'int8_ops']),
         ),

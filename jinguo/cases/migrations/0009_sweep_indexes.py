@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from jinguo.core.migration_ops import AddIndexConcurrently, RemoveIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # Builds indexes on big tables without blocking writes on PostgreSQL (core.migration_ops).
+    atomic = False
 
     dependencies = [
         ('cases', '0008_case_scope_open_index'),
@@ -14,15 +18,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='case',
             index=models.Index(fields=['updated_at'], name='cases_case_updated'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='case',
             index=models.Index(fields=['urgency', 'received_at'], name='cases_case_urgency_received'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='followup',
             index=models.Index(fields=['called_at'], name='cases_followup_called'),
         ),

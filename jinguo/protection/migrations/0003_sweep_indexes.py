@@ -4,8 +4,12 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from jinguo.core.migration_ops import AddIndexConcurrently, RemoveIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # Builds indexes on big tables without blocking writes on PostgreSQL (core.migration_ops).
+    atomic = False
 
     dependencies = [
         ('cases', '0009_sweep_indexes'),
@@ -31,19 +35,19 @@ class Migration(migrations.Migration):
             name='rule',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='protection.alertrule'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='emergencyaction',
             index=models.Index(fields=['done_at'], name='protection_action_done'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='orderbreach',
             index=models.Index(fields=['recorded_at'], name='protection_breach_recorded'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='protectionorder',
             index=models.Index(fields=['updated_at'], name='protection_order_updated'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='riskassessment',
             index=models.Index(fields=['updated_at'], name='protection_assess_updated'),
         ),

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from jinguo.core.migration_ops import AddIndexConcurrently, RemoveIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # Builds indexes on big tables without blocking writes on PostgreSQL (core.migration_ops).
+    atomic = False
 
     dependencies = [
         ('cases', '0009_sweep_indexes'),
@@ -15,11 +19,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexConcurrently(
             model_name='alert',
             name='protection_alert_scope',
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='alert',
             index=models.Index(fields=['org_path', 'status', 'level'], name='protection_alert_scope', opclasses=['varchar_pattern_ops', 'varchar_pattern_ops', 'varchar_pattern_ops']),
         ),
