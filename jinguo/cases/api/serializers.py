@@ -100,6 +100,55 @@ class CaseListSerializer(ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, case):
+        """The row built by hand, with the same keys and values as the fields declared above
+        (which the schema documents; ``test_api_list_row_matches_the_declared_fields`` holds
+        the two together): DRF's generic walk over 32 fields cost a queue page of 50 rows
+        about as much as the database did."""
+        lang = get_language() or ""
+        stamp = self.fields["received_at"].to_representation
+        category, sub, org = case.category, case.subcategory, case.org
+        worker = case.assigned_to if case.assigned_to_id else None
+        return {
+            "id": case.pk,
+            "number": case.number,
+            "channel": case.channel,
+            "channel_display": _labels(choices.Channel, lang).get(case.channel, case.channel or ""),
+            "received_at": stamp(case.received_at),
+            "summary": case.summary,
+            "category": case.category_id,
+            "category_code": category.code,
+            "category_name": category.name,
+            "subcategory": case.subcategory_id,
+            "subcategory_code": sub.code if sub is not None else None,
+            "subcategory_name": sub.name if sub is not None else None,
+            "gbv_type": case.gbv_type,
+            "urgency": case.urgency,
+            "urgency_display": _labels(choices.Urgency, lang).get(case.urgency, case.urgency or ""),
+            "is_sensitive": bool(case.is_sensitive),
+            "involves_minor": bool(case.involves_minor),
+            "anonymous": bool(case.anonymous),
+            "complainant": case.complainant_id,
+            "masked_caller_phone": str(case.masked_caller_phone),
+            "status": case.status,
+            "status_display": _labels(choices.Status, lang).get(case.status, case.status or ""),
+            "org": case.org_id,
+            "org_name": org.name,
+            "assigned_to": case.assigned_to_id,
+            "assigned_to_name": str(worker.real_name) if worker is not None else None,
+            "due_at": stamp(case.due_at) if case.due_at else None,
+            "due_state": case.due_state,
+            "due_state_display": _labels(choices.DueState, lang).get(
+                case.due_state, case.due_state or ""
+            ),
+            "is_repeat": bool(case.is_repeat),
+            "repeat_of": case.repeat_of_id,
+            "client_reference": case.client_reference,
+            "version": int(case.version),
+            "created_at": stamp(case.created_at),
+            "updated_at": stamp(case.updated_at),
+        }
+
 
 class MaskedPersonSerializer(Serializer):
     id = serializers.IntegerField()
@@ -165,6 +214,11 @@ class CaseDetailSerializer(CaseListSerializer):
     outcome_display = LabelField(choices.Outcome, "outcome")
     satisfaction_display = LabelField(choices.Satisfaction, "satisfaction")
     allowed_actions = serializers.SerializerMethodField()
+
+    def to_representation(self, case):
+        # One case, every declared field the generic way (the list's shortcut knows only its
+        # own fields).
+        return super(CaseListSerializer, self).to_representation(case)
 
     class Meta(CaseListSerializer.Meta):
         fields = [
