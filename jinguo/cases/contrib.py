@@ -183,6 +183,8 @@ registry.stats_source(
         "category": _("类别"),
         "urgency": _("紧急程度"),
         "due_state": _("期限状态"),
+        "outcome": _("办理结果"),
+        "satisfaction": _("满意度"),
     },
 )
 registry.stats_source(
