@@ -89,6 +89,10 @@ class Evaluator:
     _counts: dict = field(default_factory=dict)
     _values: dict = field(default_factory=dict)
     _stack: list = field(default_factory=list)
+    # Whether the last evaluate() read a figure that counts sensitive records or values: a
+    # small result is then hidden from users without core.view_sensitive.
+    sensitive: bool = False
+    _sensitive_memo: dict = field(default_factory=dict)
 
     @classmethod
     def for_unit(cls, path: str, period: Period) -> Evaluator:
@@ -97,6 +101,7 @@ class Evaluator:
         return cls(path, period, dict(Indicator.objects.values_list("code", "formula")))
 
     def evaluate(self, formula: str):
+        self.sensitive = False
         value = self._eval(parse(formula).body)
         return tidy(value)
 
@@ -104,15 +109,19 @@ class Evaluator:
         if code not in self.indicators:
             raise FormulaError(_("没有代码为“%(code)s”的指标。") % {"code": code})
         if code in self._values:
+            self.sensitive |= self._sensitive_memo[code]
             return self._values[code]
         if code in self._stack:
             raise FormulaError(_("指标“%(code)s”引用了自身。") % {"code": code})
         self._stack.append(code)
+        outer, self.sensitive = self.sensitive, False
         try:
             value = self._eval(parse(self.indicators[code]).body)
         finally:
             self._stack.pop()
         self._values[code] = value
+        self._sensitive_memo[code] = self.sensitive
+        self.sensitive |= outer
         return value
 
     def _eval(self, node):
@@ -168,8 +177,11 @@ class Evaluator:
             where = {dimension: resolve_values(src, dimension, value)}
         memo = (key, tuple(sorted((k, tuple(v)) for k, v in where.items())))
         if memo not in self._counts:
-            self._counts[memo] = selectors.total(src, self.path, self.period, where or None).n
-        return self._counts[memo]
+            cell = selectors.total(src, self.path, self.period, where or None)
+            self._counts[memo] = (cell.n, cell.n_sensitive > 0 or cell.sensitive_value)
+        n, sensitive = self._counts[memo]
+        self.sensitive |= sensitive
+        return n
 
 
 def _literal(node):

@@ -44,6 +44,13 @@ class ReportSerializer(ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None:
+            data["values"] = instance.shown_values(request.user)
+        return data
+
 
 @extend_schema_serializer(component_name="StatsReportSubmit")
 class SubmitSerializer(Serializer):
@@ -86,7 +93,7 @@ class ReportViewSet(NoCreateMixin, ScopedModelViewSet):
         report = services.report_submit(
             user=request.user, report=report, values=data.validated_data.get("values")
         )
-        return Response(ReportSerializer(report).data)
+        return Response(ReportSerializer(report, context={"request": request}).data)
 
     @extend_schema(summary="审核：通过或退回（退回须写审核意见）", request=ReviewSerializer)
     @action(detail=True, methods=["post"])
@@ -95,4 +102,4 @@ class ReportViewSet(NoCreateMixin, ScopedModelViewSet):
         data = ReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.report_review(user=request.user, report=report, **data.validated_data)
-        return Response(ReportSerializer(report).data)
+        return Response(ReportSerializer(report, context={"request": request}).data)

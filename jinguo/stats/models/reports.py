@@ -175,6 +175,9 @@ class Report(ScopedModel):
         verbose_name=_("状态"),
     )
     values = models.JSONField(default=dict, blank=True, verbose_name=_("填报数据"))
+    # Computed cells that count sensitive records or values: below 5 they are shown as "<5"
+    # to users without core.view_sensitive (as the dashboards do).
+    sensitive_cells = models.JSONField(default=list, blank=True, editable=False)
     due_on = models.DateField(verbose_name=_("截止日期"))
     computed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("计算时间"))
     submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("上报时间"))
@@ -247,6 +250,9 @@ class Report(ScopedModel):
     def period_label(self) -> str:
         return self.period.label
 
+    def shown_values(self, user) -> dict:
+        return mask(self.values, self.sensitive_cells, user)
+
     @property
     def is_late(self) -> bool:
         from django.utils import timezone
@@ -254,6 +260,23 @@ class Report(ScopedModel):
         if self.submitted_at is None:
             return timezone.localdate() > self.due_on
         return timezone.localdate(self.submitted_at) > self.due_on
+
+
+SUPPRESS_BELOW = 5
+HIDDEN = "<5"
+
+
+def mask(values: dict, sensitive, user) -> dict:
+    """``values`` with the small sensitive figures hidden from a user without
+    core.view_sensitive."""
+    if user.has_perm("core.view_sensitive"):
+        return values
+    hidden = {
+        k
+        for k in sensitive or ()
+        if isinstance(values.get(k), int | float) and 0 < values[k] < SUPPRESS_BELOW
+    }
+    return {k: (HIDDEN if k in hidden else v) for k, v in values.items()}
 
 
 class ReportEvent(models.Model):

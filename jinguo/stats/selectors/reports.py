@@ -14,6 +14,7 @@ from jinguo.orgs.models import OrgUnit
 
 from ..choices import ReportState
 from ..models import Report, ReportForm
+from ..models.reports import mask
 from ..services import reports as services
 
 
@@ -54,6 +55,10 @@ class Overview:
     rows: list[ChildRow]
     consolidated: dict
     own: Report | None
+    sensitive: list
+
+    def shown(self, user) -> dict:
+        return mask(self.consolidated, self.sensitive, user)
 
     @property
     def missing(self) -> list[ChildRow]:
@@ -96,7 +101,10 @@ def overview(user, unit: OrgUnit, form: ReportForm, period_start) -> Overview:
         .order_by("-version")
         .first()
     )
-    return Overview(form, unit, period, due, rows, services.sum_values(cells, filed), own)
+    sensitive = sorted({k for r in filed for k in r.sensitive_cells})
+    return Overview(
+        form, unit, period, due, rows, services.sum_values(cells, filed), own, sensitive
+    )
 
 
 def awaiting_review(user):

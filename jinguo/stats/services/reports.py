@@ -89,11 +89,12 @@ def cells_of(form: ReportForm):
     return list(form.cells.select_related("row", "column"))
 
 
-def compute(form: ReportForm, unit: OrgUnit, period: Period, cells=None) -> dict:
-    """The computed cells of ``unit``'s report for ``period``, from the summary."""
+def compute(form: ReportForm, unit: OrgUnit, period: Period, cells=None) -> tuple[dict, list]:
+    """The computed cells of ``unit``'s report for ``period``, from the summary, and the keys
+    of those that count sensitive records or values."""
     cells = cells if cells is not None else cells_of(form)
     ev = Evaluator.for_unit(unit.path, period)
-    values = {}
+    values, sensitive = {}, []
     for cell in cells:
         if cell.kind != CellKind.COMPUTED:
             continue
@@ -101,7 +102,9 @@ def compute(form: ReportForm, unit: OrgUnit, period: Period, cells=None) -> dict
             values[cell.key] = ev.evaluate(cell.formula)
         except (FormulaError, ArithmeticError):
             values[cell.key] = None
-    return values
+        if ev.sensitive:
+            sensitive.append(cell.key)
+    return values, sensitive
 
 
 def children_reports(form: ReportForm, unit: OrgUnit, period_start, states=FILED):
@@ -306,7 +309,7 @@ def report_start(*, user, form: ReportForm, period_start) -> Report:
         if existing is not None:
             return existing
         cells = cells_of(form)
-        values = compute(form, unit, period, cells)
+        values, sensitive = compute(form, unit, period, cells)
         values.update(
             {
                 k: v
@@ -319,6 +322,7 @@ def report_start(*, user, form: ReportForm, period_start) -> Report:
             form=form,
             period_start=period_start,
             values=values,
+            sensitive_cells=sensitive,
             due_on=due_on(form, period),
             computed_at=timezone.now(),
         )
@@ -362,9 +366,10 @@ def report_recompute(*, user, report) -> Report:
         report = _editable(user, report)
         cells = cells_of(report.form)
         before = audit.snapshot(report, ["values"])
-        report.values = {**report.values, **compute(report.form, report.org, report.period, cells)}
+        computed, report.sensitive_cells = compute(report.form, report.org, report.period, cells)
+        report.values = {**report.values, **computed}
         report.computed_at = timezone.now()
-        report.save(update_fields=["values", "computed_at"])
+        report.save(update_fields=["values", "sensitive_cells", "computed_at"])
         _event(report, ReportEventKind.RECOMPUTED, user)
         audit.record_change(
             user, report, "report_recompute", before=before, after={"values": report.values}
@@ -463,6 +468,7 @@ def report_correct(*, user, report, reason: str) -> Report:
             period_start=old.period_start,
             version=old.version + 1,
             values=dict(old.values),
+            sensitive_cells=list(old.sensitive_cells),
             due_on=old.due_on,
             computed_at=old.computed_at,
             correction_reason=reason,

@@ -252,3 +252,22 @@ def test_sysadmin_sees_forms_and_edits_a_formula(login, sysadmin, form):
     assert response.status_code == 302
     cell.refresh_from_db()
     assert cell.formula == 'count("cases.case", channel="walk_in")'
+
+
+def test_small_sensitive_figures_are_hidden_without_view_sensitive(
+    login, tree, community_chair, street_leader, form
+):
+    cases_last_month(tree.community_a, 2, category="family-violence", gbv_type="physical")
+    report = _start(community_chair, form)
+    assert report.values["main.total"] == 2
+    assert "main.total" in report.sensitive_cells
+    assert report.shown_values(community_chair)["main.total"] == "<5"
+    assert report.shown_values(street_leader)["main.total"] == 2
+    page = login(community_chair).get(reverse("stats:report_detail", args=[report.pk]))
+    assert "&lt;5" in page.content.decode()
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(community_chair)
+    got = api.get(f"/api/stats/reports/{report.pk}/").json()
+    assert got["values"]["main.total"] == "<5"

@@ -214,7 +214,7 @@ def report_context(request, report, *, errors=None, typed=None, review_error=Non
         "title": f"{report.org.name} · {report.form.name}",
         "report": report,
         "state_badge": state_badge(report),
-        "grid": grid(report.form, report.values, errors, typed),
+        "grid": grid(report.form, report.shown_values(user), errors, typed),
         "general_errors": (errors or {}).get("__all__", []),
         "editable": editable,
         "can_submit": editable and user.has_perm("stats.submit_report"),
@@ -323,7 +323,7 @@ class ReportOverviewView(LoginRequiredMixin, View):
             {
                 "title": form.name,
                 "view": view,
-                "grid": grid(form, view.consolidated),
+                "grid": grid(form, view.shown(user)),
                 "previous": services.period_of(
                     form, add_months(start, -services.MONTHS[form.period_kind])
                 ).start,
@@ -339,14 +339,15 @@ class ReportOverviewView(LoginRequiredMixin, View):
         if not request.user.has_perm("core.export"):
             raise PermissionDenied
         cells = services.cells_of(view.form)
-        rows = [(r.org.name, r.values) for r in view.filed_reports]
+        user = request.user
+        rows = [(r.org.name, r.shown_values(user)) for r in view.filed_reports]
         content = reports_excel.build(
             form=view.form,
             period=view.period,
             unit=view.unit,
             cells=cells,
             rows=rows,
-            totals=view.consolidated,
+            totals=view.shown(user),
         )
         audit.record_access(
             request.user,
