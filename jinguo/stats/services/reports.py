@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.core import audit, workdays
 from jinguo.core.notifications import notify
+from jinguo.core.serializers import CONTROL_CHARACTER_MESSAGE, CONTROL_CHARACTER_RE
 from jinguo.orgs.models import OrgUnit
 
 from ..choices import CellKind, ReportEventKind, ReportState
@@ -169,6 +170,8 @@ def clean_manual(cells, data) -> tuple[dict, dict]:
             text = raw.strip() if isinstance(raw, str) else ("" if raw is None else None)
             if text is None:
                 errors[cell.key] = _("请填写文字。")
+            elif CONTROL_CHARACTER_RE.search(text):
+                errors[cell.key] = str(CONTROL_CHARACTER_MESSAGE)
             elif len(text) > TEXT_MAX:
                 errors[cell.key] = _("不能超过 %(n)d 个字。") % {"n": TEXT_MAX}
             else:
@@ -414,6 +417,8 @@ def report_review(*, user, report, accept: bool, comment: str = "") -> Report:
         raise ValidationError({"comment": _("审核意见不能超过 %(n)d 个字。") % {"n": COMMENT_MAX}})
     if not accept and not comment:
         raise ValidationError({"comment": _("退回时请写明需要修改的内容。")})
+    if CONTROL_CHARACTER_RE.search(comment):
+        raise ValidationError({"comment": str(CONTROL_CHARACTER_MESSAGE)})
     with transaction.atomic():
         report = _locked(user, report, "review")
         if report.org.parent_id != user.home_unit_id:
@@ -450,6 +455,8 @@ def report_correct(*, user, report, reason: str) -> Report:
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         raise ValidationError({"reason": _("请填写更正原因。")})
+    if CONTROL_CHARACTER_RE.search(reason):
+        raise ValidationError({"reason": str(CONTROL_CHARACTER_MESSAGE)})
     if len(reason) > COMMENT_MAX:
         raise ValidationError({"reason": _("更正原因不能超过 %(n)d 个字。") % {"n": COMMENT_MAX}})
     with transaction.atomic():

@@ -271,3 +271,15 @@ def test_small_sensitive_figures_are_hidden_without_view_sensitive(
     api.force_authenticate(community_chair)
     got = api.get(f"/api/stats/reports/{report.pk}/").json()
     assert got["values"]["main.total"] == "<5"
+
+
+@pytest.mark.parametrize("period", ["9999-12-01", "0001-01-01", "x", "2026-13-01", ""])
+def test_odd_periods_are_no_error(login, street_leader, form, period):
+    client = login(street_leader)
+    response = client.get(reverse("stats:report_overview"), {"form": form.pk, "period": period})
+    assert response.status_code == 200
+    response = client.get(reverse("stats:report_start"), {"form": form.pk, "period": period})
+    assert response.status_code in (200, 302)
+    response = client.post(reverse("stats:report_start"), {"form": form.pk, "period": period})
+    assert response.status_code == 302
+    assert client.get(reverse("stats:report_overview"), {"form": "x"}).status_code == 404

@@ -151,3 +151,10 @@ def test_a_street_consolidates_its_childrens_manual_figures(
     own = services.report_start(user=street_leader, form=form, period_start=last_month())
     assert own.values["main.events"] == 7
     assert Report.objects.filter(form=form).count() == 3
+
+
+def test_control_characters_are_refused(community_chair, form):
+    report = services.report_start(user=community_chair, form=form, period_start=last_month())
+    with pytest.raises(ValidationError) as exc:
+        services.report_save(user=community_chair, report=report, values={"main.note": "a\x00b"})
+    assert "控制字符" in exc.value.message_dict["main.note"][0]

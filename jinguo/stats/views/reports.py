@@ -197,10 +197,12 @@ def _int(value):
 
 
 def _date(value) -> datetime.date | None:
+    """A report period's date; None for anything else (years far off are typing errors)."""
     try:
-        return datetime.date.fromisoformat(str(value or "")[:10])
+        day = datetime.date.fromisoformat(str(value or "")[:10])
     except ValueError:
         return None
+    return day if 2000 <= day.year <= 2099 else None
 
 
 # --- one report ------------------------------------------------------------------------------
