@@ -19,9 +19,9 @@ from jinguo.core.registry import StatsSource
 from jinguo.core.scoping import VIEW_SENSITIVE, subtree_granted
 from jinguo.orgs.models import OrgUnit
 
-from . import sources
-from .models import StatsCount
-from .periods import Period, add_months
+from .. import sources
+from ..models import StatsCount
+from ..periods import Period, add_months
 
 SUPPRESS_BELOW = 5
 

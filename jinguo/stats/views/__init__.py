@@ -11,9 +11,9 @@ from django.views.generic import TemplateView
 from jinguo.core import audit
 from jinguo.core.exports import rows_to_workbook, xlsx_response
 
-from . import dashboard as board
-from . import periods, selectors
-from .periods import months_between
+from .. import dashboard as board
+from .. import periods, selectors
+from ..periods import months_between
 
 
 class ScopedStatsMixin(LoginRequiredMixin):
