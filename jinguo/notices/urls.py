@@ -1,0 +1,5 @@
+from .views import urlpatterns
+
+app_name = "notices"
+
+__all__ = ["app_name", "urlpatterns"]
