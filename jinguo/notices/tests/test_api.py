@@ -67,7 +67,10 @@ def test_the_level_above_cannot_sign_for_a_unit(tree, street_officer):
     district = user_with_role(tree.district_a, "rights_officer")
     r = api(district).post(reverse("receipt-acknowledge", args=[receipt.pk]))
     assert r.status_code == 404
-    assert api(street_officer).post(reverse("receipt-acknowledge", args=[receipt.pk])).status_code == 200
+    assert (
+        api(street_officer).post(reverse("receipt-acknowledge", args=[receipt.pk])).status_code
+        == 200
+    )
 
 
 def test_issuer_sees_progress(tree, street_officer, community_chair):
@@ -89,6 +92,6 @@ def test_a_withdrawn_notice_is_not_signed(tree, street_officer, community_chair)
     receipt = notice.receipts.get(org=tree.community_a)
     r = api(community_chair).post(reverse("receipt-acknowledge", args=[receipt.pk]))
     assert r.status_code == 400
-    assert api(community_chair).get(reverse("receipt-detail", args=[receipt.pk])).json()[
-        "withdrawn"
-    ]
+    assert (
+        api(community_chair).get(reverse("receipt-detail", args=[receipt.pk])).json()["withdrawn"]
+    )

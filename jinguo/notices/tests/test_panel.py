@@ -30,7 +30,7 @@ def test_panel_orders_unsigned_first_then_due_soonest(tree, community_chair, cli
     services.receipt_complete(
         user=community_chair, receipt=finished.receipts.get(org=tree.community_a), note="完成"
     )
-    r, html = panel_rows(client, community_chair)
+    _r, html = panel_rows(client, community_chair)
     assert 'data-testid="panel-notices-inbox"' in html
     order = [near.title, far.title, plain.title, signed.title]
     positions = [html.index(t) for t in order]
@@ -40,12 +40,12 @@ def test_panel_orders_unsigned_first_then_due_soonest(tree, community_chair, cli
 
 def test_panel_shows_nothing_of_another_branch(tree, other_chair, client):
     notice = make_notice(tree.street_a, due_in=3)
-    r, html = panel_rows(client, other_chair)
+    _r, html = panel_rows(client, other_chair)
     assert notice.title not in html
     assert 'data-testid="panel-notices-inbox"' not in html
 
 
 def test_the_issuer_has_no_inbox_rows_for_what_she_sent(tree, street_officer, client):
     notice = make_notice(tree.street_a, due_in=3)
-    r, html = panel_rows(client, street_officer)
+    _r, html = panel_rows(client, street_officer)
     assert notice.title not in html

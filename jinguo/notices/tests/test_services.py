@@ -13,7 +13,6 @@ from jinguo.notices import services
 from jinguo.notices.choices import ReceiptState
 from jinguo.notices.models import Notice, NoticeFile, Receipt
 from jinguo.orgs.choices import UnitKind
-from jinguo.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +40,7 @@ def issue(user, **kwargs):
 
 
 def actions(obj):
-    return list(
-        AuditEvent.objects.filter(object_id=str(obj.pk)).values_list("action", flat=True)
-    )
+    return list(AuditEvent.objects.filter(object_id=str(obj.pk)).values_list("action", flat=True))
 
 
 # --- issuing -----------------------------------------------------------------------------
@@ -187,9 +184,7 @@ def test_figures_are_numbers_with_unique_names(tree, street_officer, community_c
     assert receipt.state == ReceiptState.PENDING
 
 
-def test_a_note_is_required_and_a_notice_is_not_completed(
-    tree, street_officer, community_chair
-):
+def test_a_note_is_required_and_a_notice_is_not_completed(tree, street_officer, community_chair):
     receipt = issue(street_officer).receipts.get(org=tree.community_a)
     with pytest.raises(ValidationError) as exc:
         services.receipt_complete(user=community_chair, receipt=receipt, note="  ")
@@ -201,7 +196,9 @@ def test_a_note_is_required_and_a_notice_is_not_completed(
 
 def test_late_completion_is_flagged(tree, street_officer, community_chair):
     receipt = issue(street_officer).receipts.get(org=tree.community_a)
-    Receipt.objects.filter(pk=receipt.pk).update(due_on=timezone.localdate() - datetime.timedelta(1))
+    Receipt.objects.filter(pk=receipt.pk).update(
+        due_on=timezone.localdate() - datetime.timedelta(1)
+    )
     done = services.receipt_complete(user=community_chair, receipt=receipt, note="补做了")
     assert done.is_late
 
