@@ -106,3 +106,40 @@ registry.stats_source(
     date_field="created_at",
     dimensions={"kind": _("类型"), "state": _("办理状态"), "is_late": _("逾期完成")},
 )
+
+# --- target assessment ---------------------------------------------------------------------
+
+registry.menu_item(
+    MENU,
+    _("目标考核"),
+    "notices:assessment_board",
+    "ti-target",
+    permissions=("notices.view_indicator",),
+    order=30,
+)
+registry.menu_item(
+    MENU,
+    _("考核得分"),
+    "notices:assessment_list",
+    "ti-chart-dots",
+    permissions=("notices.view_assessment",),
+    order=40,
+)
+SET = [
+    "notices.view_indicator",
+    "notices.add_indicator",
+    "notices.change_indicator",
+    "notices.view_assessment",
+    "notices.change_assessment",
+    "notices.adjust_assessment",
+]
+registry.role_grants("leader", SET)
+registry.role_grants("rights_officer", SET)
+registry.role_grants("community_chair", ["notices.view_assessment", "notices.change_assessment"])
+registry.audit_labels(
+    {
+        "assessment_compute": _("计算考核得分"),
+        "assessment_enter": _("填报考核实际值"),
+        "assessment_adjust": _("调整考核得分"),
+    }
+)

@@ -5,10 +5,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinguo.core.filters import BaseFilterSet
+from jinguo.core.filters import BaseFilterSet, BoundedIntegerFilter
 
 from .choices import NoticeKind, ReceiptState
-from .models import Notice, Receipt
+from .models import Assessment, Indicator, Notice, Receipt
 
 
 class NoticeFilterSet(BaseFilterSet):
@@ -74,3 +74,27 @@ class ReceiptFilterSet(BaseFilterSet):
         if value in ReceiptState.values:
             return queryset.filter(state=value)
         return queryset
+
+
+class IndicatorFilterSet(BaseFilterSet):
+    year = BoundedIntegerFilter(label=_("年度"), min_value=2000, max_value=2100)
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=100, label=_("指标名称")
+    )
+
+    class Meta:
+        model = Indicator
+        fields = []
+
+
+class AssessmentFilterSet(BaseFilterSet):
+    year = BoundedIntegerFilter(
+        field_name="indicator__year", label=_("年度"), min_value=2000, max_value=2100
+    )
+    q = django_filters.CharFilter(
+        field_name="indicator__name", lookup_expr="icontains", max_length=100, label=_("指标名称")
+    )
+
+    class Meta:
+        model = Assessment
+        fields = []

@@ -155,3 +155,58 @@ class CompleteForm(ScopedForm):
 
 class WithdrawForm(ScopedForm):
     reason = forms.CharField(label=_("撤回原因"), max_length=200)
+
+
+# --- target assessment -----------------------------------------------------------------------
+
+
+class IndicatorForm(ScopedForm):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    name = forms.CharField(
+        label=_("指标名称"), max_length=100, help_text=_("例如：维权站点覆盖率、诉求按期办结率")
+    )
+    weight = forms.DecimalField(label=_("分值"), max_digits=6, decimal_places=2, min_value=0)
+    target = forms.DecimalField(label=_("目标值"), max_digits=14, decimal_places=2, min_value=0)
+    method = forms.ChoiceField(label=_("取值方式"), choices=choices.IndicatorMethod.choices)
+    direction = forms.ChoiceField(label=_("评分规则"), choices=choices.IndicatorDirection.choices)
+    source = forms.ChoiceField(
+        label=_("统计项"), required=False, help_text=_("取值方式为统计数或统计占比时选择。")
+    )
+    dimension = forms.CharField(
+        label=_("统计维度"),
+        required=False,
+        max_length=60,
+        help_text=_("可选：只计某一维度的部分取值，如 state（办理状态）。"),
+    )
+    values = forms.CharField(
+        label=_("计入的取值"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "多个取值用逗号分隔，如 completed；占比指标按“计入的件数 ÷ 全部件数 × 100”计算。"
+        ),
+    )
+    description = forms.CharField(label=_("考核说明"), required=False, widget=textarea(3))
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", _("（填报指标不选）")), *sources]
+
+    def clean_values(self):
+        raw = self.cleaned_data.get("values") or ""
+        return [v.strip() for v in raw.replace("，", ",").split(",") if v.strip()]
+
+
+class AssessmentEnterForm(ScopedForm):
+    actual = forms.DecimalField(label=_("实际值"), max_digits=16, decimal_places=2, min_value=0)
+    evidence = forms.CharField(
+        label=_("佐证说明"),
+        widget=textarea(4),
+        max_length=5000,
+        help_text=_("写明数据来源和可核查的材料，如台账名称、活动照片、文件编号。"),
+    )
+
+
+class AssessmentAdjustForm(ScopedForm):
+    score = forms.DecimalField(label=_("调整后得分"), max_digits=8, decimal_places=2, min_value=0)
+    reason = forms.CharField(label=_("调整理由"), max_length=200)

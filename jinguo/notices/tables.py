@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .choices import NoticeKind, ReceiptState
-from .models import Notice, Receipt
+from .models import Assessment, Indicator, Notice, Receipt
 
 ATTRS = {"class": "table table-vcenter card-table"}
 STATE_BADGE = {
@@ -145,3 +145,89 @@ class NoticeTable(tables.Table):
 
     def value_state(self, record):
         return str(_("已撤回") if record.withdrawn_at else _("有效"))
+
+
+class IndicatorTable(tables.Table):
+    phone_lead = "name"
+    phone_hidden = ("method", "direction", "org")
+
+    year = tables.Column(verbose_name=_("年度"))
+    name = tables.Column(verbose_name=_("指标名称"))
+    org = tables.Column(verbose_name=_("考核单位"), accessor="org__name", order_by=("org_path",))
+    weight = tables.Column(verbose_name=_("分值"))
+    target = tables.Column(verbose_name=_("目标值"))
+    method = tables.Column(verbose_name=_("取值方式"))
+    direction = tables.Column(verbose_name=_("评分规则"))
+
+    class Meta:
+        model = Indicator
+        fields = ("year", "name", "org", "weight", "target", "method", "direction")
+        attrs = ATTRS
+        row_attrs = {"data-indicator": lambda record: record.pk}
+        empty_text = _("还没有设置考核指标。")
+
+    def render_name(self, value, record):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+    def value_name(self, value):
+        return value
+
+    def render_method(self, record):
+        return record.get_method_display()
+
+    def value_method(self, record):
+        return str(record.get_method_display())
+
+    def render_direction(self, record):
+        return record.get_direction_display()
+
+    def value_direction(self, record):
+        return str(record.get_direction_display())
+
+
+class AssessmentTable(tables.Table):
+    phone_lead = "indicator"
+    phone_hidden = ("year", "actual")
+
+    year = tables.Column(verbose_name=_("年度"), accessor="indicator__year")
+    indicator = tables.Column(verbose_name=_("指标"), accessor="indicator__name")
+    org = tables.Column(verbose_name=_("被考核单位"), accessor="org__name", order_by=("org_path",))
+    actual = tables.Column(verbose_name=_("实际值"), orderable=False)
+    score = tables.Column(verbose_name=_("得分"), accessor="pk", orderable=False)
+
+    class Meta:
+        model = Assessment
+        fields = ("year", "indicator", "org", "actual", "score")
+        attrs = ATTRS
+        row_attrs = {"data-assessment": lambda record: record.pk}
+        empty_text = _("还没有考核得分。")
+
+    def render_indicator(self, value, record):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+    def value_indicator(self, value):
+        return value
+
+    def render_actual(self, record):
+        return shown_actual(record, getattr(self, "request", None))
+
+    def value_actual(self, record):
+        return shown_actual(record, getattr(self, "request", None))
+
+    def render_score(self, record):
+        return str(record.final_score)
+
+    def value_score(self, record):
+        return str(record.final_score)
+
+
+def shown_actual(record, request=None) -> str:
+    """The actual value, or "<5" when it rests on a small sensitive count the user may not
+    see (the statistics' suppression rule)."""
+    if record.actual is None:
+        return "—"
+    user = getattr(request, "user", None)
+    if record.actual_risky and not (user and user.has_perm("core.view_sensitive")):
+        return "<5"
+    actual = record.actual
+    return str(int(actual)) if actual == actual.to_integral_value() else str(actual)

@@ -1,5 +1,7 @@
-from .views import urlpatterns
+"""Pages of the notices app; each concern keeps its patterns beside its views."""
+
+from .views import assessment, notices
 
 app_name = "notices"
 
-__all__ = ["app_name", "urlpatterns"]
+urlpatterns = [*notices.urlpatterns, *assessment.urlpatterns]

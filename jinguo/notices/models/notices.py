@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.cases.storage import get_attachment_storage
 from jinguo.core.models import ScopedModel
 
-from . import choices
+from .. import choices
 
 
 class Notice(ScopedModel):

@@ -32,9 +32,9 @@ from jinguo.core.scoping import permission_name
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
 
-from . import files as notice_files
-from .choices import NoticeKind, NoticeTargets, ReceiptState
-from .models import Notice, Receipt
+from .. import files as notice_files
+from ..choices import NoticeKind, NoticeTargets, ReceiptState
+from ..models import Notice, Receipt
 
 TITLE_MAX = Notice._meta.get_field("title").max_length
 BODY_MAX = 10000

@@ -18,13 +18,13 @@ from jinguo.core import audit
 from jinguo.core.generic import ObjectListView, ServiceFormView
 from jinguo.core.scoping import permitted_actions
 
-from . import files as notice_files
-from . import selectors, services
-from .choices import NoticeKind, ReceiptState
-from .filtersets import NoticeFilterSet, ReceiptFilterSet
-from .forms import CompleteForm, NoticeForm, WithdrawForm
-from .models import Notice, Receipt
-from .tables import NoticeTable, ReceiptTable, receipt_state
+from .. import files as notice_files
+from .. import selectors, services
+from ..choices import NoticeKind, ReceiptState
+from ..filtersets import NoticeFilterSet, ReceiptFilterSet
+from ..forms import CompleteForm, NoticeForm, WithdrawForm
+from ..models import Notice, Receipt
+from ..tables import NoticeTable, ReceiptTable, receipt_state
 
 T = "notices/"
 SAFE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
