@@ -11,6 +11,7 @@ from django.utils import timezone
 from jinguo.accounts.models import User
 from jinguo.notices import services
 from jinguo.notices.models import Notice, Receipt
+from jinguo.notices.services import assessment
 from jinguo.orgs.models import OrgUnit
 
 from . import tree
@@ -101,8 +102,45 @@ def load_notices(*, stdout=None) -> dict[str, int]:
     services.receipt_acknowledge(user=street, receipt=district.receipts.get(org=street.home_unit))
     _back(district, 3)
 
+    _assessment(users["weiquan"], street)
     if stdout is not None:
         stdout.write(
-            "示范通知任务：通知 1 份（已全部签收），任务 3 项（一项完成一半，一项已逾期）。"
+            "示范通知任务：通知 1 份（已全部签收），任务 3 项（一项完成一半，一项已逾期）；"
+            "和平区本年度目标考核 2 项指标已计算得分。"
         )
     return {"notices": 4}
+
+
+def _assessment(district, street) -> None:
+    """和平区 scores its streets this year: a share read from the statistics (tasks signed)
+    and a figure each street enters with evidence; 春晖街道 has entered its own."""
+    year = timezone.localdate().year
+    signed = assessment.indicator_create(
+        user=district,
+        year=year,
+        name="上级任务签收率",
+        weight="40",
+        target="100",
+        method="share",
+        source="notices.receipts",
+        dimension="state",
+        values=["acknowledged", "completed"],
+        description="本年度收到的通知任务中已签收（含已完成）的比例。",
+    )
+    events = assessment.indicator_create(
+        user=district,
+        year=year,
+        name="普法宣传活动场次",
+        weight="60",
+        target="6",
+        method="entered",
+        description="全年在辖区组织的普法宣传活动场次，附活动记录。",
+    )
+    for indicator in (signed, events):
+        assessment.assessment_compute(user=district, indicator=indicator)
+    assessment.assessment_enter(
+        user=street,
+        assessment=events.assessments.get(org=street.home_unit),
+        actual="5",
+        evidence="三八维权周、反家暴宣传周等 5 场活动，签到表和照片存街道妇联台账。",
+    )

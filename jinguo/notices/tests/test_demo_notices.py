@@ -9,7 +9,7 @@ from jinguo.accounts.services import ensure_default_roles
 from jinguo.demo.management.commands.demo import Command as DemoCommand
 from jinguo.demo.notices import XINGLIN, load_notices
 from jinguo.notices.choices import ReceiptState
-from jinguo.notices.models import Notice
+from jinguo.notices.models import Assessment, Notice
 from jinguo.orgs.models import OrgUnit
 from jinguo.testing.factories import user_with_role
 
@@ -30,4 +30,6 @@ def test_demo_notices():
     assert states == [ReceiptState.ACKNOWLEDGED, ReceiptState.COMPLETED]
     overdue = Notice.objects.get(title__contains="排查结果")
     assert all(r.overdue() for r in overdue.receipts.all())
+    scored = Assessment.objects.filter(indicator__name="普法宣传活动场次", actual__isnull=False)
+    assert scored.count() == 1 and scored.get().evidence
     assert load_notices()["notices"] == 0
