@@ -10,6 +10,7 @@ api_patterns = [
     path("cases/", include("jinguo.cases.api.urls")),
     path("protection/", include("jinguo.protection.api.urls")),
     path("stats/", include("jinguo.stats.api.urls")),
+    path("cadres/", include("jinguo.cadres.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("cases/", include("jinguo.cases.urls")),
     path("protection/", include("jinguo.protection.urls")),
     path("stats/", include("jinguo.stats.urls")),
+    path("cadres/", include("jinguo.cadres.urls")),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
