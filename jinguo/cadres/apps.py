@@ -8,7 +8,7 @@ def create_defaults(sender, using="default", apps=None, **kwargs):
 
     try:
         ensure_defaults(using=using)
-    except Exception:  # noqa: BLE001 - tables not there yet (migrating backwards)
+    except Exception:
         return
 
 

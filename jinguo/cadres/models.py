@@ -57,9 +57,7 @@ class Election(ScopedModel):
     term_starts_on = models.DateField(verbose_name=_("新一届任期开始"))
     term_years = models.PositiveSmallIntegerField(default=5, verbose_name=_("任期（年）"))
     voters_total = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("应到人数"))
-    voters_present = models.PositiveIntegerField(
-        null=True, blank=True, verbose_name=_("实到人数")
-    )
+    voters_present = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("实到人数"))
     status = models.CharField(
         max_length=12,
         choices=choices.ElectionStatus.choices,
@@ -211,6 +209,10 @@ class ContactPoint(ScopedModel):
     """A 联系点: a village or community a cadre is responsible for visiting. ``org`` is the
     unit that made the assignment (the cadre's own); ``place`` lies in its subtree."""
 
+    # The cadre sees her own contact points on her panel, whatever unit assigned them.
+    scope_owner_field = "cadre_user"
+    scope_owner_actions = ("view",)
+
     place = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("联系点")
     )
@@ -277,6 +279,8 @@ class ContactVisit(ScopedModel):
     she took there becomes a case through the cases intake."""
 
     scope_parent = "point"
+    scope_owner_field = "recorded_by"
+    scope_owner_actions = ("view",)
 
     point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField(default=timezone.localdate, verbose_name=_("走访日期"))
