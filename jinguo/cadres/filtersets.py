@@ -58,7 +58,10 @@ class PositionFilterSet(UnitFilterMixin, BaseFilterSet):
         fields = ["q", "unit", "position_type", "kind", "executive", "gender", "state"]
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None and not data.get("state"):
+        # The roster shows the current term unless asked for the history.
+        if data is None:
+            data = {"state": "current"}
+        elif not data.get("state"):
             data = data.copy()
             data["state"] = "current"
         super().__init__(data, *args, **kwargs)
