@@ -25,7 +25,7 @@ def test_a_street_records_an_election_and_the_roster_turns_over(tree, page, live
     page.fill("input[name=held_on]", today)
     page.select_option("select[name=method]", "competitive")
     page.fill("input[name=term_starts_on]", today)
-    page.click("button[type=submit]")
+    page.click("form.card button[type=submit]")
     page.wait_for_selector("[data-testid=add-candidate]")
     page.select_option("select[name=person]", str(new.pk))
     page.select_option("select[name=position_type]", str(PositionType.objects.get(code="chair").pk))

@@ -340,6 +340,7 @@ def election_decide(*, user, election, approve: bool, note="", today=None) -> El
         )
         if approve and election.term_starts_on <= today:
             roster_turnover(election=election, user=user)
+            election.refresh_from_db()
     return election
 
 

@@ -57,9 +57,7 @@ def test_approval_turns_the_roster_over_at_once_when_the_term_has_begun(tree, st
     today = timezone.localdate()
     election, elected = record(street_officer, tree.community_a, term_starts_on=today)
     services.election_report(user=street_officer, election=election)
-    services.election_decide(user=street_officer, election=election, approve=True)
-
-    election.refresh_from_db()
+    election = services.election_decide(user=street_officer, election=election, approve=True)
     assert election.status == "in_effect" and election.applied_at is not None
     old_chair.refresh_from_db()
     assert old_chair.ended_on == today - timedelta(days=1), "the old term ends the day before"
