@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinguo.core.filters import BaseFilterSet
+from jinguo.core.filters import BaseFilterSet, BoundedIntegerFilter, IdFilter
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.choices import Gender
 
@@ -115,7 +115,7 @@ class ContactPointFilterSet(UnitFilterMixin, BaseFilterSet):
 
 
 class ContactVisitFilterSet(BaseFilterSet):
-    point = django_filters.NumberFilter(field_name="point_id", label=_("联系点编号"))
+    point = IdFilter(field_name="point_id", label=_("联系点编号"))
     since = django_filters.DateFilter(
         field_name="visited_on",
         lookup_expr="gte",
@@ -132,7 +132,7 @@ class PairingFilterSet(UnitFilterMixin, BaseFilterSet):
     unit = django_filters.ModelChoiceFilter(
         queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
     )
-    year = django_filters.NumberFilter(label=_("年度"), min_value=2000, max_value=2100)
+    year = BoundedIntegerFilter(label=_("年度"), min_value=2000, max_value=2100)
 
     class Meta:
         model = Pairing
