@@ -35,6 +35,7 @@ for order, (label, url_name, icon, permission) in enumerate(
         (_("一名妇女一户家庭"), "cadres:pairing_list", "ti-heart-handshake", "cadres.view_pairing"),
         (_("培训"), "cadres:training_list", "ti-school", "cadres.view_training"),
         (_("待复训人员"), "cadres:retraining_due", "ti-calendar-due", "cadres.view_training"),
+        (_("资格证书"), "cadres:qualification_list", "ti-certificate", "cadres.view_qualification"),
     ],
     start=1,
 ):

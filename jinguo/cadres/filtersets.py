@@ -1,5 +1,7 @@
 """Filters of the cadres lists, shared by the pages, the API and the exports."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -11,7 +13,16 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.people.choices import Gender
 
 from . import choices
-from .models import ContactPoint, ContactVisit, Election, Pairing, Position, PositionType, Training
+from .models import (
+    ContactPoint,
+    ContactVisit,
+    Election,
+    Pairing,
+    Position,
+    PositionType,
+    Qualification,
+    Training,
+)
 from .selectors import current
 
 STATE_CHOICES = [("current", _("现任")), ("ended", _("已离任")), ("all", _("全部（含历史）"))]
@@ -150,3 +161,23 @@ class TrainingFilterSet(UnitFilterMixin, BaseFilterSet):
     class Meta:
         model = Training
         fields = ["unit", "kind"]
+
+
+class QualificationFilterSet(UnitFilterMixin, BaseFilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=choices.QualificationKind.choices, label=_("资格类别"), empty_label=_("全部")
+    )
+    expiring = django_filters.BooleanFilter(method="filter_expiring", label=_("90天内到期或已过期"))
+
+    class Meta:
+        model = Qualification
+        fields = ["unit", "kind", "expiring"]
+
+    def filter_expiring(self, queryset, name, value):
+        if value is None:
+            return queryset
+        soon = Q(expires_on__lte=timezone.localdate() + timedelta(days=90))
+        return queryset.filter(soon) if value else queryset.exclude(soon)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import ContactPoint, Election, Pairing, Position, Training
+from .models import ContactPoint, Election, Pairing, Position, Qualification, Training
 
 ATTRS = {"class": "table table-vcenter card-table"}
 
@@ -161,3 +161,19 @@ class TrainingTable(tables.Table):
 
     def render_topic(self, value, record):
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+
+class QualificationTable(tables.Table):
+    person = tables.Column(verbose_name=_("持证人"), accessor="person__name")
+    kind = tables.Column(verbose_name=_("资格类别"))
+    number = tables.Column(verbose_name=_("证书编号"), default="—")
+    issued_on = tables.Column(verbose_name=_("发证日期"), default="—")
+    expires_on = tables.Column(verbose_name=_("有效期至"), default="—")
+    org = tables.Column(verbose_name=_("单位"), accessor="org__name", order_by=("org_path",))
+    id = tables.Column(verbose_name=_("编号"))
+
+    class Meta:
+        model = Qualification
+        fields = ("person", "kind", "number", "issued_on", "expires_on", "org", "id")
+        attrs = ATTRS
+        empty_text = _("没有符合条件的资格证书。")

@@ -36,4 +36,10 @@ urlpatterns = [
     path("trainings/new/", views.TrainingCreateView.as_view(), name="training_create"),
     path("trainings/<int:pk>/", views.TrainingDetailView.as_view(), name="training_detail"),
     path("trainings/due/", views.RetrainingDueView.as_view(), name="retraining_due"),
+    path("qualifications/", views.QualificationListView.as_view(), name="qualification_list"),
+    path(
+        "qualifications/new/",
+        views.QualificationCreateView.as_view(),
+        name="qualification_create",
+    ),
 ]

@@ -25,11 +25,19 @@ from .filtersets import (
     ElectionFilterSet,
     PairingFilterSet,
     PositionFilterSet,
+    QualificationFilterSet,
     TrainingFilterSet,
 )
-from .models import Candidate, ContactPoint, Election, Pairing, Position, Training
+from .models import Candidate, ContactPoint, Election, Pairing, Position, Qualification, Training
 from .services import contacts, positions, trainings
-from .tables import ContactPointTable, ElectionTable, PairingTable, PositionTable, TrainingTable
+from .tables import (
+    ContactPointTable,
+    ElectionTable,
+    PairingTable,
+    PositionTable,
+    QualificationTable,
+    TrainingTable,
+)
 
 # --- the roster --------------------------------------------------------------------------------
 
@@ -602,3 +610,27 @@ class RetrainingDueView(LoginRequiredMixin, View):
             "cadres/retraining_due.html",
             {"title": _("待复训人员"), "rows": selectors.due_for_retraining(request.user)},
         )
+
+
+class QualificationListView(ObjectListView):
+    model = Qualification
+    filterset_class = QualificationFilterSet
+    table_class = QualificationTable
+    title = _("资格证书")
+    create_url_name = "cadres:qualification_create"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person", "org")
+
+
+class QualificationCreateView(ServiceFormView):
+    form_class = forms.QualificationForm
+    permission_required = "cadres.add_qualification"
+    title = _("登记资格证书")
+    success_message = _("资格证书已登记。")
+
+    def perform(self, form):
+        return trainings.qualification_create(user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result=None):
+        return reverse("cadres:qualification_list")

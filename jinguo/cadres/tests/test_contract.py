@@ -4,7 +4,15 @@ import itertools
 
 from django.utils import timezone
 
-from jinguo.cadres.models import ContactPoint, ContactVisit, Election, Pairing, Position, Training
+from jinguo.cadres.models import (
+    ContactPoint,
+    ContactVisit,
+    Election,
+    Pairing,
+    Position,
+    Qualification,
+    Training,
+)
 from jinguo.people.tests.factories import PersonFactory
 from jinguo.testing.scoping import ScopedModelContract
 
@@ -174,3 +182,25 @@ class TestTrainingContract(ScopedModelContract):
             "ends_on": TODAY().isoformat(),
             "hours": "4",
         }
+
+
+class TestQualificationContract(ScopedModelContract):
+    model = Qualification
+    extra_permissions = ("people.view_person", "orgs.view_orgunit")
+    list_url = "cadres:qualification_list"
+    create_url = "cadres:qualification_create"
+    export = True
+
+    def make(self, unit):
+        return Qualification.objects.create(
+            org=unit, person=PersonFactory(org=unit), kind="mediator", number=f"TJ{next(_n)}"
+        )
+
+    def list_marker(self, obj):
+        return None
+
+    def export_marker(self, obj):
+        return "编号", obj.pk
+
+    def form_data(self, unit):
+        return {"org": unit.pk, "person": PersonFactory(org=unit).pk, "kind": "mediator"}
