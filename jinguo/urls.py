@@ -11,6 +11,7 @@ api_patterns = [
     path("protection/", include("jinguo.protection.api.urls")),
     path("stats/", include("jinguo.stats.api.urls")),
     path("notices/", include("jinguo.notices.api.urls")),
+    path("cadres/", include("jinguo.cadres.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("protection/", include("jinguo.protection.urls")),
     path("stats/", include("jinguo.stats.urls")),
     path("notices/", include("jinguo.notices.urls")),
+    path("cadres/", include("jinguo.cadres.urls")),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
 
+from jinguo.cadres.tests.factories import make_point, make_position
 from jinguo.cases.models import Agency, Case, Referral
 from jinguo.cases.services.attachments import attachment_add
 from jinguo.cases.services.mediation import mediation_create
@@ -44,6 +45,7 @@ def everything(unit):
                 "people",
                 "cases",
                 "protection",
+                "cadres",
             ]
         ).select_related("content_type")
     ]
@@ -134,6 +136,9 @@ def fill_branch_a(tree, officer, person_b, case_b=None):
         description="证据",
     )
     PersonFactory(org=tree.community_a, name="甲方人员")
+    # 队伍建设: a position in A held by B's person, an overdue contact point of A.
+    make_position(tree.community_a, "executive", person=person_b)
+    make_point(tree.street_a, place=tree.community_a, due_in_days=-5)
 
 
 def test_nothing_registered_shows_another_branchs_records(tree):

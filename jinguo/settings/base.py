@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jinguo.protection",
     "jinguo.stats",
     "jinguo.notices",
+    "jinguo.cadres",
     "jinguo.demo",
 ]
 

@@ -11,7 +11,15 @@ from jinguo.accounts.services import ensure_default_roles
 from jinguo.core import audit
 from jinguo.core.context import ActorContext, acting
 from jinguo.core.workdays import seed_from_chinese_calendar
-from jinguo.demo import cases_data, cases_text, notices, protection_data, stats_reports, tree
+from jinguo.demo import (
+    cadres,
+    cases_data,
+    cases_text,
+    notices,
+    protection_data,
+    stats_reports,
+    tree,
+)
 from jinguo.demo.people_data import load_people
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
@@ -48,6 +56,7 @@ class Command(BaseCommand):
             created_users += protection["users"]
             created_users += stats_reports.load(DEMO_PASSWORD, self.stdout)
             notices.load_notices(stdout=self.stdout)
+            cadres.load_cadres(stdout=self.stdout)
             if (
                 created_units
                 or created_users

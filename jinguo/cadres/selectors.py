@@ -1,0 +1,160 @@
+"""Reads of the cadres app: the roster and its figures, overdue contact points, who has no
+pairing, who is due for retraining. Everything through restrict()."""
+
+from datetime import date
+
+from django.db.models import Case as CaseWhen
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from jinguo.people.choices import Education, Gender
+from jinguo.people.models import Person
+
+from .choices import AgeBand
+from .models import Attendance, ContactPoint, Pairing, Position, RetrainingRule
+
+
+def current(on: date | None = None) -> Q:
+    on = on or timezone.localdate()
+    return Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+
+def roster_queryset(user):
+    return Position.objects.restrict(user, "view").select_related("person", "position_type", "org")
+
+
+def age_band(birth_date: date | None, on: date) -> str:
+    if birth_date is None:
+        return AgeBand.UNKNOWN
+    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    if age < 35:
+        return AgeBand.UNDER_35
+    if age < 45:
+        return AgeBand.FROM_35
+    if age < 55:
+        return AgeBand.FROM_45
+    return AgeBand.FROM_55
+
+
+def _years_before(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def _age_band_expression(on: date):
+    return CaseWhen(
+        When(birth_date__isnull=True, then=Value(AgeBand.UNKNOWN)),
+        When(birth_date__gt=_years_before(on, 35), then=Value(AgeBand.UNDER_35)),
+        When(birth_date__gt=_years_before(on, 45), then=Value(AgeBand.FROM_35)),
+        When(birth_date__gt=_years_before(on, 55), then=Value(AgeBand.FROM_45)),
+        default=Value(AgeBand.FROM_55),
+        output_field=CharField(),
+    )
+
+
+def _counts(qs, field, labels=None) -> list[tuple[str, int]]:
+    rows = qs.values(field).annotate(n=Count("pk")).order_by()
+    labels = labels or {}
+    out = [(str(labels.get(r[field], r[field] or "—")), r["n"]) for r in rows]
+    return sorted(out, key=lambda kv: (-kv[1], kv[0]))
+
+
+def roster_summary(positions, on: date | None = None) -> dict:
+    """Counts of a roster (a queryset already restricted and filtered): by position, sex,
+    age band, education, and the share of executive members who are also grid workers.
+    Counted in the database (a province's roster has a million rows)."""
+    on = on or timezone.localdate()
+    positions = positions.order_by()
+    persons = Person.objects.filter(pk__in=positions.values("person_id"))
+    total = positions.count()
+    person_count = persons.count()
+    by_sex = _counts(persons, "gender", dict(Gender.choices))
+    women = sum(n for name, n in by_sex if name == str(Gender.FEMALE.label))
+    by_age = _counts(persons.annotate(band=_age_band_expression(on)), "band", dict(AgeBand.choices))
+    by_education = _counts(persons, "education", dict(Education.choices))
+    executives = positions.filter(position_type__is_executive=True).values("person_id")
+    executive_count = Person.objects.filter(pk__in=executives).count()
+    grid_count = (
+        Person.objects.filter(pk__in=executives)
+        .filter(
+            pk__in=Position.objects.filter(current(on), position_type__is_grid_worker=True).values(
+                "person_id"
+            )
+        )
+        .count()
+    )
+    return {
+        "positions": total,
+        "persons": person_count,
+        "by_position": _counts(positions, "position_type__name"),
+        "by_sex": by_sex,
+        "female_share": round(100 * women / person_count, 1) if person_count else None,
+        "by_age": sorted(by_age),
+        "by_education": by_education,
+        "executives": executive_count,
+        "executives_grid": grid_count,
+        "grid_share": round(100 * grid_count / executive_count, 1) if executive_count else None,
+    }
+
+
+def person_positions(user, person):
+    return list(roster_queryset(user).filter(person=person).order_by("-started_on")[:20])
+
+
+# --- contact points --------------------------------------------------------------------------
+
+
+def overdue_points(user, *, mine_only=False):
+    today = timezone.localdate()
+    qs = ContactPoint.objects.restrict(user, "view").filter(
+        ended_on__isnull=True, next_due_on__lt=today
+    )
+    if mine_only:
+        qs = qs.filter(cadre_user=user)
+    return qs.select_related("place", "cadre_user", "cadre_person").order_by("next_due_on", "id")
+
+
+# --- pairings --------------------------------------------------------------------------------
+
+
+def cadres_without_pairing(user, year: int | None = None):
+    """Current executive members in the user's scope with no pairing this year."""
+    year = year or timezone.localdate().year
+    paired = Pairing.objects.filter(cadre_id=OuterRef("person_id"), year=year)
+    return (
+        roster_queryset(user)
+        .filter(current(), position_type__is_executive=True)
+        .filter(~Exists(paired))
+    )
+
+
+# --- retraining ------------------------------------------------------------------------------
+
+
+def _months_before(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, 28))
+
+
+def due_for_retraining(user, on: date | None = None) -> list[dict]:
+    """For each active rule, the current holders of its position in the user's scope with no
+    completed training of its kind within the period: [{position, rule, since}]."""
+    on = on or timezone.localdate()
+    rows = []
+    for rule in RetrainingRule.objects.filter(is_active=True).select_related("position_type"):
+        since = _months_before(on, rule.every_months)
+        trained = Attendance.objects.filter(
+            person_id=OuterRef("person_id"),
+            completed=True,
+            training__kind=rule.kind,
+            training__ends_on__gte=since,
+        )
+        for position in (
+            roster_queryset(user)
+            .filter(current(on), position_type=rule.position_type)
+            .filter(~Exists(trained))
+        ):
+            rows.append({"position": position, "rule": rule, "since": since})
+    return rows
