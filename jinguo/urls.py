@@ -9,6 +9,7 @@ api_patterns = [
     path("people/", include("jinguo.people.api.urls")),
     path("cases/", include("jinguo.cases.api.urls")),
     path("protection/", include("jinguo.protection.api.urls")),
+    path("places/", include("jinguo.places.api.urls")),
     path("stats/", include("jinguo.stats.api.urls")),
 ]
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("people/", include("jinguo.people.urls")),
     path("cases/", include("jinguo.cases.urls")),
     path("protection/", include("jinguo.protection.urls")),
+    path("places/", include("jinguo.places.urls")),
     path("stats/", include("jinguo.stats.urls")),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
