@@ -171,6 +171,7 @@ class KindForm(ScopedForm):
     items = forms.CharField(
         label=_("建设标准"),
         widget=forms.Textarea({"rows": 6}),
+        error_messages={"required": _("请至少填写一个标准项（每行一项）。")},
         help_text=_("每行一项。某阵地的每一项都核查为“达到”才算达标；修改后所有该类阵地重新评定。"),
     )
 
