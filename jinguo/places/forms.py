@@ -195,3 +195,8 @@ class CoverageForm(ScopedForm):
 
 class PlaceImportForm(ScopedForm):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+
+class PhotoForm(ScopedForm):
+    upload = forms.FileField(label=_("照片（JPG 或 PNG，不超过 5 MB）"))
+    caption = forms.CharField(label=_("说明"), max_length=100, required=False)

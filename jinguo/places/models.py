@@ -176,3 +176,34 @@ class PlaceActivity(models.Model):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("阵地活动")
         verbose_name_plural = _("阵地活动")
+
+
+def _photo_storage():
+    from jinguo.cases.storage import get_attachment_storage
+
+    return get_attachment_storage()
+
+
+class PlacePhoto(models.Model):
+    """A photo of a place, stored encrypted like case attachments (never given a URL; served
+    by a scoped view). A confidential place's photos are shown only to those who may locate
+    it: a picture of a doorway gives the address away."""
+
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="photos", verbose_name=_("服务阵地")
+    )
+    file = models.FileField(storage=_photo_storage, upload_to="places/%Y/%m/", max_length=200)
+    original_name = models.CharField(max_length=200, verbose_name=_("文件名"))
+    content_type = models.CharField(max_length=100, verbose_name=_("文件类型"))
+    size = models.PositiveIntegerField(verbose_name=_("大小（字节）"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    caption = models.CharField(max_length=100, blank=True, verbose_name=_("说明"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, verbose_name=_("上传时间"))
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("阵地照片")
+        verbose_name_plural = _("阵地照片")

@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.PlaceUpdateView.as_view(), name="place_update"),
     path("<int:pk>/check/", views.PlaceCheckView.as_view(), name="place_check"),
     path("<int:pk>/activities/new/", views.ActivityAddView.as_view(), name="activity_add"),
+    path("<int:pk>/photos/new/", views.PhotoAddView.as_view(), name="photo_add"),
+    path("photos/<int:pk>/", views.PhotoView.as_view(), name="photo"),
 ]

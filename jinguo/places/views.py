@@ -4,7 +4,7 @@ place's address is rendered only for those ``selectors.may_locate`` names."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from jinguo.core.ids import valid_id
 from jinguo.core.scoping import permitted_actions
 from jinguo.orgs.models import OrgUnit
 
-from . import forms, imports, selectors, services
+from . import forms, imports, photos, selectors, services
 from .choices import CoverageLevel
 from .filtersets import PlaceFilterSet
 from .models import Place, PlaceCheck, PlaceKind
@@ -144,6 +144,8 @@ class PlaceDetailView(LoginRequiredMixin, View):
                 "can_change": can_change and request.user.has_perm("places.change_place"),
                 "can_check": can_change and request.user.has_perm("places.check_place"),
                 "can_log": can_change and request.user.has_perm("places.add_placeactivity"),
+                "photos": place.photos.all() if located else [],
+                "photos_hidden": not located and place.photos.exists(),
             },
         )
 
@@ -400,3 +402,33 @@ class KindUpdateView(ServiceFormView):
 
     def get_success_url(self, result=None):
         return reverse("places:kind_list")
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+
+class PhotoAddView(PlaceChildMixin, ServiceFormView):
+    form_class = forms.PhotoForm
+    permission_required = "places.change_place"
+    title = gettext_lazy("上传阵地照片")
+    success_message = gettext_lazy("照片已上传。")
+
+    def perform(self, form):
+        return photos.photo_add(
+            user=self.request.user,
+            place=self.get_place(),
+            upload=form.cleaned_data["upload"],
+            caption=form.cleaned_data["caption"],
+        )
+
+
+class PhotoView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        if not valid_id(str(pk)):
+            raise Http404
+        photo, data = photos.photo_read(user=request.user, pk=pk)
+        response = HttpResponse(data, content_type=photo.content_type)
+        response["Content-Disposition"] = "inline"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

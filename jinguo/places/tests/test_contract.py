@@ -29,6 +29,7 @@ class TestPlaceContract(ScopedModelContract):
         return [
             reverse("places:place_check", args=[obj.pk]),
             reverse("places:activity_add", args=[obj.pk]),
+            reverse("places:photo_add", args=[obj.pk]),
         ]
 
     def export_marker(self, obj):
