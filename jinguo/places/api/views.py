@@ -1,5 +1,6 @@
 """/api/places/: places (scoped and masked as on the pages) and their kinds, read-only."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 
 from jinguo.core.api import IdLookupMixin, ScopedModelViewSet
@@ -24,7 +25,8 @@ class PlaceKindSerializer(ModelSerializer):
         fields = ["id", "code", "name", "description", "confidential", "is_active", "items"]
         read_only_fields = fields
 
-    def get_items(self, obj) -> list[StandardItemSerializer]:
+    @extend_schema_field(StandardItemSerializer(many=True))
+    def get_items(self, obj):
         return [{"id": i.pk, "label": i.label} for i in obj.items.all() if i.is_active]
 
 
