@@ -99,7 +99,13 @@ registry.role_grants(
 registry.role_grants("leader", ["places.view_place", "places.view_placekind"])
 registry.role_grants("sysadmin", crud("places", "placekind", actions=("view", "change")))
 
-registry.audit_labels({"place_check": _("核查阵地标准"), "place_activity": _("登记阵地活动")})
+registry.audit_labels(
+    {
+        "place_check": _("核查阵地标准"),
+        "place_activity": _("登记阵地活动"),
+        "place_photo": _("上传阵地照片"),
+    }
+)
 
 registry.stats_source(
     "places.place",

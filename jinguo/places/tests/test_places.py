@@ -297,3 +297,17 @@ def test_kinds_api(tree, officer):
     anonymous = APIClient()
     assert anonymous.get(reverse("placekind-list")).status_code in (401, 403)
     assert UserFactory  # a user without roles still reads the kinds (configuration, not records)
+
+
+def test_statistics_source_counts_places_by_kind_and_standard(tree, leader, client):
+    meet(make_place(tree.community_a, name="达标之家"))
+    make_place(tree.community_a2, name="未达标之家")
+    from jinguo.stats import maintenance, sources
+
+    src = sources.source("places.place")
+    assert not maintenance.check(src)  # the triggers kept the summary equal to the records
+    client.force_login(leader)
+    r = client.get(reverse("stats:source", args=["places.place"]))
+    assert r.status_code == 200
+    text = r.content.decode()
+    assert "阵地类型" in text and "是否达标" in text
