@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jinguo.people",
     "jinguo.cases",
     "jinguo.protection",
+    "jinguo.places",
     "jinguo.stats",
     "jinguo.notices",
     "jinguo.cadres",

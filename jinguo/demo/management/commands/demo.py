@@ -21,6 +21,7 @@ from jinguo.demo import (
     tree,
 )
 from jinguo.demo.people_data import load_people
+from jinguo.demo.places import load_places
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             created_users += stats_reports.load(DEMO_PASSWORD, self.stdout)
             notices.load_notices(stdout=self.stdout)
             cadres.load_cadres(stdout=self.stdout)
+            load_places(stdout=self.stdout)
             if (
                 created_units
                 or created_users
