@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("jinguo.cases.urls")),
     path("protection/", include("jinguo.protection.urls")),
     path("stats/", include("jinguo.stats.urls")),
+    path("", include("jinguo.portal.urls")),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jinguo.cases",
     "jinguo.protection",
     "jinguo.stats",
+    "jinguo.portal",
     "jinguo.demo",
 ]
 
