@@ -32,6 +32,13 @@ TOPIC_CATEGORY = {
     HelpTopic.OTHER: ("other", None),
 }
 
+# A violence category needs a GBVIMS type; the portal's first guess, which the worker checks.
+TOPIC_GBV_TYPE = {
+    HelpTopic.VIOLENCE: "physical",
+    HelpTopic.SEXUAL: "sexual_assault",
+    HelpTopic.CHILD: "physical",
+}
+
 
 class ContactWay(models.TextChoices):
     NONE = "none", _("不要联系我，我自己用查询码查看")

@@ -168,6 +168,8 @@ def _narrative(*, unit, topic, story, in_danger, contact_way, phone, safe_time, 
         lines.append(_("自称姓名：%(n)s") % {"n": name})
     if anonymous:
         lines.append(_("本人要求匿名。"))
+    if topic in choices.TOPIC_GBV_TYPE:
+        lines.append(_("暴力类型为网上初步归类，请受理时核实。"))
     lines += ["", story]
     return "\n".join(lines)
 
@@ -220,6 +222,7 @@ def appeal_submit(
                 channel=case_choices.Channel.PORTAL,
                 summary=summary,
                 category=topic_category(topic),
+                gbv_type=choices.TOPIC_GBV_TYPE.get(topic, ""),
                 narrative=_narrative(
                     unit=unit,
                     topic=topic,
