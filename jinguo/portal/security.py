@@ -63,6 +63,11 @@ def portal_view(view):
             response = render(
                 request, "portal/public/not_found.html", {"exit_url": exit_url()}, status=404
             )
+        # A signed-in worker looking at the portal: her session is not touched or re-sent
+        # (the idle-timeout middleware marks it modified on every request).
+        session = getattr(request, "session", None)
+        if session is not None:
+            session.modified = False
         return harden(response)
 
     return wrapped

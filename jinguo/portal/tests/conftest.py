@@ -16,7 +16,7 @@ def submit(client):
     """POST the appeal form as a woman would; returns the response."""
     from jinguo.portal.forms import started_token
 
-    def do(unit, **extra):
+    def do(unit, meta=None, **extra):
         data = {
             "unit": unit.pk,
             "started": started_token(),
@@ -27,6 +27,6 @@ def submit(client):
             "pin": "2580",
             **extra,
         }
-        return client.post("/portal/help/form/", data)
+        return client.post("/portal/help/form/", data, **(meta or {}))
 
     return do

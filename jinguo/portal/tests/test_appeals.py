@@ -56,9 +56,9 @@ def test_the_district_officer_sees_it_and_the_other_district_does_not(
 ):
     appeal, _code = send(tree.community_a)
     assert Case.objects.restrict(district_officer, "view").filter(pk=appeal.case_id).exists()
-    assert not Case.objects.restrict(other_district_officer, "view").filter(
-        pk=appeal.case_id
-    ).exists()
+    assert (
+        not Case.objects.restrict(other_district_officer, "view").filter(pk=appeal.case_id).exists()
+    )
 
 
 def test_routing_goes_up_to_the_district_and_stops_at_the_chosen_unit_above_it(tree):
