@@ -1,6 +1,7 @@
 """The public pages as a woman's phone sees them: headers, what they show, what they refuse."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -239,7 +240,7 @@ def test_the_place_picker_works_down_the_tree_and_by_search(client, tree):
 def test_quick_exit_replaces_the_page_and_the_exit_page_has_no_trace_of_the_portal(client):
     from django.contrib.staticfiles import finders
 
-    script = open(finders.find("portal/portal.js"), encoding="utf-8").read()
+    script = Path(finders.find("portal/portal.js")).read_text(encoding="utf-8")
     assert "location.replace" in script and "Escape" in script
     neutral = client.get("/rili/")
     assert neutral.status_code == 200
