@@ -11,7 +11,7 @@ from jinguo.accounts.services import ensure_default_roles
 from jinguo.core import audit
 from jinguo.core.context import ActorContext, acting
 from jinguo.core.workdays import seed_from_chinese_calendar
-from jinguo.demo import cases_data, cases_text, protection_data, tree
+from jinguo.demo import cases_data, cases_text, portal, protection_data, tree
 from jinguo.demo.people_data import load_people
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
@@ -46,6 +46,7 @@ class Command(BaseCommand):
             # and its sweeps raise the warnings of everything loaded before.
             protection = protection_data.load_protection(password=DEMO_PASSWORD, stdout=self.stdout)
             created_users += protection["users"]
+            portal.load_portal(stdout=self.stdout)
             if (
                 created_units
                 or created_users
