@@ -37,7 +37,8 @@ def harden(response):
     response["Content-Security-Policy"] = CSP
     response["Cache-Control"] = "no-store, max-age=0"
     response["Pragma"] = "no-cache"
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": with it browsers send "Origin: null" and the CSRF check refuses the form.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Frame-Options"] = "DENY"
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -25,7 +25,7 @@ def assert_hardened(response):
     assert "default-src 'none'" in csp and "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert set(response.cookies) <= {"csrftoken"}
 
 
