@@ -62,6 +62,35 @@ registry.section(
     order=8,
 )
 
+PANEL_ROWS = 8
+
+
+def awaiting_panel(user) -> dict | None:
+    """网上求助待回复: open portal appeals in her scope that nobody has answered publicly yet,
+    oldest first (she is waiting and can see nothing until someone replies)."""
+    from jinguo.cases.choices import OPEN_STATUSES
+    from jinguo.cases.models import Case
+
+    qs = (
+        Case.objects.restrict(user, "view")
+        .filter(channel="portal", status__in=OPEN_STATUSES, portal__isnull=False)
+        .filter(portal__replies__isnull=True)
+        .order_by("received_at", "id")
+    )
+    rows = list(qs[:PANEL_ROWS])
+    if not rows:
+        return None
+    return {"rows": rows, "total": qs.count()}
+
+
+registry.home_panel(
+    "portal.awaiting",
+    "portal/panels/awaiting.html",
+    context=awaiting_panel,
+    permissions=("portal.add_publicreply",),
+    order=22,
+)
+
 registry.role_grants("rights_officer", [*REPLY, "portal.view_knowledgepage"])
 registry.role_grants("leader", [*REPLY, *CONTENT])
 registry.role_grants("hotline_operator", REPLY)

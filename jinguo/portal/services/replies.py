@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinguo.cases.choices import EventKind
 from jinguo.cases.models import Case
+from jinguo.cases.services.common import add_event
 from jinguo.core import audit
 
 from ..models import PortalAppeal, PublicReply
@@ -35,6 +37,8 @@ def reply_publish(*, user, case, body: str) -> PublicReply:
         if errors:
             raise ValidationError(errors)
         reply = PublicReply.objects.create(appeal=appeal, body=body, published_by=user)
+        # On the case's timeline; the words stay in the portal section, not in the event.
+        add_event(found, EventKind.NOTE, user=user, note=_("已在网上平台公开回复求助人。"))
         # The text is hers and may name people: the audit row keeps its length, not the words.
         audit.record_change(
             user, found, "publish_reply", after={"public_reply_id": reply.pk, "chars": len(body)}

@@ -155,3 +155,19 @@ def test_content_pages_are_404_without_the_permission(login, district_officer, c
     assert officer.get(reverse("portal:page_list")).status_code == 200
     assert officer.get(reverse("portal:page_create")).status_code == 404
     assert officer.get(reverse("portal:slot_list")).status_code == 404
+
+
+def test_the_home_panel_lists_appeals_awaiting_a_first_reply(
+    login, district_officer, other_district_officer, appeal
+):
+    from jinguo.portal.contrib import awaiting_panel
+
+    assert [c.pk for c in awaiting_panel(district_officer)["rows"]] == [appeal.case_id]
+    assert awaiting_panel(other_district_officer) is None
+    home = login(district_officer).get("/").content.decode()
+    assert 'data-testid="panel-portal-awaiting"' in home
+    from jinguo.portal.services.replies import reply_publish
+
+    reply_publish(user=district_officer, case=appeal.case, body="已收到。")
+    assert awaiting_panel(district_officer) is None
+    assert appeal.case.events.filter(kind="note").exists()
