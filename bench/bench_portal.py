@@ -17,6 +17,7 @@ Without --database-url it uses var/bench/bench.sqlite3 (SQLite serialises writer
 """
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -105,7 +106,10 @@ def main():
     settings.JINGUO_PORTAL_LOOKUP_PER_ADDRESS = 10**9
     settings.ALLOWED_HOSTS = ["*"]
     community = prepare()
-    print(f"{connection.vendor}: {args.appeals} appeals from {args.clients} client threads")
+    print(
+        f"{connection.vendor}: {args.appeals} appeals from {args.clients} client threads; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     cases_before = Case.objects.filter(channel="portal").count()
     started = time.perf_counter()
     with ThreadPoolExecutor(args.clients) as pool:

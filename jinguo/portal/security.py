@@ -1,4 +1,5 @@
-"""What every portal response carries, and the limits that keep a flood off the staff side.
+"""What every portal response carries (``portal_view`` wraps every public view), and the
+limits that keep a flood off the staff side.
 
 - A strict Content-Security-Policy (own scripts, styles and images only; nothing inline),
   no caching anywhere (``no-store``: the back button and a shared phone keep no copy), no
