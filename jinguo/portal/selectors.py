@@ -56,7 +56,8 @@ def unit_children(parent):
 
 
 def unit_search(text: str):
-    text = (text or "").strip()[:30]
+    # Control characters (a NUL above all) never reach the database.
+    text = "".join(ch for ch in (text or "") if ch.isprintable()).strip()[:30]
     if not text:
         return []
     match = Q(name__contains=text)

@@ -281,3 +281,34 @@ def test_a_staff_session_cookie_is_not_refreshed_on_portal_pages(client, login, 
 
 def test_started_token_is_signed():
     assert started_token() != started_token.__name__
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/portal/help/place/?in=99999999999999999999999",
+        "/portal/help/place/?in=-1",
+        "/portal/help/place/?q=%25_%5C%00",
+        "/portal/help/form/?unit=99999999999999999999999",
+        "/portal/help/form/",
+        "/portal/rights/99999999999999999999999/",
+    ],
+)
+def test_odd_input_gets_a_calm_answer_never_a_500(client, tree, url):
+    response = client.get(url)
+    assert response.status_code in (200, 404)
+    assert_hardened(response)
+
+
+def test_odd_posts_get_a_calm_answer(client, tree, worked_appeal):
+    for data in (
+        {"code": "x" * 200, "pin": "1"},
+        {"code": "ＡＢＣＤ-ＥＦＧＨ-ＪＫＭＮ", "pin": "١٢٣٤"},
+        {},
+    ):
+        response = client.post("/portal/track/", data)
+        assert response.status_code == 400
+    response = client.post("/portal/help/form/", {"unit": tree.community_a.pk, "topic": "zzz"})
+    assert response.status_code == 400
+    response = client.post("/portal/help/form/", {"unit": "x"})
+    assert response.status_code == 404
