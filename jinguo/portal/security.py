@@ -76,7 +76,11 @@ def portal_view(view):
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # The platform's one notion of the client address (the deployment makes REMOTE_ADDR right
+    # behind its proxy), as the audit trail and the login lockout use it.
+    from jinguo.core.middleware import client_ip
+
+    return client_ip(request) or "unknown"
 
 
 def _hit(key: str, window: int) -> int:

@@ -56,7 +56,7 @@ def _unit_or_404(pk):
 
 def place(request):
     """The place picker without JavaScript: browse down the tree or search by name."""
-    q = (request.GET.get("q") or "").strip()[:30]
+    q = "".join(ch for ch in (request.GET.get("q") or "") if ch.isprintable()).strip()[:30]
     parent = _unit_or_404(request.GET["in"]) if request.GET.get("in") else None
     units = selectors.unit_search(q) if q else selectors.unit_children(parent)
     kids = set(
