@@ -94,4 +94,6 @@ registry.home_panel(
 registry.role_grants("rights_officer", [*REPLY, "portal.view_knowledgepage"])
 registry.role_grants("leader", [*REPLY, *CONTENT])
 registry.role_grants("hotline_operator", REPLY)
-registry.audit_labels({"publish_reply": _("发布网上公开回复")})
+registry.audit_labels(
+    {"publish_reply": _("发布网上公开回复"), "portal_lock": _("网上查询码因密码错误锁定")}
+)

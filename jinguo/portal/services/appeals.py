@@ -35,7 +35,7 @@ from jinguo.cases import choices as case_choices
 from jinguo.cases.models import Category
 from jinguo.cases.services.attachments import attachment_add
 from jinguo.cases.services.intake import case_create
-from jinguo.core import crypto
+from jinguo.core import audit, crypto
 from jinguo.core.sharing import share_grant
 from jinguo.orgs.choices import UnitKind
 
@@ -314,6 +314,15 @@ def appeal_lookup(*, code: str, pin: str) -> PortalAppeal:
                 appeal.failed_pins = 0
                 fields.append("locked_until")
             appeal.save(update_fields=fields)
+            if "locked_until" in fields:
+                # A security event like an account lockout; the object is the case, so its
+                # page's audit finds it. Nothing she typed is recorded.
+                audit.record_security(
+                    action="portal_lock",
+                    obj=appeal.case,
+                    username="",
+                    locked_until=appeal.locked_until.isoformat(),
+                )
             # Raised after the block, so the transaction keeps the counter.
             raise_after = "locked" if "locked_until" in fields else "wrong"
         else:

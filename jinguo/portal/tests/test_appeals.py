@@ -120,6 +120,9 @@ def test_five_wrong_pins_lock_the_code_even_for_the_right_pin(tree, settings):
     with pytest.raises(LookupRefused) as exc:
         appeal_lookup(code=code, pin="0000")
     assert exc.value.reason == "locked"
+    from jinguo.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="portal_lock", object_id=str(appeal.case_id)).exists()
     with pytest.raises(LookupRefused) as exc:
         appeal_lookup(code=code, pin="2580")
     assert exc.value.reason == "locked"
