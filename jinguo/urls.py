@@ -26,6 +26,7 @@ urlpatterns = [
     path("stats/", include("jinguo.stats.urls")),
     path("notices/", include("jinguo.notices.urls")),
     path("cadres/", include("jinguo.cadres.urls")),
+    path("", include("jinguo.portal.urls")),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -20,6 +20,7 @@ from jinguo.demo import (
     stats_reports,
     tree,
 )
+from jinguo.demo import cases_data, cases_text, portal, protection_data, tree
 from jinguo.demo.people_data import load_people
 from jinguo.demo.places import load_places
 from jinguo.orgs.choices import UnitKind
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             notices.load_notices(stdout=self.stdout)
             cadres.load_cadres(stdout=self.stdout)
             load_places(stdout=self.stdout)
+            portal.load_portal(stdout=self.stdout)
             if (
                 created_units
                 or created_users

@@ -1,0 +1,109 @@
+"""What every portal response carries (``portal_view`` wraps every public view), and the
+limits that keep a flood off the staff side.
+
+- A strict Content-Security-Policy (own scripts, styles and images only; nothing inline),
+  no caching anywhere (``no-store``: the back button and a shared phone keep no copy), no
+  referrer, and no cookie but the CSRF one the appeal form needs.
+- Rate limits counted in Django's cache: per address and overall for submissions, per
+  address for tracking look-ups. The cache is the platform's (per process by default; a
+  shared cache such as Redis makes the limits hold across processes). Staff pages never
+  touch these counters, so a flood on the portal is refused here and nowhere else.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+PORTAL_PREFIX = "/portal/"
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
+ALLOWED_COOKIES = {settings.CSRF_COOKIE_NAME}
+
+
+def setting(name: str, default):
+    return getattr(settings, f"JINGUO_PORTAL_{name}", default)
+
+
+def exit_url() -> str:
+    """Where the quick-exit button goes: a neutral page (the calendar at /rili/ by default;
+    a deployment may set JINGUO_PORTAL_EXIT_URL to e.g. a weather site)."""
+    return setting("EXIT_URL", "/rili/")
+
+
+def harden(response):
+    response["Content-Security-Policy"] = CSP
+    response["Cache-Control"] = "no-store, max-age=0"
+    response["Pragma"] = "no-cache"
+    # Not "no-referrer": with it browsers send "Origin: null" and the CSRF check refuses the form.
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Frame-Options"] = "DENY"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    for name in list(response.cookies):
+        if name not in ALLOWED_COOKIES:
+            del response.cookies[name]
+    return response
+
+
+def portal_view(view):
+    """Every public view: hardened response, and a "not found" in the portal's own calm page
+    (with the same headers) instead of the staff site's."""
+    from functools import wraps
+
+    from django.http import Http404
+    from django.shortcuts import render
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            response = render(
+                request, "portal/public/not_found.html", {"exit_url": exit_url()}, status=404
+            )
+        # A signed-in worker looking at the portal: her session is not touched or re-sent
+        # (the idle-timeout middleware marks it modified on every request).
+        session = getattr(request, "session", None)
+        if session is not None:
+            session.modified = False
+        return harden(response)
+
+    return wrapped
+
+
+def client_address(request) -> str:
+    # The platform's one notion of the client address (the deployment makes REMOTE_ADDR right
+    # behind its proxy), as the audit trail and the login lockout use it.
+    from jinguo.core.middleware import client_ip
+
+    return client_ip(request) or "unknown"
+
+
+def _hit(key: str, window: int) -> int:
+    """Counts one hit in the current window of ``window`` seconds; returns the count."""
+    bucket = f"portal:{key}:{int(time.time()) // window}"
+    if cache.add(bucket, 1, timeout=window + 5):
+        return 1
+    try:
+        return cache.incr(bucket)
+    except ValueError:  # expired between add and incr
+        cache.add(bucket, 1, timeout=window + 5)
+        return 1
+
+
+def submission_allowed(request) -> bool:
+    """Per address (default 5 an hour) and overall (default 300 a minute)."""
+    per_address = setting("SUBMIT_PER_ADDRESS", 5)
+    overall = setting("SUBMIT_PER_MINUTE", 300)
+    if _hit(f"submit:ip:{client_address(request)}", 3600) > per_address:
+        return False
+    return _hit("submit:all", 60) <= overall
+
+
+def lookup_allowed(request) -> bool:
+    """Tracking look-ups per address (default 20 in 10 minutes)."""
+    return _hit(f"lookup:ip:{client_address(request)}", 600) <= setting("LOOKUP_PER_ADDRESS", 20)
