@@ -50,6 +50,17 @@ def _strict_boolean(field):
         return from_data(data, files, name)
 
     field.widget.value_from_datadict = raw_when_unknown
+    # BooleanField.has_changed calls to_python unguarded; the form asks it while the filter bar
+    # renders, so the refusal below must read as "changed", not escape as a server error.
+    has_changed = field.has_changed
+
+    def guarded_has_changed(initial, data):
+        try:
+            return has_changed(initial, data)
+        except ValidationError:
+            return True
+
+    field.has_changed = guarded_has_changed
 
     def checked(value):
         if value is not None and not isinstance(value, bool) and value not in BOOLEAN_VALUES:

@@ -32,3 +32,12 @@ def test_good_conditions_and_unseen_records_show_no_warning(login, district_offi
     for params in ({"age_max": "40"}, {}, {"unit": str(tree.district_b.pk)}):
         html = client.get(reverse("people:person_list"), params).content.decode()
         assert 'data-testid="filter-errors"' not in html
+
+
+def test_a_yes_no_select_given_neither_is_named_not_a_server_error(login, district_officer):
+    """A yes/no filter shown as a select (a shelter list's 启用): rendering the filter bar asks
+    the form what changed, which must not turn the refusal into a 500."""
+    client = login(district_officer)
+    page = client.get(reverse("protection:shelter_list"), {"is_active": "maybe"})
+    assert page.status_code == 200
+    assert 'data-testid="filter-errors"' in page.content.decode()
