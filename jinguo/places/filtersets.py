@@ -18,12 +18,6 @@ def _kinds(request):
     return PlaceKind.objects.order_by("order", "pk")
 
 
-class YesNoSelect(forms.NullBooleanSelect):
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = (("unknown", _("全部")), ("true", _("是")), ("false", _("否")))
-
-
 class PlaceFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称"))
     kind = django_filters.ModelChoiceFilter(queryset=_kinds, label=_("类型"), empty_label=_("全部"))
@@ -33,8 +27,14 @@ class PlaceFilterSet(BaseFilterSet):
         label=_("所属单位（含下级）"),
         empty_label=_("全部"),
     )
-    meets_standard = django_filters.BooleanFilter(label=_("达标"), widget=YesNoSelect)
-    is_public = django_filters.BooleanFilter(label=_("对外公开"), widget=YesNoSelect)
+    # Choice filters, not BooleanFilter with a yes/no select: a value that is neither would
+    # make that field's has_changed() raise while the list page renders its filter form.
+    meets_standard = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_flag", label=_("达标"), empty_label=_("全部")
+    )
+    is_public = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_flag", label=_("对外公开"), empty_label=_("全部")
+    )
     unchecked = django_filters.BooleanFilter(
         method="filter_unchecked", label=_("一年未核查"), widget=forms.CheckboxInput
     )
@@ -45,6 +45,11 @@ class PlaceFilterSet(BaseFilterSet):
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(org_path__subtree=value.path) if value is not None else queryset
+
+    def filter_flag(self, queryset, name, value):
+        if value not in ("true", "false"):
+            return queryset
+        return queryset.filter(**{name: value == "true"})
 
     def filter_unchecked(self, queryset, name, value):
         if not value:
