@@ -4,6 +4,7 @@ narrows a queryset already scoped with restrict()."""
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from jinguo.core.filters import BaseFilterSet
 from jinguo.orgs.filtersets import UnitChoiceFilter, visible_units
@@ -18,6 +19,12 @@ def _kinds(request):
     return PlaceKind.objects.order_by("order", "pk")
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class YesNoFilter(django_filters.ChoiceFilter):
+    def __init__(self, **kwargs):
+        super().__init__(choices=YES_NO, method="filter_flag", empty_label=_("全部"), **kwargs)
+
+
 class PlaceFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称"))
     kind = django_filters.ModelChoiceFilter(queryset=_kinds, label=_("类型"), empty_label=_("全部"))
@@ -29,12 +36,8 @@ class PlaceFilterSet(BaseFilterSet):
     )
     # Choice filters, not BooleanFilter with a yes/no select: a value that is neither would
     # make that field's has_changed() raise while the list page renders its filter form.
-    meets_standard = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_flag", label=_("达标"), empty_label=_("全部")
-    )
-    is_public = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_flag", label=_("对外公开"), empty_label=_("全部")
-    )
+    meets_standard = YesNoFilter(label=_("达标"))
+    is_public = YesNoFilter(label=_("对外公开"))
     unchecked = django_filters.BooleanFilter(
         method="filter_unchecked", label=_("一年未核查"), widget=forms.CheckboxInput
     )
