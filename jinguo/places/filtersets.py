@@ -4,6 +4,7 @@ narrows a queryset already scoped with restrict()."""
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from jinguo.core.filters import BaseFilterSet
 from jinguo.orgs.filtersets import UnitChoiceFilter, visible_units
@@ -18,10 +19,10 @@ def _kinds(request):
     return PlaceKind.objects.order_by("order", "pk")
 
 
-class YesNoSelect(forms.NullBooleanSelect):
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = (("unknown", _("全部")), ("true", _("是")), ("false", _("否")))
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class YesNoFilter(django_filters.ChoiceFilter):
+    def __init__(self, **kwargs):
+        super().__init__(choices=YES_NO, method="filter_flag", empty_label=_("全部"), **kwargs)
 
 
 class PlaceFilterSet(BaseFilterSet):
@@ -33,8 +34,10 @@ class PlaceFilterSet(BaseFilterSet):
         label=_("所属单位（含下级）"),
         empty_label=_("全部"),
     )
-    meets_standard = django_filters.BooleanFilter(label=_("达标"), widget=YesNoSelect)
-    is_public = django_filters.BooleanFilter(label=_("对外公开"), widget=YesNoSelect)
+    # Choice filters, not BooleanFilter with a yes/no select: a value that is neither would
+    # make that field's has_changed() raise while the list page renders its filter form.
+    meets_standard = YesNoFilter(label=_("达标"))
+    is_public = YesNoFilter(label=_("对外公开"))
     unchecked = django_filters.BooleanFilter(
         method="filter_unchecked", label=_("一年未核查"), widget=forms.CheckboxInput
     )
@@ -45,6 +48,11 @@ class PlaceFilterSet(BaseFilterSet):
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(org_path__subtree=value.path) if value is not None else queryset
+
+    def filter_flag(self, queryset, name, value):
+        if value not in ("true", "false"):
+            return queryset
+        return queryset.filter(**{name: value == "true"})
 
     def filter_unchecked(self, queryset, name, value):
         if not value:

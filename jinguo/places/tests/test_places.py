@@ -311,3 +311,42 @@ def test_statistics_source_counts_places_by_kind_and_standard(tree, leader, clie
     assert r.status_code == 200
     text = r.content.decode()
     assert "阵地类型" in text and "是否达标" in text
+
+
+def test_list_queries_do_not_grow_with_the_rows(
+    tree, officer, client, django_assert_max_num_queries
+):
+    for n in range(3):
+        make_place(tree.community_a, name=f"少量{n}")
+    make_place(tree.district_a, kind_code="shelter", address=SECRET_ADDRESS)
+    client.force_login(officer)
+    url = reverse("places:place_list")
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(20):
+        make_place(tree.community_a2, name=f"大量{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/places/99999999999999999999999/",
+        "/places/99999999999999999999999/edit/",
+        "/places/99999999999999999999999/check/",
+        "/places/photos/99999999999999999999999/",
+        "/places/coverage/gaps/?kind=abc",
+        "/places/coverage/gaps/?kind=99999999999999999999999",
+        "/places/coverage/?unit=abc&level=zzz",
+        "/places/?kind=abc&unit=-1&meets_standard=maybe",
+        "/places/kinds/99999999999999999999999/edit/",
+    ],
+)
+def test_odd_input_is_never_a_server_error(tree, officer, client, path):
+    client.force_login(officer)
+    assert client.get(path).status_code in (200, 404)
