@@ -85,6 +85,18 @@ def public_get_urls(tree):
     ]
 
 
+def test_the_walk_covers_every_public_url_pattern(tree, content):
+    """A public page added later must be added to the walk below."""
+    from django.urls import resolve
+
+    from jinguo.portal import urls
+
+    public = {p.name for p in urls.urlpatterns if not str(p.pattern).startswith("portal-staff/")}
+    walked = {resolve(url.split("?")[0]).url_name for url in public_get_urls(tree)}
+    assert public - walked - {"not_found"} == set()
+    assert "not_found" in walked
+
+
 def test_every_public_page_is_hardened_and_shows_nothing_internal(
     client, tree, content, worked_appeal, district_officer
 ):
