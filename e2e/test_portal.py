@@ -2,6 +2,7 @@
 in her queue and publishes a reply; the woman reads it with code and PIN; the quick exit leaves
 no portal page in the history."""
 
+import os
 import re
 
 import pytest
@@ -13,6 +14,14 @@ from jinguo.testing.factories import user_with_role
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 STORY = "他昨晚喝酒后又打我，我带着孩子躲在邻居家。"
+SHOTS = os.environ.get("JINGUO_SHOTS", "")
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"portal_{name}.png"), full_page=True)
+
+
 REPLY = "我们已收到您的求助，社区妇联主席会在工作日上午短信联系您。"
 
 
@@ -28,6 +37,7 @@ def test_anonymous_appeal_reply_and_reading_it(live_server, tree, phone_page, pa
     base = live_server.url
     woman = phone_page
     woman.goto(f"{base}/portal/")
+    shot(woman, "home")
     woman.get_by_test_id("ask-help").click()
     expect(woman.get_by_test_id("safety-notice")).to_be_visible()
     woman.get_by_test_id("start").click()
@@ -35,12 +45,14 @@ def test_anonymous_appeal_reply_and_reading_it(live_server, tree, phone_page, pa
     woman.get_by_role("button", name="搜索").click()
     woman.get_by_test_id("units").get_by_role("link", name="芳草社区妇联").click()
     form = woman.get_by_test_id("appeal-form")
+    shot(woman, "form")
     form.get_by_text("家里有人打我、威胁我或控制我").click()
     form.locator("textarea[name=story]").fill(STORY)
     form.locator("input[name=pin]").fill("2580")
     form.get_by_test_id("submit").click()
     code = woman.get_by_test_id("tracking-code").inner_text().strip()
     assert re.fullmatch(r"[A-Z2-9]{4} [A-Z2-9]{4} [A-Z2-9]{4}", code)
+    shot(woman, "code")
 
     case = Case.objects.get(channel="portal")
     assert case.org == tree.district_a and case.anonymous
@@ -51,6 +63,7 @@ def test_anonymous_appeal_reply_and_reading_it(live_server, tree, phone_page, pa
     section.locator("textarea[name=body]").fill(REPLY)
     section.get_by_role("button", name="公开回复").click()
     expect(page.get_by_test_id("portal-reply")).to_contain_text(REPLY)
+    shot(page, "case_section")
 
     woman.goto(f"{base}/portal/track/")
     track = woman.get_by_test_id("track-form")
@@ -58,6 +71,7 @@ def test_anonymous_appeal_reply_and_reading_it(live_server, tree, phone_page, pa
     track.locator("input[name=pin]").fill("2580")
     track.get_by_role("button", name="查询").click()
     expect(woman.get_by_test_id("reply")).to_contain_text(REPLY)
+    shot(woman, "status")
     content = woman.content()
     assert "陈维" not in content and STORY not in content and case.number not in content
     # Fits the phone: nothing scrolls sideways.

@@ -188,6 +188,7 @@ def load_portal(*, stdout=None) -> dict:
             _step(officer, appeal.case, step)
         for body in replies:
             reply_publish(user=officer, case=appeal.case, body=body)
+        appeal.case.refresh_from_db()
         codes.append((format_code(code), appeal.case.get_status_display()))
     if stdout is not None:
         stdout.write(f"网上求助演示查询码（查询密码均为 {PIN}）：\n")

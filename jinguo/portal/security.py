@@ -96,8 +96,9 @@ def _hit(key: str, window: int) -> int:
 
 
 def submission_allowed(request) -> bool:
-    """Per address (default 5 an hour) and overall (default 300 a minute)."""
-    per_address = setting("SUBMIT_PER_ADDRESS", 5)
+    """Per address (default 20 an hour: many phones share one carrier address) and overall
+    (default 300 a minute; raise it with the deployment's capacity)."""
+    per_address = setting("SUBMIT_PER_ADDRESS", 20)
     overall = setting("SUBMIT_PER_MINUTE", 300)
     if _hit(f"submit:ip:{client_address(request)}", 3600) > per_address:
         return False

@@ -85,6 +85,18 @@ def public_get_urls(tree):
     ]
 
 
+def test_the_walk_covers_every_public_url_pattern(tree, content):
+    """A public page added later must be added to the walk below."""
+    from django.urls import resolve
+
+    from jinguo.portal import urls
+
+    public = {p.name for p in urls.urlpatterns if not str(p.pattern).startswith("portal-staff/")}
+    walked = {resolve(url.split("?")[0]).url_name for url in public_get_urls(tree)}
+    assert public - walked - {"not_found"} == set()
+    assert "not_found" in walked
+
+
 def test_every_public_page_is_hardened_and_shows_nothing_internal(
     client, tree, content, worked_appeal, district_officer
 ):
@@ -312,3 +324,37 @@ def test_odd_posts_get_a_calm_answer(client, tree, worked_appeal):
     assert response.status_code == 400
     response = client.post("/portal/help/form/", {"unit": "x"})
     assert response.status_code == 404
+
+
+def test_a_lost_csrf_cookie_gets_the_portal_page_back_with_her_words(tree):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        "/portal/help/form/",
+        {"unit": tree.community_a.pk, "started": started_token(), "story": "我的话还在"},
+    )
+    text = response.content.decode()
+    assert response.status_code == 403
+    assert_hardened(response)
+    assert "我的话还在" in text and "请检查后再点一次提交" in text
+    assert not Case.objects.exists()
+    # The page it gave back carries a fresh token: the second submit goes through.
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)
+    response = strict.post(
+        "/portal/help/form/",
+        {
+            "csrfmiddlewaretoken": token,
+            "unit": tree.community_a.pk,
+            "started": started_token(),
+            "topic": "family",
+            "story": "我的话还在",
+            "contact_way": "none",
+            "pin": "2580",
+        },
+    )
+    assert response.status_code == 200
+    assert Case.objects.count() == 1
+    tracked = strict.post("/portal/track/", {"code": "X", "pin": "1"}, HTTP_COOKIE="")
+    assert tracked.status_code in (400, 403)
+    assert_hardened(tracked)

@@ -9,9 +9,12 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from .. import choices, markdown, selectors
@@ -21,6 +24,16 @@ from ..security import exit_url, lookup_allowed, setting, submission_allowed
 from ..services.appeals import LookupRefused, appeal_lookup, appeal_submit, format_code
 
 logger = logging.getLogger(__name__)
+
+
+def _csrf_failed(request) -> bool:
+    """The CSRF check, done here rather than by the middleware (the views are csrf_exempt), so
+    that a woman whose cookie is gone — she cleared her history, as the safety notice says —
+    gets the portal's own page back with her words, not the staff site's 403."""
+    return CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is not None
+
+
+CSRF_MESSAGE = _lazy("为了您的安全，页面已重新验证，请检查后再点一次提交。")
 
 
 def _render(request, template, context=None, status=200):
@@ -77,6 +90,7 @@ def place(request):
     )
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def appeal(request):
     unit = _unit_or_404(request.POST.get("unit") or request.GET.get("unit"))
@@ -86,6 +100,12 @@ def appeal(request):
         return _render(request, "portal/public/appeal.html", {**ctx, "form": form})
 
     form = AppealForm(request.POST, request.FILES)
+    if _csrf_failed(request):
+        form.is_valid()
+        form.data = form.data.copy()
+        form.data.update({"started": started_token()})
+        form.add_error(None, CSRF_MESSAGE)
+        return _render(request, "portal/public/appeal.html", {**ctx, "form": form}, status=403)
     if request.POST.get("website"):
         logger.info("portal: honeypot filled, submission refused")
         return _render(request, "portal/public/refused.html", status=400)
@@ -131,10 +151,18 @@ def appeal(request):
     )
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def track(request):
     if request.method == "GET":
         return _render(request, "portal/public/track.html", {"form": TrackForm()})
+    if _csrf_failed(request):
+        return _render(
+            request,
+            "portal/public/track.html",
+            {"form": TrackForm(), "notice": CSRF_MESSAGE},
+            status=403,
+        )
     if not lookup_allowed(request):
         return too_many(request)
     form = TrackForm(request.POST)
