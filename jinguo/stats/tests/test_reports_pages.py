@@ -283,3 +283,22 @@ def test_odd_periods_are_no_error(login, street_leader, form, period):
     response = client.post(reverse("stats:report_start"), {"form": form.pk, "period": period})
     assert response.status_code == 302
     assert client.get(reverse("stats:report_overview"), {"form": "x"}).status_code == 404
+
+
+def test_a_street_sees_its_children_a_community_only_its_own(
+    login, community_chair, chair_a2, chair_b, street_leader, form
+):
+    a = _start(community_chair, form)
+    a2 = _start(chair_a2, form)
+    b = _start(chair_b, form)
+
+    def listed(user):
+        table = login(user).get(reverse("stats:report_list")).context["table"]
+        return {row.record.pk for row in table.rows}
+
+    assert listed(street_leader) == {a.pk, a2.pk}
+    assert listed(community_chair) == {a.pk}
+    client = login(chair_a2)
+    assert client.get(reverse("stats:report_detail", args=[a.pk])).status_code == 404
+    assert login(chair_b).get(reverse("stats:report_detail", args=[a.pk])).status_code == 404
+    assert login(street_leader).get(reverse("stats:report_detail", args=[b.pk])).status_code == 404
