@@ -66,7 +66,9 @@ class PositionViewSet(ScopedModelViewSet):
 
 class ContactVisitSerializer(ModelSerializer):
     place_name = serializers.CharField(source="point.place.name", read_only=True)
-    case_number = serializers.CharField(source="case.number", read_only=True, default=None)
+    case_number = serializers.CharField(
+        source="case.number", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = ContactVisit
