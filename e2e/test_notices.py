@@ -37,7 +37,7 @@ def test_task_down_and_back(tree, live_server, page, browser, sign_in):
     expect(page.locator("[data-unit-option]").first).to_be_visible()
     search.press("Enter")
     expect(page.locator("[data-unit-chip]")).to_have_count(1)
-    page.click("form button[type=submit]")
+    page.locator("form.card button[type=submit]").click()
     page.wait_for_url(re.compile(r"/notices/sent/\d+/$"))
     notice = Notice.objects.get(title=TITLE)
     assert [r.org for r in notice.receipts.all()] == [tree.community_a2]
