@@ -46,6 +46,10 @@ def everything(unit):
                 "cases",
                 "protection",
                 "cadres",
+                "places",
+                "portal",
+                "stats",
+                "notices",
             ]
         ).select_related("content_type")
     ]

@@ -16,11 +16,11 @@ from jinguo.demo import (
     cases_data,
     cases_text,
     notices,
+    portal,
     protection_data,
     stats_reports,
     tree,
 )
-from jinguo.demo import cases_data, cases_text, portal, protection_data, tree
 from jinguo.demo.people_data import load_people
 from jinguo.demo.places import load_places
 from jinguo.orgs.choices import UnitKind
