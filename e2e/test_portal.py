@@ -107,3 +107,33 @@ def test_quick_exit_button(live_server, phone_page):
     assert phone_page.evaluate("history.length") == entries
     phone_page.go_back()
     assert "/portal/" not in phone_page.url
+
+
+def test_the_finder_shows_her_communitys_womens_home_and_not_the_shelter(
+    live_server, tree, phone_page
+):
+    from jinguo.places.tests.factories import make_place
+
+    home = make_place(tree.community_a, name="芳草社区妇女之家", is_public=True)
+    make_place(
+        tree.district_a,
+        kind_code="shelter",
+        name="和平区庇护站",
+        address="春晖路 9 号院（保密）",
+        is_public=False,
+    )
+    base = live_server.url
+    woman = phone_page
+    woman.goto(f"{base}/portal/")
+    woman.get_by_role("link", name="就近求助").click()
+    woman.locator("input[name=q]").fill("芳草")
+    woman.get_by_role("button", name="搜索").click()
+    woman.get_by_test_id("nearby-units").get_by_role("link").first.click()
+    places = woman.get_by_test_id("nearby-places")
+    expect(places).to_contain_text(home.name)
+    expect(places).to_contain_text(home.opening_hours)
+    assert "和平区庇护站" not in woman.content() and "春晖路 9 号院" not in woman.content()
+    # Up to the district: still her home, never the shelter.
+    woman.get_by_test_id("nearby-trail").get_by_role("link", name=tree.district_a.name).click()
+    expect(woman.get_by_test_id("nearby-places")).to_contain_text(home.name)
+    assert "和平区庇护站" not in woman.content()

@@ -103,9 +103,10 @@ class PublicPlace:
     longitude: float | None
 
 
-def public_places(*, unit=None, kind=None) -> list[PublicPlace]:
+def public_place_queryset(*, unit=None, kind=None):
     """Active public places of non-confidential kinds, in ``unit``'s subtree when given, of
-    ``kind`` (a PlaceKind or its code) when given. Unscoped: it is what the public sees."""
+    ``kind`` (a PlaceKind or its code) when given, in tree order. Unscoped: it is what the
+    public sees; turn rows into ``PublicPlace`` with ``as_public`` before showing them."""
     qs = Place.objects.filter(
         is_public=True, is_active=True, kind__confidential=False, kind__is_active=True
     )
@@ -113,22 +114,31 @@ def public_places(*, unit=None, kind=None) -> list[PublicPlace]:
         qs = qs.filter(org_path__subtree=unit.path)
     if kind is not None:
         qs = qs.filter(kind__code=kind) if isinstance(kind, str) else qs.filter(kind=kind)
-    rows = qs.select_related("kind", "org").order_by("org_path", "kind__order", "name", "pk")
-    return [
-        PublicPlace(
-            id=p.pk,
-            kind=p.kind.name,
-            kind_code=p.kind.code,
-            name=p.name,
-            unit=p.org.name,
-            address=p.address,
-            opening_hours=p.opening_hours,
-            phone=p.phone,
-            latitude=float(p.latitude) if p.latitude is not None else None,
-            longitude=float(p.longitude) if p.longitude is not None else None,
-        )
-        for p in rows
-    ]
+    return qs.select_related("kind", "org").order_by("org_path", "kind__order", "name", "pk")
+
+
+def public_kinds():
+    return PlaceKind.objects.filter(confidential=False, is_active=True).order_by("order", "pk")
+
+
+def as_public(p) -> PublicPlace:
+    return PublicPlace(
+        id=p.pk,
+        kind=p.kind.name,
+        kind_code=p.kind.code,
+        name=p.name,
+        unit=p.org.name,
+        address=p.address,
+        opening_hours=p.opening_hours,
+        phone=p.phone,
+        latitude=float(p.latitude) if p.latitude is not None else None,
+        longitude=float(p.longitude) if p.longitude is not None else None,
+    )
+
+
+def public_places(*, unit=None, kind=None) -> list[PublicPlace]:
+    """``public_place_queryset`` as the public sees it (only public fields)."""
+    return [as_public(p) for p in public_place_queryset(unit=unit, kind=kind)]
 
 
 # --- the home panel ----------------------------------------------------------------------------

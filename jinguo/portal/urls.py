@@ -18,6 +18,7 @@ urlpatterns = [
     path("portal/rights/", portal_view(public.rights), name="rights"),
     path("portal/rights/<int:pk>/", portal_view(public.rights_page), name="rights_page"),
     path("portal/schedule/", portal_view(public.schedule), name="schedule"),
+    path("portal/nearby/", portal_view(public.nearby), name="nearby"),
     re_path(r"^portal/(?P<rest>.*)$", portal_view(public.not_found), name="not_found"),
     path("rili/", portal_view(public.neutral), name="neutral"),
     path("portal-staff/cases/<int:pk>/reply/", staff.ReplyPublishView.as_view(), name="reply"),

@@ -8,6 +8,7 @@ import calendar
 import logging
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, render
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+
+from jinguo.places import selectors as place_selectors
 
 from .. import choices, markdown, selectors
 from ..forms import AppealForm, TrackForm, started_age, started_token
@@ -86,6 +89,40 @@ def place(request):
             "parent": parent,
             "trail": selectors.unit_trail(parent) if parent else [],
             "rows": rows,
+        },
+    )
+
+
+NEARBY_PAGE = 20
+
+
+def nearby(request):
+    """Find help nearby: public places (never a shelter) in an area she browses to or
+    searches for, by kind, a page at a time. Works without JavaScript."""
+    q = "".join(ch for ch in (request.GET.get("q") or "") if ch.isprintable()).strip()[:30]
+    area = _unit_or_404(request.GET["in"]) if request.GET.get("in") else None
+    kinds = list(place_selectors.public_kinds())
+    kind = next((k for k in kinds if k.code == request.GET.get("kind")), None)
+    units = selectors.unit_search(q) if q else selectors.unit_children(area)
+    places = page = None
+    if area is not None and not q:
+        paginator = Paginator(
+            place_selectors.public_place_queryset(unit=area, kind=kind), NEARBY_PAGE
+        )
+        page = paginator.get_page(request.GET.get("page"))
+        places = [place_selectors.as_public(p) for p in page.object_list]
+    return _render(
+        request,
+        "portal/public/nearby.html",
+        {
+            "q": q,
+            "area": area,
+            "trail": selectors.unit_trail(area) if area else [],
+            "units": units,
+            "kinds": kinds,
+            "kind": kind,
+            "places": places,
+            "page": page,
         },
     )
 
