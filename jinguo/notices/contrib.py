@@ -51,6 +51,41 @@ def inbox_panel(user):
     }
 
 
+def sent_panel(user):
+    """下发未办结: what her unit sent that units have not yet signed or completed, the
+    soonest due first."""
+    from django.db.models import Count, F, Q
+
+    from .choices import NoticeKind, ReceiptState
+    from .models import Notice
+
+    waiting = Q(receipts__state=ReceiptState.PENDING) | Q(
+        kind=NoticeKind.TASK, receipts__state=ReceiptState.ACKNOWLEDGED
+    )
+    notices = (
+        Notice.objects.restrict(user, "view")
+        .filter(org_id=user.home_unit_id, withdrawn_at__isnull=True)
+        .annotate(n_receipts=Count("receipts"), n_waiting=Count("receipts", filter=waiting))
+        .filter(n_waiting__gt=0)
+        .order_by(F("due_on").asc(nulls_last=True), "-issued_at", "-pk")
+    )
+    rows = list(notices[:PANEL_ROWS])
+    if not rows:
+        return None
+    return {
+        "rows": rows,
+        "today": timezone.localdate(),
+        "list_url": reverse("notices:notice_list") + "?state=active",
+    }
+
+
+registry.home_panel(
+    "notices.sent",
+    "notices/panels/sent.html",
+    context=sent_panel,
+    permissions=("notices.view_notice",),
+    order=45,
+)
 registry.home_panel(
     "notices.inbox",
     "notices/panels/inbox.html",

@@ -46,6 +46,20 @@ def test_panel_shows_nothing_of_another_branch(tree, other_chair, client):
 
 
 def test_the_issuer_has_no_inbox_rows_for_what_she_sent(tree, street_officer, client):
-    notice = make_notice(tree.street_a, due_in=3)
+    make_notice(tree.street_a, due_in=3)
     _r, html = panel_rows(client, street_officer)
-    assert notice.title not in html
+    assert 'data-testid="panel-notices-inbox"' not in html
+
+
+def test_issuer_panel_lists_what_units_have_not_done(tree, street_officer, community_chair, client):
+    from jinguo.notices import services as notice_services
+
+    open_task = make_notice(tree.street_a, due_in=3)
+    done = make_notice(tree.street_a, kind=NoticeKind.NOTICE, receivers=[tree.community_a])
+    notice_services.receipt_acknowledge(user=community_chair, receipt=done.receipts.get())
+    _r, html = panel_rows(client, street_officer)
+    assert 'data-testid="panel-notices-sent"' in html
+    assert open_task.title in html and "2/2 个单位未办结" in html
+    assert done.title not in html
+    _r, html = panel_rows(client, community_chair)
+    assert 'data-testid="panel-notices-sent"' not in html
