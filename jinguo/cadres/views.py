@@ -409,6 +409,8 @@ def _point(user, pk):
 class ContactPointDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         point = _point(request.user, pk)
+        # The visits' findings are what she heard at people's doors: reading them is logged.
+        audit.record_open(request.user, point)
         return render(
             request,
             "cadres/point_detail.html",

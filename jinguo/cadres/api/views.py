@@ -1,5 +1,6 @@
 """/api/cadres/: the roster (read) and contact-point visits (read, record). Same restrict()
-scoping, filters and services as the pages."""
+scoping, filters and services as the pages. A visit's findings and follow-up (what she heard
+at people's doors) appear only in the detail response, and each such reading is logged."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -7,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from jinguo.cases.models import Category
+from jinguo.core import audit
 from jinguo.core.api import ScopedModelViewSet
 from jinguo.core.ids import MAX_ID
 from jinguo.core.serializers import ModelSerializer, Serializer
@@ -79,13 +81,17 @@ class ContactVisitSerializer(ModelSerializer):
             "visited_on",
             "way",
             "met_whom",
-            "findings",
-            "follow_up",
             "case",
             "case_number",
             "recorded_by",
             "org",
         ]
+        read_only_fields = fields
+
+
+class ContactVisitDetailSerializer(ContactVisitSerializer):
+    class Meta(ContactVisitSerializer.Meta):
+        fields = [*ContactVisitSerializer.Meta.fields, "findings", "follow_up"]
         read_only_fields = fields
 
 
@@ -113,11 +119,14 @@ class ContactVisitInput(Serializer):
 
 @extend_schema_view(
     list=extend_schema(summary="联系点走访记录"),
-    retrieve=extend_schema(summary="走访详情"),
+    retrieve=extend_schema(
+        summary="走访详情（含了解到的情况，查看记入审计）",
+        responses={200: ContactVisitDetailSerializer},
+    ),
     create=extend_schema(
         summary="记录联系点走访（填写 appeal_summary 时登记为个案）",
         request=ContactVisitInput,
-        responses={201: ContactVisitSerializer},
+        responses={201: ContactVisitDetailSerializer},
     ),
 )
 class ContactVisitViewSet(ScopedModelViewSet):
@@ -133,6 +142,11 @@ class ContactVisitViewSet(ScopedModelViewSet):
             .select_related("point__place", "case")
             .order_by("-visited_on", "-id")
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        visit = self.get_object()
+        audit.record_open(request.user, visit, channel="api")
+        return Response(ContactVisitDetailSerializer(visit).data)
 
     def create(self, request, *args, **kwargs):
         data = ContactVisitInput(data=request.data)
@@ -156,4 +170,4 @@ class ContactVisitViewSet(ScopedModelViewSet):
             follow_up=d["follow_up"],
             appeal=appeal,
         )
-        return Response(ContactVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+        return Response(ContactVisitDetailSerializer(visit).data, status=status.HTTP_201_CREATED)

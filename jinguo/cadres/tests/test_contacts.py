@@ -140,3 +140,21 @@ def test_pairing_contacts_count(tree, chair):
     assert pairing.contacts == 1 and pairing.last_contact_on == timezone.localdate()
     with pytest.raises(ValidationError):
         contacts.pairing_create(user=chair, org=tree.community_a, cadre=pairing.cadre)
+
+
+def test_findings_only_in_the_api_detail_and_reading_them_is_logged(tree, chair):
+    from rest_framework.test import APIClient
+
+    from jinguo.core.models import AuditEvent
+
+    point = make_point(tree.community_a, cadre_user=chair)
+    visit = contacts.visit_record(
+        user=chair, point=point, visited_on=timezone.localdate(), findings="李某家中有矛盾"
+    )
+    api = APIClient()
+    api.force_authenticate(chair)
+    listed = api.get(reverse("cadres-visit-list")).json()["results"]
+    assert [row["id"] for row in listed] == [visit.pk] and "findings" not in listed[0]
+    detail = api.get(reverse("cadres-visit-detail", args=[visit.pk])).json()
+    assert detail["findings"] == "李某家中有矛盾"
+    assert AuditEvent.objects.filter(action="open", object_id=str(visit.pk)).exists()
