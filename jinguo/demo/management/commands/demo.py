@@ -163,7 +163,10 @@ class Command(BaseCommand):
         out.write(f"  {'用户名':<10}{'角色':<14}{'姓名':<6}  单位")
         roles = {r.code: r.name for r in Role.objects.all()}
         for username, real_name, unit_code, role_code, _title in (
-            tree.USERS + cases_data.EXTRA_USERS + protection_data.EXTRA_USERS
+            tree.USERS
+            + cases_data.EXTRA_USERS
+            + protection_data.EXTRA_USERS
+            + stats_reports.EXTRA_USERS
         ):
             unit = OrgUnit.objects.get(code=unit_code)
             out.write(f"  {username:<12}{roles[role_code]:<12}{real_name:<6}  {unit.name}")
