@@ -100,11 +100,13 @@ def queue_cases(user, name: str) -> QuerySet:
     return cases
 
 
-def queue_counts(user) -> dict:
+def queue_counts(user, *, all_count: int | None = None) -> dict:
     """Every tab's count. The work queues hold open cases only, so their counts are one
     aggregate over the open cases (the cases_case_scope_open index covers it); 全部个案 is a
-    count of its own. Both read the scope by halves (core/pages.py): restrict()'s OR of
-    subtree and shares would scan every case of the subtree."""
+    count of its own, unless the caller already has it (``all_count``: the queue page showing
+    全部个案 unfiltered has just counted it for its pages). Both read the scope by halves
+    (core/pages.py): restrict()'s OR of subtree and shares would scan every case of the
+    subtree."""
     visible = visible_cases(user).paged()
     open_cases = visible.filter(status__in=OPEN_STATUSES)
     tallies = {
@@ -114,7 +116,7 @@ def queue_counts(user) -> dict:
     for half in open_cases.scope_halves() or (open_cases,):
         for name, count in half.aggregate(**tallies).items():
             counts[name] += count
-    counts["all"] = visible.count()
+    counts["all"] = visible.count() if all_count is None else all_count
     return {name: counts[name] for name in QUEUES}
 
 

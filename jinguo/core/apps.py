@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self):
-        from . import registry, signals  # noqa: F401
+        from . import registry, signals, table_signatures  # noqa: F401
+
+        table_signatures.install()
 
         # Every app's contrib.py fills the menu, home panels, page sections, jobs, role
         # grants, audit labels and statistics sources (core/registry.py).

@@ -212,3 +212,31 @@ def test_the_page_reads_the_menu_and_the_bell_once(client, tree, worker):
         client.get(reverse(LIST), {"queue": "all"})
     bell = [q for q in ctx.captured_queries if "core_notification" in q["sql"]]
     assert len(bell) == 1
+
+
+def test_the_unfiltered_whole_queue_counts_its_cases_once(client, tree, worker):
+    """On 全部个案 without filters the tab's count is the paginator's: one scope count, not
+    two; with a filter the tab still counts every visible case."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_case(tree.street_a, summary="甲")
+    make_case(tree.community_a, summary="乙", urgency="urgent")
+    make_case(tree.community_b, summary="别的区")
+    client.force_login(worker)
+    client.get(reverse(LIST), {"queue": "all"})
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse(LIST), {"queue": "all"})
+    tabs = {t["name"]: t["count"] for t in response.context["tabs"]}
+    assert tabs["all"] == 2 == response.context["table"].paginator.count
+    counts = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT COUNT")
+        and "cases_case" in q["sql"]
+        and "FILTER" not in q["sql"]
+    ]
+    assert len(counts) == 1, counts
+    filtered = client.get(reverse(LIST), {"queue": "all", "urgency": "urgent"})
+    assert filtered.context["table"].paginator.count == 1
+    assert {t["name"]: t["count"] for t in filtered.context["tabs"]}["all"] == 2

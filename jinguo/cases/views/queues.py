@@ -53,8 +53,27 @@ class CaseListView(ObjectListView):
 
     def counts(self) -> dict:
         if not hasattr(self, "_counts"):
-            self._counts = selectors.queue_counts(self.request.user)
+            self._counts = selectors.queue_counts(self.request.user, all_count=self._all_count())
         return self._counts
+
+    def _all_count(self) -> int | None:
+        """全部个案's count when this page is that queue, unfiltered: its paginator counted
+        exactly those cases already (one scope count fewer per page)."""
+        table = getattr(self, "_table", None)
+        if table is None or self.request.GET.get(QUEUE_PARAM) != "all":
+            return None
+        filterset = getattr(self, "filterset", None)
+        if filterset is None or not filterset.is_valid():
+            return None
+        if any(
+            value not in (None, "", [], (), False) for value in filterset.form.cleaned_data.values()
+        ):
+            return None
+        return table.paginator.count
+
+    def get_table(self, **kwargs):
+        self._table = super().get_table(**kwargs)
+        return self._table
 
     def get_queryset(self):
         # paged(): the count and the page read the scope's halves by index (core/pages.py).
