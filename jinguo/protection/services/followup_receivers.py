@@ -23,17 +23,44 @@ def plan_on_resolve(sender, case, user=None, **kwargs):
     plan_for_resolved_case(case=case, user=user)
 
 
+PENDING = "_jinguo_alert_changes"
+
+
+def _evaluate(changed: dict) -> None:
+    from .alert_sweep import alerts_evaluate
+
+    try:
+        alerts_evaluate(changed)
+    except Exception:
+        # The sweep catches up; a write must never fail because of its warning check.
+        logger.exception("early-warning check after a write failed")
+
+
 def _check_later(**changed) -> None:
-    def run():
-        from .alert_sweep import alerts_evaluate
+    """Check what a transaction touched once, after it commits. One intake saves the case
+    several times (number, deadlines, events); each save used to run every rule again. The
+    ids are gathered on the connection and one callback checks them all. Should a savepoint
+    roll back the callback away (Django drops the hooks registered inside it), the next write
+    registers a new one."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _evaluate({k: set(v) for k, v in changed.items()})
+        return
+    pending = getattr(connection, PENDING, None)
+    hooks = [func for _sids, func, _robust in connection.run_on_commit]
+    if pending is None or pending["run"] not in hooks:
+        pending = {"changes": {}}
 
-        try:
-            alerts_evaluate(changed)
-        except Exception:
-            # The sweep catches up; a write must never fail because of its warning check.
-            logger.exception("early-warning check after a write failed")
+        def run(pending=pending):
+            if getattr(connection, PENDING, None) is pending:
+                delattr(connection, PENDING)
+            _evaluate(pending["changes"])
 
-    transaction.on_commit(run)
+        pending["run"] = run
+        setattr(connection, PENDING, pending)
+        transaction.on_commit(run)
+    for kind, ids in changed.items():
+        pending["changes"].setdefault(kind, set()).update(i for i in ids if i)
 
 
 @receiver(post_save, sender=RiskAssessment, dispatch_uid="protection.alerts.assessment")

@@ -209,3 +209,32 @@ def test_many_warnings_at_once_each_with_its_audit_row(tree):
     ).values_list("object_id", flat=True)
     assert set(audited) == {str(pk) for pk in raised.values_list("pk", flat=True)}
     assert core_audit.verify_chain().ok
+
+
+def test_the_writes_of_one_transaction_are_checked_once_after_it_commits(
+    tree, django_capture_on_commit_callbacks, monkeypatch
+):
+    from jinguo.protection.services import followup_receivers
+
+    checked = []
+    monkeypatch.setattr(followup_receivers, "_evaluate", lambda changed: checked.append(changed))
+    who, other = f.person(tree.community_a), f.person(tree.community_a)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        f.assess(who, "high")
+        f.assess(other, "medium")
+        f.violence_case(tree.community_a, who)
+    alert_checks = [c for c in callbacks if c.__qualname__.endswith("run")]
+    assert len(alert_checks) == 1 and len(checked) == 1
+    assert {who.pk, other.pk} <= checked[0]["persons"] and checked[0]["cases"]
+    # A savepoint rolled back takes its callback with it: the next write registers another.
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                f.assess(who, "standard")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        f.assess(other, "high")
+    assert len(checked) == 2 and other.pk in checked[1]["persons"]
