@@ -2,13 +2,16 @@
 
 import itertools
 
+from django.urls import reverse
 from django.utils import timezone
 
 from jinguo.cadres.models import (
+    Attendance,
     ContactPoint,
     ContactVisit,
     Election,
     Pairing,
+    PairingContact,
     Position,
     Qualification,
     Training,
@@ -204,3 +207,45 @@ class TestQualificationContract(ScopedModelContract):
 
     def form_data(self, unit):
         return {"org": unit.pk, "person": PersonFactory(org=unit).pk, "kind": "mediator"}
+
+
+class TestPairingContactContract(ScopedModelContract):
+    """A pairing's contact rows: written from the pairing's own contact page."""
+
+    model = PairingContact
+    extra_permissions = ("cadres.view_pairing", "cadres.change_pairing", "people.view_person")
+    create_url = "cadres:pairing_contact"
+
+    def make(self, unit):
+        pairing = make_pairing(unit)
+        return PairingContact.objects.create(pairing=pairing, org=unit, note="谈心")
+
+    def create_request(self, unit):
+        pairing = make_pairing(unit)
+        data = {"contacted_on": TODAY().isoformat(), "way": "in_person", "note": "上门谈心"}
+        return reverse(self.create_url, args=[pairing.pk]), data
+
+    def object_paths(self, obj):
+        return [reverse(self.create_url, args=[obj.pairing_id])]
+
+
+class TestAttendanceContract(ScopedModelContract):
+    """A training's attendees: added on the training's page."""
+
+    model = Attendance
+    extra_permissions = ("cadres.view_training", "cadres.change_training", "people.view_person")
+    create_url = "cadres:training_detail"
+
+    def make(self, unit):
+        training = make_training(unit)
+        return Attendance.objects.create(
+            training=training, org=unit, person=PersonFactory(org=unit)
+        )
+
+    def create_request(self, unit):
+        training = make_training(unit)
+        data = {"person": PersonFactory(org=unit).pk, "completed": "on", "certificate_no": "C-1"}
+        return reverse(self.create_url, args=[training.pk]), data
+
+    def object_paths(self, obj):
+        return [reverse(self.create_url, args=[obj.training_id])]
