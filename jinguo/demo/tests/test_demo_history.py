@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 
 from jinguo.accounts.services import ensure_default_roles
 from jinguo.cases import choices as C
@@ -21,7 +22,7 @@ from jinguo.testing.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_history(django_capture_on_commit_callbacks):
+def test_demo_history(django_capture_on_commit_callbacks, client, settings):
     command = DemoCommand(stdout=io.StringIO())
     ensure_default_roles()
     command.load_units()
@@ -65,6 +66,15 @@ def test_demo_history(django_capture_on_commit_callbacks):
     assert children[-1]["on_time"] < min(r["on_time"] for r in children[:-1])
     trend = data["cases"]["trend"]
     assert len(trend) == 12 and all(m["count"] for m in trend[:-1])
+
+    # The pages read them like any other case: the dashboard and a history case's timeline.
+    settings.JINGUO_TWO_FACTOR_ENFORCED = False
+    client.force_login(leader)
+    assert client.get(reverse("stats:dashboard")).status_code == 200
+    mine_case = mine.first()
+    response = client.get(mine_case.get_absolute_url())
+    assert response.status_code == 200
+    assert mine_case.number in response.content.decode()
 
     out = io.StringIO()
     call_command("stats_check", stdout=out)
