@@ -18,6 +18,7 @@ from jinguo.demo import (
     notices,
     portal,
     protection_data,
+    stats_history,
     stats_reports,
     tree,
 )
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             # and its sweeps raise the warnings of everything loaded before.
             protection = protection_data.load_protection(password=DEMO_PASSWORD, stdout=self.stdout)
             created_users += protection["users"]
+            stats_history.load_history(stdout=self.stdout)
             created_users += stats_reports.load(DEMO_PASSWORD, self.stdout)
             notices.load_notices(stdout=self.stdout)
             cadres.load_cadres(stdout=self.stdout)
