@@ -3,7 +3,7 @@ scoping, filters and services as the pages. A visit's findings and follow-up (wh
 at people's doors) appear only in the detail response, and each such reading is logged."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -47,8 +47,12 @@ class PositionSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+# The unit filter takes a unit id (its subtree); the schema would otherwise call it a string.
+UNIT_PARAM = OpenApiParameter("unit", int, description="单位 id：该单位及其全部下级")
+
+
 @extend_schema_view(
-    list=extend_schema(summary="任职名册（默认现任；state=all 含历史）"),
+    list=extend_schema(summary="任职名册（默认现任；state=all 含历史）", parameters=[UNIT_PARAM]),
     retrieve=extend_schema(summary="任职详情"),
 )
 class PositionViewSet(ScopedModelViewSet):

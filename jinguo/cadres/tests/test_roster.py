@@ -117,3 +117,13 @@ def test_roster_list_query_count_does_not_grow(
     with django_assert_max_num_queries(20):
         client.get(reverse("cadres:position_list"))
     assert Position.objects.count() == 13
+
+
+def test_the_api_schema_calls_the_unit_filter_an_id():
+    """What the roster API accepts for ``unit`` is what its schema says: a unit id."""
+    from rest_framework.test import APIClient
+
+    schema = APIClient().get("/api/schema/?format=json").json()
+    params = schema["paths"]["/api/cadres/positions/"]["get"]["parameters"]
+    [unit] = [p for p in params if p["name"] == "unit"]
+    assert "integer" in str(unit["schema"])

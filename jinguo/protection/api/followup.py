@@ -28,7 +28,10 @@ class AlertSerializer(ModelSerializer):
     rule_name = serializers.CharField(source="rule.name", read_only=True)
     level_label = serializers.CharField(source="get_level_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    case_number = serializers.CharField(source="case.number", read_only=True, default=None)
+    # A warning about a person or a 告诫书 visit may have no case.
+    case_number = serializers.CharField(
+        source="case.number", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Alert

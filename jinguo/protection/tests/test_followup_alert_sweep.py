@@ -188,6 +188,11 @@ def test_api_acknowledges(tree, officer):
     assert r.status_code == 200 and r.json()["status"] == "acknowledged"
     r = api.get("/api/protection/alerts/", {"status": "acknowledged"})
     assert [row["id"] for row in r.json()["results"]] == [alert.pk]
+    # A warning without a case (a person's risk, a 告诫书 visit) says so with null, which the
+    # published schema allows.
+    assert r.json()["results"][0]["case_number"] is None
+    schema = api.get("/api/schema/?format=json").json()
+    assert schema["components"]["schemas"]["Alert"]["properties"]["case_number"]["nullable"]
 
 
 def test_many_warnings_at_once_each_with_its_audit_row(tree):
