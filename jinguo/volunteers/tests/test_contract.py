@@ -19,8 +19,8 @@ from jinguo.volunteers.models import (
 )
 
 from .factories import (
-    make_council,
     make_activity,
+    make_council,
     make_meeting,
     make_pairing,
     make_participation,

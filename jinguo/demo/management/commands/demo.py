@@ -20,6 +20,7 @@ from jinguo.demo import (
     protection_data,
     stats_reports,
     tree,
+    volunteers,
 )
 from jinguo.demo.people_data import load_people
 from jinguo.demo.places import load_places
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             created_users += stats_reports.load(DEMO_PASSWORD, self.stdout)
             notices.load_notices(stdout=self.stdout)
             cadres.load_cadres(stdout=self.stdout)
+            volunteers.load_volunteers(stdout=self.stdout)
             load_places(stdout=self.stdout)
             portal.load_portal(stdout=self.stdout)
             if (
