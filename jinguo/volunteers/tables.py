@@ -123,3 +123,6 @@ class ResolutionTable(LinkMixin, tables.Table):
                 '{} <span class="badge bg-red text-red-fg">{}</span>', value, _("逾期")
             )
         return value
+
+    def value_due_on(self, value, record):
+        return value

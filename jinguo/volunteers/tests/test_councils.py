@@ -102,3 +102,24 @@ def test_overdue_resolutions_show_on_the_home_panel_in_scope_only(tree, chair, c
     assert late.text in home
     listed = client.get(reverse("volunteers:resolution_list") + "?overdue=true")
     assert [row.record.pk for row in listed.context["table"].rows] == [late.pk]
+
+
+def test_a_refused_resolution_keeps_what_was_typed(tree, chair, client):
+    meeting = councils.meeting_create(
+        user=chair, council=make_council(tree.community_a), held_on=TODAY(), topics="议题"
+    )
+    client.force_login(chair)
+    r = client.post(
+        reverse("volunteers:resolution_add", args=[meeting.pk]),
+        {"text": "开设四点半课堂", "responsible": "", "due_on": "2000-01-01"},
+    )
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "开设四点半课堂" in page
+    assert r.context["resolution_form"].errors
+    r = client.post(
+        reverse("volunteers:resolution_add", args=[meeting.pk]),
+        {"text": "开设四点半课堂", "responsible": "社区", "due_on": "2000-01-01"},
+    )
+    assert r.status_code == 200 and "due_on" in r.context["resolution_form"].errors
+    assert not meeting.resolutions.exists()

@@ -19,6 +19,9 @@ class ObjectActionView(LoginRequiredMixin, View):
     action = "change"
     form_class = None
     success_message = ""
+    # A page view whose ``get(request, pk, form=...)`` shows the record with the bound form
+    # again on an error, so that what was typed stays; None: errors as messages.
+    page_view = None
 
     def get_object(self, request, pk):
         return get_object_or_404(self.model.objects.restrict(request.user, self.action), pk=pk)
@@ -38,6 +41,8 @@ class ObjectActionView(LoginRequiredMixin, View):
         if self.form_class is not None:
             form = self.form_class(request.POST, user=request.user, **self.form_kwargs(obj))
             if not form.is_valid():
+                if self.page_view is not None:
+                    return self.page_view().get(request, obj.pk, form=form)
                 for errors in form.errors.values():
                     for error in errors:
                         messages.error(request, error)
@@ -46,6 +51,9 @@ class ObjectActionView(LoginRequiredMixin, View):
         try:
             self.perform(obj, data)
         except ValidationError as exc:
+            if self.page_view is not None and self.form_class is not None:
+                form.add_service_error(exc)
+                return self.page_view().get(request, obj.pk, form=form)
             messages.error(request, error_text(exc))
         else:
             if self.success_message:

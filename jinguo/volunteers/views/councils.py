@@ -53,7 +53,7 @@ def _year(request) -> int:
 class CouncilDetailView(LoginRequiredMixin, View):
     """The council with its members, and its record for one year (?year=)."""
 
-    def get(self, request, pk):
+    def get(self, request, pk, form=None):
         council = get_object_or_404(
             Council.objects.restrict(request.user, "view").select_related("org"), pk=pk
         )
@@ -81,7 +81,9 @@ class CouncilDetailView(LoginRequiredMixin, View):
                 "resolution_count": resolutions.count(),
                 "done_count": resolutions.filter(status=ResolutionStatus.DONE).count(),
                 "can_change": can_change,
-                "member_form": forms.MemberForm(user=request.user) if can_change else None,
+                "member_form": (form or forms.MemberForm(user=request.user))
+                if can_change
+                else None,
                 "can_add_meeting": can_change and request.user.has_perm("volunteers.add_meeting"),
             },
         )
@@ -90,6 +92,7 @@ class CouncilDetailView(LoginRequiredMixin, View):
 class MemberAddView(ObjectActionView):
     model = Council
     form_class = forms.MemberForm
+    page_view = CouncilDetailView
     success_message = _("成员已登记。")
 
     def perform(self, obj, data):
@@ -116,7 +119,7 @@ class MeetingCreateView(ServiceFormView):
 
 
 class MeetingDetailView(LoginRequiredMixin, View):
-    def get(self, request, pk):
+    def get(self, request, pk, form=None):
         meeting = get_object_or_404(
             Meeting.objects.restrict(request.user, "view").select_related("council", "org"), pk=pk
         )
@@ -134,7 +137,9 @@ class MeetingDetailView(LoginRequiredMixin, View):
                 "meeting": meeting,
                 "resolutions": resolutions,
                 "can_change": can_change,
-                "resolution_form": forms.ResolutionForm(user=request.user) if can_change else None,
+                "resolution_form": (form or forms.ResolutionForm(user=request.user))
+                if can_change
+                else None,
                 "followup_form": forms.FollowUpForm(user=request.user) if can_change else None,
             },
         )
@@ -143,6 +148,7 @@ class MeetingDetailView(LoginRequiredMixin, View):
 class ResolutionAddView(ObjectActionView):
     model = Meeting
     form_class = forms.ResolutionForm
+    page_view = MeetingDetailView
     success_message = _("议定事项已登记。")
 
     def perform(self, obj, data):
