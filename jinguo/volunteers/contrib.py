@@ -88,6 +88,38 @@ registry.home_panel(
     permissions=("volunteers.approve_volunteer",),
 )
 
+# --- the person page ---------------------------------------------------------------------------
+
+
+def person_section(user, person) -> dict | None:
+    """Her registrations with the teams in the viewer's scope, with confirmed hours."""
+    from django.db.models import Q, Sum
+
+    from .models import Volunteer
+
+    rows = list(
+        Volunteer.objects.restrict(user, "view")
+        .filter(person=person)
+        .select_related("team")
+        .annotate(
+            confirmed_hours=Sum(
+                "participations__hours",
+                filter=Q(participations__attended=True, participations__confirmed_at__isnull=False),
+            )
+        )
+    )
+    return {"volunteer_rows": rows} if rows else None
+
+
+registry.section(
+    "people.person",
+    "volunteers.person",
+    "volunteers/sections/person.html",
+    context=person_section,
+    order=65,
+    permissions=("volunteers.view_volunteer",),
+)
+
 # --- roles -------------------------------------------------------------------------------------
 
 registry.role_grants(

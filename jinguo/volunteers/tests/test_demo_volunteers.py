@@ -54,3 +54,38 @@ def test_the_chair_sees_hours_pending_work_and_the_overdue_resolution(demo):
     assert 'data-testid="pending-volunteers-panel"' in home
     for name in ("team_list", "volunteer_list", "activity_list", "council_list", "resolution_list"):
         assert client.get(reverse(f"volunteers:{name}")).status_code == 200
+
+
+def test_the_demo_pages_render_for_the_chair(demo):
+    from jinguo.volunteers.models import Activity, Council, Meeting
+
+    chair = User.objects.get(username="chair")
+    client = Client()
+    client.force_login(chair)
+    team = Team.objects.get(leader=chair)
+    volunteer = Volunteer.objects.filter(team=team, status="approved").first()
+    paths = [
+        team.get_absolute_url(),
+        volunteer.get_absolute_url(),
+        reverse("volunteers:volunteer_certificate", args=[volunteer.pk]),
+        *(a.get_absolute_url() for a in Activity.objects.filter(team=team)),
+        Council.objects.get().get_absolute_url(),
+        *(m.get_absolute_url() for m in Meeting.objects.all()),
+        reverse("volunteers:pairing_list"),
+        reverse("volunteers:resolution_list") + "?overdue=true",
+        reverse("volunteers:volunteer_list") + "?status=pending",
+        reverse("volunteers:team_list") + "?export=xlsx",
+    ]
+    for name in (
+        "team_create",
+        "volunteer_create",
+        "activity_create",
+        "pairing_create",
+        "council_create",
+    ):
+        paths.append(reverse(f"volunteers:{name}"))
+    paths.append(reverse("volunteers:meeting_create", args=[Council.objects.get().pk]))
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    pending = Volunteer.objects.get(status="pending")
+    assert client.get(pending.get_absolute_url()).context["decide_form"] is not None

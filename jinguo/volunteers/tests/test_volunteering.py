@@ -207,3 +207,17 @@ def test_the_statistics_count_confirmed_service_only(tree, staff, leader):
     teams.hours_confirm(user=leader, participation=done)
     source = reg.stats_sources["volunteers.service"]
     assert list(source.queryset(staff).values_list("pk", flat=True)) == [done.pk]
+
+
+def test_the_person_page_shows_her_volunteering_in_scope(tree, client):
+    volunteer = make_volunteer(tree.community_a)
+    inside = user_with_role(tree.community_a, "community_chair")
+    outside = user_with_role(tree.community_b, "community_chair")
+    grant(outside, "people.view_person")
+    shown = dict((s.key, ctx) for s, ctx in registry.sections_for(inside, volunteer.person))
+    assert [v.pk for v in shown["volunteers.person"]["volunteer_rows"]] == [volunteer.pk]
+    hidden = dict((s.key, ctx) for s, ctx in registry.sections_for(outside, volunteer.person))
+    assert "volunteers.person" not in hidden
+    client.force_login(inside)
+    page = client.get(reverse("people:person_detail", args=[volunteer.person.pk]))
+    assert page.status_code == 200 and 'data-testid="volunteer-section"' in page.content.decode()
