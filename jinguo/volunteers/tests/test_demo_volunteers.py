@@ -89,3 +89,12 @@ def test_the_demo_pages_render_for_the_chair(demo):
         assert client.get(path).status_code == 200, path
     pending = Volunteer.objects.get(status="pending")
     assert client.get(pending.get_absolute_url()).context["decide_form"] is not None
+
+
+def test_the_statistics_pages_of_the_sources_render(demo):
+    leader = User.objects.filter(roles__code="leader").first() or User.objects.get(username="chair")
+    client = Client()
+    client.force_login(leader)
+    assert client.get(reverse("stats:dashboard")).status_code == 200
+    for key in ("volunteers.service", "volunteers.active", "volunteers.resolution"):
+        assert client.get(reverse("stats:source", args=[key])).status_code == 200, key
