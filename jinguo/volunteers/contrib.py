@@ -30,6 +30,12 @@ for order, (label, url_name, icon, permission) in enumerate(
             "ti-calendar-event",
             "volunteers.view_activity",
         ),
+        (
+            _("服务时长统计"),
+            "volunteers:hours_summary",
+            "ti-clock-hour-4",
+            "volunteers.view_participation",
+        ),
         (_("爱心妈妈"), "volunteers:pairing_list", "ti-heart", "volunteers.view_carepairing"),
         (_("妇女议事会"), "volunteers:council_list", "ti-messages", "volunteers.view_council"),
         (

@@ -52,3 +52,28 @@ def pending_for(user):
     return Volunteer.objects.restrict(user, "view").filter(
         Q(team__in=teams) | Q(team__in=led), status=RegistrationStatus.PENDING
     )
+
+
+def hours_by_team(user, year: int):
+    """Confirmed hours of one year by team (with its unit), in her scope."""
+    from django.db.models import Count
+
+    return (
+        Participation.objects.restrict(user, "view")
+        .filter(CONFIRMED, held_on__year=year)
+        .values("activity__team_id", "activity__team__name", "org__name", "org_path")
+        .annotate(
+            hours=Sum("hours"),
+            volunteers=Count("volunteer", distinct=True),
+            times=Count("id"),
+        )
+        .order_by("org_path", "activity__team__name")
+    )
+
+
+def active_volunteers(user, year: int):
+    """Approved volunteers with confirmed service in the year."""
+    from .models import Volunteer
+
+    served = Participation.objects.filter(CONFIRMED, held_on__year=year).values("volunteer_id")
+    return Volunteer.objects.restrict(user, "view").filter(status="approved", pk__in=served)

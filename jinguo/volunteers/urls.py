@@ -27,6 +27,7 @@ urlpatterns = [
     path("activities/<int:pk>/signup/", volunteering.SignupView.as_view(), name="signup"),
     path("signups/<int:pk>/hours/", volunteering.HoursView.as_view(), name="hours"),
     path("signups/<int:pk>/confirm/", volunteering.ConfirmView.as_view(), name="hours_confirm"),
+    path("hours/", volunteering.HoursSummaryView.as_view(), name="hours_summary"),
     path("pairings/", volunteering.CarePairingListView.as_view(), name="pairing_list"),
     path("pairings/new/", volunteering.CarePairingCreateView.as_view(), name="pairing_create"),
     path("councils/", councils.CouncilListView.as_view(), name="council_list"),

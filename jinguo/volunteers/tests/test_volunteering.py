@@ -221,3 +221,27 @@ def test_the_person_page_shows_her_volunteering_in_scope(tree, client):
     client.force_login(inside)
     page = client.get(reverse("people:person_detail", args=[volunteer.person.pk]))
     assert page.status_code == 200 and 'data-testid="volunteer-section"' in page.content.decode()
+
+
+def test_hours_by_team_count_confirmed_hours_in_scope(tree, staff, leader, client):
+    team = make_team(tree.community_a, leader=leader)
+    activity = make_activity(tree.community_a, team=team)
+    signed = [
+        teams.signup(
+            user=staff, activity=activity, volunteer=make_volunteer(tree.community_a, team=team)
+        )
+        for _ in range(2)
+    ]
+    for p in signed:
+        teams.hours_record(user=staff, participation=p, attended=True, hours=Decimal("2"))
+    teams.hours_confirm(user=leader, participation=signed[0])
+    district = user_with_role(tree.district_a, "leader")
+    client.force_login(district)
+    r = client.get(reverse("volunteers:hours_summary"))
+    assert [(row["activity__team_id"], row["hours"]) for row in r.context["rows"]] == [
+        (team.pk, Decimal("2"))
+    ]
+    assert r.context["active"] == 1
+    client.force_login(user_with_role(tree.district_b, "leader"))
+    r = client.get(reverse("volunteers:hours_summary") + "?year=abc")
+    assert r.status_code == 200 and r.context["rows"] == []

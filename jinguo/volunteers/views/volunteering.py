@@ -266,3 +266,34 @@ class CarePairingCreateView(ServiceFormView):
 
     def get_success_url(self, result=None):
         return reverse("volunteers:pairing_list")
+
+
+# --- hours -------------------------------------------------------------------------------------
+
+
+class HoursSummaryView(LoginRequiredMixin, View):
+    """服务时长统计: confirmed hours of a year by team and unit, and the active volunteers."""
+
+    def get(self, request):
+        if not request.user.has_perm("volunteers.view_participation"):
+            raise PermissionDenied
+        this_year = timezone.localdate().year
+        try:
+            year = int(request.GET.get("year", this_year))
+        except (TypeError, ValueError):
+            year = this_year
+        if not 2000 <= year <= this_year + 1:
+            year = this_year
+        rows = list(selectors.hours_by_team(request.user, year))
+        return render(
+            request,
+            "volunteers/hours_summary.html",
+            {
+                "title": _("服务时长统计"),
+                "year": year,
+                "years": range(this_year, this_year - 5, -1),
+                "rows": rows,
+                "total": sum((r["hours"] for r in rows), 0),
+                "active": selectors.active_volunteers(request.user, year).count(),
+            },
+        )
