@@ -72,6 +72,7 @@ def test_the_demo_pages_render_for_the_chair(demo):
         Council.objects.get().get_absolute_url(),
         *(m.get_absolute_url() for m in Meeting.objects.all()),
         reverse("volunteers:pairing_list"),
+        reverse("volunteers:hours_summary"),
         reverse("volunteers:resolution_list") + "?overdue=true",
         reverse("volunteers:volunteer_list") + "?status=pending",
         reverse("volunteers:team_list") + "?export=xlsx",
