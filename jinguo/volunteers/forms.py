@@ -23,6 +23,11 @@ class PersonField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.org.name}）"
 
 
+class VolunteerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.person.name}（{obj.team.name}）"
+
+
 def units_field(user, label=None, **filters):
     return forms.ModelChoiceField(
         queryset=OrgUnit.objects.restrict(user, "view")
@@ -130,7 +135,7 @@ class SignupForm(ScopedForm):
         )
         if activity is not None:
             qs = qs.filter(team_id=activity.team_id)
-        self.fields["volunteer"] = forms.ModelChoiceField(
+        self.fields["volunteer"] = VolunteerField(
             queryset=qs.select_related("person", "team"),
             label=_("志愿者"),
             empty_label=CHOOSE,
@@ -165,7 +170,7 @@ class CarePairingForm(ScopedForm):
             status=RegistrationStatus.APPROVED
         )
         self.fields = {
-            "volunteer": forms.ModelChoiceField(
+            "volunteer": VolunteerField(
                 queryset=volunteers.select_related("person", "team"),
                 label=_("爱心妈妈（志愿者）"),
                 empty_label=CHOOSE,

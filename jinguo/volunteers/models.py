@@ -86,7 +86,8 @@ class Volunteer(ScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.person.name}（{self.team.name}）"
+        # Never identifying: audit rows and logs show this (the page shows her name).
+        return f"志愿者登记 #{self.pk}" if self.pk else "新登记"
 
     def get_absolute_url(self):
         return reverse("volunteers:volunteer_detail", args=[self.pk])
@@ -149,7 +150,7 @@ class Participation(ScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.volunteer.person.name} {self.activity.title}"
+        return f"活动报名 #{self.pk}" if self.pk else "新报名"
 
     def get_absolute_url(self):
         return self.activity.get_absolute_url()
@@ -174,7 +175,7 @@ class CarePairing(ScopedModel):
         verbose_name_plural = _("爱心妈妈结对")
 
     def __str__(self):
-        return f"{self.volunteer.person.name} — {self.child.name}"
+        return f"爱心妈妈结对 #{self.pk}" if self.pk else "新结对"
 
 
 # --- 妇女议事会 ----------------------------------------------------------------------------------
@@ -259,7 +260,8 @@ class Resolution(ScopedModel):
         indexes = [models.Index(fields=["status", "due_on"], name="volunteers_resolution_due")]
 
     def __str__(self):
-        return self.text
+        # The text may name residents: audit rows show only the number.
+        return f"议定事项 #{self.pk}" if self.pk else "新议定事项"
 
     def get_absolute_url(self):
         return self.meeting.get_absolute_url()

@@ -72,6 +72,9 @@ def test_the_team_leader_approves_a_registration(tree, staff, leader, client):
     volunteer.refresh_from_db()
     assert volunteer.status == "approved" and volunteer.decided_by == leader
     assert AuditEvent.objects.filter(action="volunteer_approve", object_id=str(volunteer.pk))
+    # The audit trail names the registration by number, never the person.
+    reprs = AuditEvent.objects.values_list("object_repr", flat=True)
+    assert reprs and not any(volunteer.person.name in r for r in reprs)
     # Decided once: a second decision is refused.
     with pytest.raises(ValidationError):
         teams.volunteer_decide(user=leader, volunteer=volunteer, approve=False, note="重复")
