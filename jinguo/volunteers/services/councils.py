@@ -85,7 +85,9 @@ def resolution_add(*, user, meeting, text, responsible, due_on) -> Resolution:
         resolution = Resolution.objects.create(
             org=meeting.org, meeting=meeting, text=text, responsible=responsible, due_on=due_on
         )
-        audit.record_change(user, resolution, "resolution_add", after=audit.snapshot(resolution))
+        audit.record_change(
+            user, resolution, "resolution_add", after={"meeting": meeting.pk, "due_on": due_on}
+        )
     return resolution
 
 
