@@ -69,6 +69,12 @@ class TeamForm(ScopedForm):
         style_fields(self)
 
 
+class TeamUpdateForm(TeamForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["org"]
+
+
 class VolunteerForm(ScopedForm):
     skills = forms.CharField(label=_("特长技能"), max_length=200, required=False)
     availability = forms.CharField(label=_("可服务时间"), max_length=200, required=False)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("teams/", volunteering.TeamListView.as_view(), name="team_list"),
     path("teams/new/", volunteering.TeamCreateView.as_view(), name="team_create"),
     path("teams/<int:pk>/", volunteering.TeamDetailView.as_view(), name="team_detail"),
+    path("teams/<int:pk>/edit/", volunteering.TeamUpdateView.as_view(), name="team_update"),
     path("people/", volunteering.VolunteerListView.as_view(), name="volunteer_list"),
     path("people/new/", volunteering.VolunteerCreateView.as_view(), name="volunteer_create"),
     path("people/<int:pk>/", volunteering.VolunteerDetailView.as_view(), name="volunteer_detail"),

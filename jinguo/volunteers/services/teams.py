@@ -43,6 +43,24 @@ def team_create(*, user, org, name, leader=None, purpose="") -> Team:
     return team
 
 
+def team_update(*, user, team, name, leader=None, purpose="") -> Team:
+    errors: dict = {}
+    name = clean_text(name, errors, "name", label=_("队伍名称"), max_length=100, required=True)
+    purpose = clean_text(purpose, errors, "purpose", label=_("服务内容"), max_length=300)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        team = scoped_get(user, Team, team, "change")
+        if leader is not None and not (leader.home_path or "").startswith(team.org.path):
+            raise ValidationError({"leader": _("队长须是本单位或下级单位的人员。")})
+        before = audit.snapshot(team, ["name", "leader", "purpose"])
+        team.name, team.leader, team.purpose = name, leader, purpose
+        team.save(update_fields=["name", "leader", "purpose"])
+        after = audit.snapshot(team, ["name", "leader", "purpose"])
+        audit.record_change(user, team, "update", *audit.diff(before, after))
+    return team
+
+
 def volunteer_register(
     *, user, team, person, skills="", availability="", areas="", consent=False
 ) -> Volunteer:

@@ -38,6 +38,7 @@ class TestTeamContract(ScopedModelContract):
     list_url = "volunteers:team_list"
     detail_url = "volunteers:team_detail"
     create_url = "volunteers:team_create"
+    update_url = "volunteers:team_update"
     export = True
 
     def make(self, unit):
@@ -48,6 +49,9 @@ class TestTeamContract(ScopedModelContract):
 
     def form_data(self, unit):
         return {"org": unit.pk, "name": "巾帼志愿服务队"}
+
+    def update_data(self, obj):
+        return {"name": "巾帼志愿服务队（改）", "purpose": "助老"}
 
 
 class TestVolunteerContract(ScopedModelContract):

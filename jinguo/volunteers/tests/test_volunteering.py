@@ -248,3 +248,20 @@ def test_hours_by_team_count_confirmed_hours_in_scope(tree, staff, leader, clien
     client.force_login(user_with_role(tree.district_b, "leader"))
     r = client.get(reverse("volunteers:hours_summary") + "?year=abc")
     assert r.status_code == 200 and r.context["rows"] == []
+
+
+def test_a_team_gets_a_leader_later(tree, staff, leader, client):
+    team = make_team(tree.community_a)
+    client.force_login(staff)
+    path = reverse("volunteers:team_update", args=[team.pk])
+    assert client.get(path).status_code == 200
+    r = client.post(path, {"name": team.name, "leader": leader.pk, "purpose": "助老"})
+    assert r.status_code == 302
+    team.refresh_from_db()
+    assert team.leader == leader
+    assert AuditEvent.objects.filter(action="update", object_id=str(team.pk)).exists()
+    outsider = UserFactory(home_unit=tree.community_b)
+    r = client.post(path, {"name": team.name, "leader": outsider.pk})
+    assert r.status_code == 200  # not a worker she can name: the form refuses it
+    team.refresh_from_db()
+    assert team.leader == leader

@@ -45,6 +45,26 @@ class TeamCreateView(ServiceFormView):
         return teams.team_create(user=self.request.user, **form.cleaned_data)
 
 
+class TeamUpdateView(ServiceFormView):
+    form_class = forms.TeamUpdateForm
+    permission_required = "volunteers.change_team"
+    title = _("修改志愿服务队")
+    success_message = _("服务队已修改。")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.team = get_object_or_404(
+                Team.objects.restrict(request.user, "change"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"name": self.team.name, "purpose": self.team.purpose, "leader": self.team.leader_id}
+
+    def perform(self, form):
+        return teams.team_update(user=self.request.user, team=self.team, **form.cleaned_data)
+
+
 class TeamDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         team = get_object_or_404(
@@ -77,6 +97,7 @@ class TeamDetailView(LoginRequiredMixin, View):
                 "members": members,
                 "activities": activities.annotate(signed=Count("participations"))[:20],
                 "total_hours": total,
+                "can_change": "change" in permitted_actions(request.user, team, ["change"]),
             },
         )
 
