@@ -26,6 +26,7 @@ urlpatterns = [
     path("stats/", include("jinguo.stats.urls")),
     path("notices/", include("jinguo.notices.urls")),
     path("cadres/", include("jinguo.cadres.urls")),
+    path("volunteers/", include("jinguo.volunteers.urls")),
     path("", include("jinguo.portal.urls")),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -26,6 +26,7 @@ from jinguo.core.navigation import menu_for
 from jinguo.people.tests.factories import HouseholdFactory, PersonFactory
 from jinguo.testing import samples
 from jinguo.testing.factories import UserFactory, grant
+from jinguo.volunteers.tests.factories import make_resolution
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,7 @@ def everything(unit):
                 "portal",
                 "stats",
                 "notices",
+                "volunteers",
             ]
         ).select_related("content_type")
     ]
@@ -143,6 +145,8 @@ def fill_branch_a(tree, officer, person_b, case_b=None):
     # 队伍建设: a position in A held by B's person, an overdue contact point of A.
     make_position(tree.community_a, "executive", person=person_b)
     make_point(tree.street_a, place=tree.community_a, due_in_days=-5)
+    # 妇女议事会: an overdue resolution of A's council.
+    make_resolution(tree.community_a, due_in_days=-3)
 
 
 def test_nothing_registered_shows_another_branchs_records(tree):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jinguo.stats",
     "jinguo.notices",
     "jinguo.cadres",
+    "jinguo.volunteers",
     "jinguo.portal",
     "jinguo.demo",
 ]

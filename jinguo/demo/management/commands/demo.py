@@ -21,6 +21,7 @@ from jinguo.demo import (
     stats_history,
     stats_reports,
     tree,
+    volunteers,
 )
 from jinguo.demo.people_data import load_people
 from jinguo.demo.places import load_places
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             created_users += stats_reports.load(DEMO_PASSWORD, self.stdout)
             notices.load_notices(stdout=self.stdout)
             cadres.load_cadres(stdout=self.stdout)
+            volunteers.load_volunteers(stdout=self.stdout)
             load_places(stdout=self.stdout)
             portal.load_portal(stdout=self.stdout)
             if (
