@@ -123,3 +123,16 @@ def test_a_refused_resolution_keeps_what_was_typed(tree, chair, client):
     )
     assert r.status_code == 200 and "due_on" in r.context["resolution_form"].errors
     assert not meeting.resolutions.exists()
+
+
+def test_a_refused_follow_up_keeps_what_was_typed(tree, chair, client):
+    resolution = make_resolution(tree.community_a)
+    client.force_login(chair)
+    long_note = "落" * 501
+    r = client.post(
+        reverse("volunteers:followup_add", args=[resolution.pk]), {"note": long_note, "done": "on"}
+    )
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'data-testid="followup-errors"' in html and long_note in html
+    assert not resolution.followups.exists()

@@ -265,3 +265,29 @@ def test_a_team_gets_a_leader_later(tree, staff, leader, client):
     assert r.status_code == 200  # not a worker she can name: the form refuses it
     team.refresh_from_db()
     assert team.leader == leader
+
+
+def test_a_refused_small_form_keeps_what_was_typed(tree, staff, leader, client):
+    """The row forms on the activity page and the review form: a refusal shows the page again
+    with her input and the reason beside it, not a message over an emptied form."""
+    team = make_team(tree.community_a, leader=leader)
+    volunteer = make_volunteer(tree.community_a, team=team)
+    activity = make_activity(tree.community_a, team=team)
+    signed = teams.signup(user=staff, activity=activity, volunteer=volunteer)
+    client.force_login(staff)
+    r = client.post(
+        reverse("volunteers:hours", args=[signed.pk]), {"attended": "on", "hours": "30"}
+    )
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'data-testid="hours-errors"' in html and 'value="30"' in html
+    signed.refresh_from_db()
+    assert signed.hours is None
+    pending = register(staff, team)
+    client.force_login(leader)
+    r = client.post(
+        reverse("volunteers:volunteer_decide", args=[pending.pk]), {"approve": "0", "note": ""}
+    )
+    assert r.status_code == 200 and 'data-testid="decide-form"' in r.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == "pending"

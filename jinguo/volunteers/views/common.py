@@ -35,6 +35,17 @@ class ObjectActionView(LoginRequiredMixin, View):
     def redirect_to(self, obj):
         return obj.get_absolute_url()
 
+    # The form is one row's, on its parent's page (``page_pk``): the page is told which row.
+    row_form = False
+
+    def page_pk(self, obj):
+        """The record whose page shows this form."""
+        return obj.pk
+
+    def show_again(self, request, obj, form):
+        form_for = obj.pk if self.row_form else None
+        return self.page_view().get(request, self.page_pk(obj), form=form, form_for=form_for)
+
     def post(self, request, pk):
         obj = self.get_object(request, pk)
         data = {}
@@ -42,7 +53,7 @@ class ObjectActionView(LoginRequiredMixin, View):
             form = self.form_class(request.POST, user=request.user, **self.form_kwargs(obj))
             if not form.is_valid():
                 if self.page_view is not None:
-                    return self.page_view().get(request, obj.pk, form=form)
+                    return self.show_again(request, obj, form)
                 for errors in form.errors.values():
                     for error in errors:
                         messages.error(request, error)
@@ -53,7 +64,7 @@ class ObjectActionView(LoginRequiredMixin, View):
         except ValidationError as exc:
             if self.page_view is not None and self.form_class is not None:
                 form.add_service_error(exc)
-                return self.page_view().get(request, obj.pk, form=form)
+                return self.show_again(request, obj, form)
             messages.error(request, error_text(exc))
         else:
             if self.success_message:

@@ -53,7 +53,7 @@ def _year(request) -> int:
 class CouncilDetailView(LoginRequiredMixin, View):
     """The council with its members, and its record for one year (?year=)."""
 
-    def get(self, request, pk, form=None):
+    def get(self, request, pk, form=None, form_for=None):
         council = get_object_or_404(
             Council.objects.restrict(request.user, "view").select_related("org"), pk=pk
         )
@@ -119,7 +119,7 @@ class MeetingCreateView(ServiceFormView):
 
 
 class MeetingDetailView(LoginRequiredMixin, View):
-    def get(self, request, pk, form=None):
+    def get(self, request, pk, form=None, form_for=None):
         meeting = get_object_or_404(
             Meeting.objects.restrict(request.user, "view").select_related("council", "org"), pk=pk
         )
@@ -137,9 +137,14 @@ class MeetingDetailView(LoginRequiredMixin, View):
                 "meeting": meeting,
                 "resolutions": resolutions,
                 "can_change": can_change,
-                "resolution_form": (form or forms.ResolutionForm(user=request.user))
+                "resolution_form": (
+                    (form if form_for is None else None) or forms.ResolutionForm(user=request.user)
+                )
                 if can_change
                 else None,
+                # A resolution's follow-up refused: that row shows what was typed and why.
+                "followup_bound": form if form_for is not None else None,
+                "followup_for": form_for,
                 "followup_form": forms.FollowUpForm(user=request.user) if can_change else None,
             },
         )
@@ -158,6 +163,13 @@ class ResolutionAddView(ObjectActionView):
 class FollowUpView(ObjectActionView):
     model = Resolution
     form_class = forms.FollowUpForm
+    page_view = MeetingDetailView
+
+    row_form = True
+
+    def page_pk(self, obj):
+        return obj.meeting_id
+
     success_message = _("落实情况已记录。")
 
     def perform(self, obj, data):

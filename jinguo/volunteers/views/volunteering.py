@@ -145,14 +145,14 @@ def _volunteer_page(request, pk):
 
 
 class VolunteerDetailView(LoginRequiredMixin, View):
-    def get(self, request, pk):
+    def get(self, request, pk, form=None, form_for=None):
         volunteer, ctx = _volunteer_page(request, pk)
         can_decide = volunteer.status == RegistrationStatus.PENDING and teams.may_lead(
             request.user, volunteer.team
         )
         ctx.update(
             title=volunteer.person.name,
-            decide_form=forms.DecideForm(user=request.user) if can_decide else None,
+            decide_form=(form or forms.DecideForm(user=request.user)) if can_decide else None,
         )
         return render(request, "volunteers/volunteer_detail.html", ctx)
 
@@ -170,6 +170,7 @@ class VolunteerDecideView(ObjectActionView):
     model = Volunteer
     action = "view"
     form_class = forms.DecideForm
+    page_view = VolunteerDetailView
     success_message = _("审核结果已保存。")
 
     def perform(self, obj, data):
@@ -203,7 +204,7 @@ class ActivityCreateView(ServiceFormView):
 
 
 class ActivityDetailView(LoginRequiredMixin, View):
-    def get(self, request, pk):
+    def get(self, request, pk, form=None, form_for=None):
         activity = get_object_or_404(
             Activity.objects.restrict(request.user, "view").select_related("team", "org"), pk=pk
         )
@@ -218,9 +219,15 @@ class ActivityDetailView(LoginRequiredMixin, View):
                 "participations": participations,
                 "can_change": can_change,
                 "can_confirm": teams.may_lead(request.user, activity.team),
-                "signup_form": forms.SignupForm(user=request.user, activity=activity)
+                "signup_form": (
+                    (form if form_for is None else None)
+                    or forms.SignupForm(user=request.user, activity=activity)
+                )
                 if can_change
                 else None,
+                # A row's hours form refused: that row shows what was typed and why.
+                "hours_form": form if form_for is not None else None,
+                "hours_for": form_for,
             },
         )
 
@@ -228,6 +235,7 @@ class ActivityDetailView(LoginRequiredMixin, View):
 class SignupView(ObjectActionView):
     model = Activity
     form_class = forms.SignupForm
+    page_view = ActivityDetailView
     success_message = _("已报名。")
 
     def form_kwargs(self, obj):
@@ -240,6 +248,13 @@ class SignupView(ObjectActionView):
 class HoursView(ObjectActionView):
     model = Participation
     form_class = forms.HoursForm
+    page_view = ActivityDetailView
+
+    row_form = True
+
+    def page_pk(self, obj):
+        return obj.activity_id
+
     success_message = _("出勤和服务时长已登记，待队长确认。")
 
     def perform(self, obj, data):
