@@ -193,7 +193,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are held in memory only, never spooled to a temporary file in plain text
+# (jinguo/core/uploads.py); these bound what one file and one request may hold.
+FILE_UPLOAD_HANDLERS = ["jinguo.core.uploads.MemoryOnlyUploadHandler"]
+JINGUO_UPLOAD_FILE_MAX_BYTES = 25 * 1024 * 1024
+JINGUO_UPLOAD_REQUEST_MAX_BYTES = 100 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = JINGUO_UPLOAD_FILE_MAX_BYTES
 # Files the platform writes (uploads, import files, attachments) are its own: owner-only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -1,32 +1,14 @@
-"""The upload form of the person import, and how its file is received: in memory only."""
+"""The upload form of the person import. Its file is received in memory only, like every upload
+(``jinguo.core.uploads.MemoryOnlyUploadHandler``)."""
 
 from pathlib import Path
 
 from django import forms
-from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.forms import ScopedForm
 
 from ..services.importing import MAX_UPLOAD_BYTES
-
-
-class MemoryOnlyUploadHandler(MemoryFileUploadHandler):
-    """Keeps the upload in memory, never in a temporary file: an import file holds names and ID
-    numbers, and a temporary file outlives a killed process. Bytes past ``limit`` are counted
-    but dropped, so the form can still say how large the file was."""
-
-    def __init__(self, request=None, limit: int = MAX_UPLOAD_BYTES):
-        super().__init__(request)
-        self.limit = limit
-
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.activated = True
-
-    def receive_data_chunk(self, raw_data, start):
-        room = self.limit + 1 - self.file.tell()  # one byte past the limit says "too large"
-        if room > 0:
-            self.file.write(raw_data[:room])
 
 
 class PersonImportForm(ScopedForm):

@@ -13,9 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView
 
 from jinguo.core.exports import rows_to_workbook, xlsx_response
@@ -23,7 +21,7 @@ from jinguo.core.identity import check_char
 from jinguo.orgs.importing import ImportFileError
 
 from .. import choices
-from ..forms.importing import MemoryOnlyUploadHandler, PersonImportForm
+from ..forms.importing import PersonImportForm
 from ..models import FocusTagType, PersonImport
 from ..services.importing.columns import COLUMNS, HEADERS, NOTES_MAX, choice_labels
 from ..services.importing.housekeeping import person_import_expire_if_abandoned
@@ -50,9 +48,6 @@ def _own_job(request, pk: int) -> PersonImport:
     return get_object_or_404(PersonImport, pk=pk, user=request.user)
 
 
-# The CSRF check reads the form, i.e. receives the file: the upload handler must be set first,
-# so the check is made in dispatch() (csrf_protect) instead of by the middleware.
-@method_decorator(csrf_exempt, name="dispatch")
 class PersonImportListView(LoginRequiredMixin, FormView):
     """The upload form and the user's own imports (only her own: a job holds her file's rows)."""
 
@@ -60,10 +55,6 @@ class PersonImportListView(LoginRequiredMixin, FormView):
     form_class = PersonImportForm
 
     def dispatch(self, request, *args, **kwargs):
-        request.upload_handlers = [MemoryOnlyUploadHandler(request)]
-        return csrf_protect(self._dispatch)(request, *args, **kwargs)
-
-    def _dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             _require(request.user)
         return super().dispatch(request, *args, **kwargs)
@@ -83,7 +74,7 @@ class PersonImportListView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        data = upload.read()  # in memory (MemoryOnlyUploadHandler); never written out in clear
+        data = upload.read()  # in memory (core.uploads); never written out in clear
         try:
             # The zip's directory, the declared size and the header: a bomb is refused here.
             declared = inspect_file(data)

@@ -1,7 +1,7 @@
 """The uploaded file of an import job: encrypted at rest, owner-only, deleted once read.
 
 An upload holds names and ID numbers. Its plaintext exists only in memory: the upload request
-keeps the file in memory (``forms.importing.MemoryOnlyUploadHandler``), checks it there and
+keeps the file in memory (``jinguo.core.uploads``), checks it there and
 stores it sealed with the data key (``core.crypto.encrypt_bytes``) under a random name in
 MEDIA_ROOT/imports (files 0600, the folder 0700); the run reads it back into memory, deletes
 it at once and hands the bytes to its helper process through a pipe. Whatever a crash leaves
