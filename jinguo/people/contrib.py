@@ -96,6 +96,16 @@ registry.stats_source(
     date_field="visited_on",
     dimensions={"method": _("走访方式")},
 )
+# Key-focus tags by type (the quarterly report of key-focus people counts them). The key keeps
+# the "stats." prefix it was first registered under: the summary rows and the shipped
+# indicator formulas name it.
+registry.stats_source(
+    "stats.person_tags",
+    _("重点关注标签"),
+    model="people.PersonTag",
+    date_field="since",
+    dimensions={"tag_type": _("关注类型")},
+)
 
 # --- 工作台 ----------------------------------------------------------------------------------
 

@@ -47,16 +47,6 @@ registry.job(
     describe=lambda n: f"{n} units reminded",
 )
 
-# Key-focus tags by type, for the quarterly report of key-focus people (the people app
-# registers persons, not their tags).
-registry.stats_source(
-    "stats.person_tags",
-    _("重点关注标签"),
-    model="people.PersonTag",
-    date_field="since",
-    dimensions={"tag_type": _("关注类型")},
-)
-
 # --- report forms --------------------------------------------------------------------------
 
 FILL = [*crud("stats", "report"), "stats.submit_report"]
