@@ -652,9 +652,9 @@ h AS (
 ),
 r AS (
   SELECT h.*,
-         -- open cases are recent; finished ones spread over three years
+         -- open cases are recent; finished ones spread over the span (three years by default)
          CASE WHEN status IN ('closed', 'declined')
-              THEN now() - (interval '1 day' * (30 + rr * 1065))
+              THEN now() - (interval '1 day' * (30 + rr * %(span)s))
               ELSE now() - (interval '1 day' * (rr * 90)) END AS received,
          CASE WHEN status IN ('closed', 'declined') THEN NULL
               ELSE now() + (interval '1 hour' * ((rd * 50 - 10) * 24)) END AS due
@@ -687,7 +687,11 @@ FROM r JOIN bench_case_units u ON u.n = r.un, k
 """
 
 
-def generate_cases(total: int, have: int, batch: int = 250_000) -> None:
+def generate_cases(
+    total: int, have: int, batch: int = 250_000, root: str = BENCH_ROOT_CODE, span: int = 1065
+) -> None:
+    """Cases ``have + 1`` … ``total`` over the tree under ``root``; finished cases received
+    over the last ``span`` + 30 days."""
     from django.db import connection, transaction
 
     from jinguo.cases.models import Category
@@ -697,9 +701,7 @@ def generate_cases(total: int, have: int, batch: int = 250_000) -> None:
     with connection.cursor() as cursor:
         for statement in UNITS_SQL.split(";"):
             if statement.strip():
-                cursor.execute(
-                    statement, {"root": f"{BENCH_ROOT_CODE}/%"} if "%(" in statement else None
-                )
+                cursor.execute(statement, {"root": f"{root}/%"} if "%(" in statement else None)
         cursor.execute("SELECT count(*) FROM bench_case_units")
         units = cursor.fetchone()[0]
     subs = list(Category.objects.filter(parent__isnull=False).select_related("parent"))
@@ -724,6 +726,7 @@ def generate_cases(total: int, have: int, batch: int = 250_000) -> None:
         # One ciphertext reused: reading a row decrypts as much as a real one would.
         "narrative": encrypt("来电人反映家庭矛盾，希望妇联帮助调解。" * 4),
         "phone": encrypt("13800000000"),
+        "span": span,
     }
     start = have + 1
     while start <= total:

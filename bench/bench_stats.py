@@ -71,15 +71,10 @@ def prepare(args) -> None:
 
 
 def bench_dashboards(args) -> None:
-    from django.db import connection
-    from django.db.models import Sum
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from jinguo.orgs.models import OrgUnit
-    from jinguo.stats import dashboard as board
     from jinguo.stats import periods
-    from jinguo.stats.models import StatsCount
 
     year = periods.parse({"period": "year", "at": str(timezone.localdate().year)})[0]
     root = OrgUnit.objects.get(code=BENCH_ROOT_CODE)
@@ -87,40 +82,56 @@ def bench_dashboards(args) -> None:
     city = below.filter(level=root.level + 1)[0]
     county = below.filter(level=root.level + 2)[0]
     for label, unit in (("root", root), ("city", city), ("county", county)):
-        user = bench_user(f"stats_{label}", "leader", unit)
-        size = OrgUnit.objects.filter(path__subtree=unit.path).count()
+        measure_dashboard(label, unit, year, args.runs)
 
-        def dash(user=user, unit=unit):
-            return board.dashboard(user, unit, year)
 
-        def bare(unit=unit):
-            return StatsCount.objects.filter(
-                source="cases.case",
-                unit_path=unit.path,
-                dim=0,
-                month__gte=year.start,
-                month__lt=year.end,
-            ).aggregate(n=Sum("n"))["n"]
+def measure_dashboard(label: str, unit, period, runs: int) -> dict:
+    """Times the dashboard of ``unit`` for a leader there, beside (a) one summary sum and
+    (b) the dashboard's own statements replayed bare; prints and returns the figures."""
+    from django.db import connection
+    from django.db.models import Sum
+    from django.test.utils import CaptureQueriesContext
 
-        with CaptureQueriesContext(connection) as captured:
-            dash()
-        statements = [q["sql"] for q in captured.captured_queries]
+    from jinguo.orgs.models import OrgUnit
+    from jinguo.stats import dashboard as board
+    from jinguo.stats.models import StatsCount
 
-        def replay(statements=statements):
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-                    cursor.fetchall()
+    user = bench_user(f"stats_{label}", "leader", unit)
+    size = OrgUnit.objects.filter(path__subtree=unit.path).count()
 
-        d_med, d_p95 = timed(dash, args.runs)
-        b_med, _b_p95 = timed(bare, args.runs)
-        r_med, r_p95 = timed(replay, args.runs)
-        print(
-            f"dashboard {label} ({unit.name}, {size:,} units, {bare() or 0:,} cases this year): "
-            f"median {d_med:.1f} ms p95 {d_p95:.1f} ms, {len(statements)} queries | "
-            f"(a) one summary sum median {b_med:.2f} ms | (b) its {len(statements)} statements "
-            f"bare median {r_med:.2f} ms p95 {r_p95:.2f} ms | ratio to (b) {d_med / r_med:.2f}×"
-        )
+    def dash():
+        return board.dashboard(user, unit, period)
+
+    def bare():
+        return StatsCount.objects.filter(
+            source="cases.case",
+            unit_path=unit.path,
+            dim=0,
+            month__gte=period.start,
+            month__lt=period.end,
+        ).aggregate(n=Sum("n"))["n"]
+
+    with CaptureQueriesContext(connection) as captured:
+        dash()
+    statements = [q["sql"] for q in captured.captured_queries]
+
+    def replay():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+    d_med, d_p95 = timed(dash, runs)
+    b_med, _b_p95 = timed(bare, runs)
+    r_med, r_p95 = timed(replay, runs)
+    print(
+        f"dashboard {label} ({unit.name}, {size:,} units, {bare() or 0:,} cases in the period): "
+        f"median {d_med:.1f} ms p95 {d_p95:.1f} ms, {len(statements)} queries | "
+        f"(a) one summary sum median {b_med:.2f} ms | (b) its {len(statements)} statements "
+        f"bare median {r_med:.2f} ms p95 {r_p95:.2f} ms | ratio to (b) {d_med / r_med:.2f}×",
+        flush=True,
+    )
+    return {"median": d_med, "p95": d_p95, "sum": b_med, "bare": r_med}
 
 
 def bench_transition(args) -> None:
