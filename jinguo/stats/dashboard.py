@@ -9,12 +9,14 @@ one definition. Every other source a user may see gets its period total beside t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlencode
 
 from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from jinguo.orgs.models import OrgUnit
 
 from . import selectors, sources
 from .models import StatsCount
@@ -73,14 +75,21 @@ def _case_list() -> str:
 
 
 def case_list_url(unit, period: Period | None, params: dict) -> str:
-    query = {"queue": "all", "unit": unit.pk, **params}
+    query = {"queue": "all", "unit": unit.pk}
     if period is not None:
         query["received_after"] = f"{period.start}"
         query["received_before"] = f"{period.last}"
+    return _list_base(tuple(query.items())) + (f"&{urlencode(params)}" if params else "")
+
+
+@lru_cache(maxsize=512)
+def _list_base(query: tuple) -> str:
+    """The case list's address with the unit and period (shared by a dashboard's links)."""
     return _case_list() + "?" + urlencode(query)
 
 
 _COUNTS = StatsCount._meta.db_table
+_UNITS = OrgUnit._meta.db_table
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -223,16 +232,25 @@ def key_figures(user, frame: Frame, unit, period: Period) -> list[dict]:
     return out
 
 
+def _children(unit) -> list[tuple[int, str, str]]:
+    """(id, name, path) of the unit's children, in code order."""
+    return _fetch(
+        f"SELECT id, name, path FROM {_UNITS} WHERE parent_id = %s ORDER BY code",  # noqa: S608
+        [unit.pk],
+    )
+
+
 def children_table(user, src, unit, period: Period, rank: str) -> list[dict]:
     """Every child with every ranked figure: one query over the children's own rows."""
-    children = selectors.children_of(unit)
+    children = _children(unit)
     dims = {0}
     for metric in METRICS:
         dims.add(selectors.condition(src, metric.where)[0])
     due = selectors.dim_index(src, "due_state")
-    paths = [c.path for c in children]
+    paths = [path for _pk, _name, path in children]
     dims = sorted(dims)
-    rows: dict[str, list] = {}
+    # (path, dim) → [(value, in period n, n_sensitive, all n, n_sensitive)]
+    rows: dict[tuple[str, int], list[tuple]] = {}
     if paths:
         in_period = "month >= %s AND month < %s"
         got = _fetch(
@@ -247,33 +265,38 @@ def children_table(user, src, unit, period: Period, rank: str) -> list[dict]:
             + [src.key, *paths, *dims, period.start, period.end, due],
         )
         for path, dim, value, pn, pns, an, ans in got:
-            rows.setdefault(path, []).append(
-                {"dim": dim, "value": value, "pn": pn, "pns": pns, "an": an, "ans": ans}
-            )
+            rows.setdefault((path, dim), []).append((value, pn or 0, pns or 0, an or 0, ans or 0))
+    conditions = {}
 
     def cell(path, current: bool, where: dict | None) -> Cell:
-        dim, values = selectors.condition(src, where)
+        key = repr(where)
+        if key not in conditions:
+            dim, values = selectors.condition(src, where)
+            conditions[key] = (
+                dim,
+                None if values is None else set(values),
+                selectors.is_sensitive_where(src, where),
+            )
+        dim, values, sensitive = conditions[key]
         n = ns = 0
-        for r in rows.get(path, []):
-            if r["dim"] == dim and (values is None or r["value"] in values):
-                n += (r["an"] if current else r["pn"]) or 0
-                ns += (r["ans"] if current else r["pns"]) or 0
-        return Cell(n, ns, selectors.is_sensitive_where(src, where))
+        for value, pn, pns, an, ans in rows.get((path, dim), ()):
+            if values is None or value in values:
+                n += an if current else pn
+                ns += ans if current else pns
+        return Cell(n, ns, sensitive)
 
     columns = {}
     for metric in METRICS:
         columns[metric.key] = selectors.suppress(
-            user, [cell(c.path, metric.current, metric.where) for c in children]
+            user, [cell(path, metric.current, metric.where) for path in paths]
         )
-    with_due = selectors.suppress(
-        user, [cell(c.path, True, {"due_state": DUE_KNOWN}) for c in children]
-    )
+    with_due = selectors.suppress(user, [cell(p, True, {"due_state": DUE_KNOWN}) for p in paths])
     in_time = selectors.suppress(
-        user, [cell(c.path, True, {"due_state": ["ok", "soon"]}) for c in children]
+        user, [cell(p, True, {"due_state": ["ok", "soon"]}) for p in paths]
     )
     table = []
-    for i, child in enumerate(children):
-        row = {"unit_id": child.pk, "unit": child.name}
+    for i, (pk, name, _path) in enumerate(children):
+        row = {"unit_id": pk, "unit": name}
         for metric in METRICS:
             row[metric.key] = columns[metric.key][i].shown
         row["on_time"] = _pct(in_time[i].shown, with_due[i].shown)

@@ -11,6 +11,7 @@ smallest is too, so that it cannot be had by subtraction from the total.
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
@@ -237,6 +238,56 @@ def _final_field(model, lookup: str):
     return model._meta.get_field(parts[-1])
 
 
+# Names of related rows (categories, agencies' kinds…) a breakdown shows, kept for a minute per
+# process and language: a dashboard reads the same few dozen every time, and a renamed category
+# shows its new name on the dashboards within LABELS_TTL seconds.
+LABELS_TTL = 60.0
+LABELS_KEPT = 256
+_labels: dict[tuple, tuple[float, dict[str, str]]] = {}
+_label_models: set[str] = set()
+
+
+def forget_labels(sender, **kwargs) -> None:
+    """post_save/post_delete of any model: a row of a model whose names are kept was written,
+    so this process reads them afresh (connected in apps.py)."""
+    if sender._meta.label in _label_models:
+        _labels.clear()
+
+
+def _related_labels(model, values: frozenset[str]) -> dict[str, str]:
+    from django.utils.translation import get_language
+
+    key = (model._meta.label, get_language(), values)
+    now = time.monotonic()
+    kept = _labels.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    # Their names may read a parent (a subcategory is "家庭 / 家暴"): one query for all.
+    parents = [r.name for r in model._meta.concrete_fields if r.many_to_one]
+    related = model._base_manager.select_related(*parents).filter(
+        pk__in=[v for v in values if v.isdigit()]
+    )
+    labels = {str(obj.pk): str(obj) for obj in related}
+    _label_models.add(model._meta.label)
+    if len(_labels) >= LABELS_KEPT:
+        _labels.clear()
+    _labels[key] = (now + LABELS_TTL, labels)
+    return labels
+
+
+def _choice_labels(f) -> dict[str, str]:
+    from django.utils.translation import get_language
+
+    key = (f.model._meta.label, f.name, get_language())
+    kept = _choices.get(key)
+    if kept is None:
+        kept = _choices[key] = {str(k): str(v) for k, v in f.flatchoices}
+    return kept
+
+
+_choices: dict[tuple, dict[str, str]] = {}
+
+
 def value_labels(src: StatsSource, dimension: str, values: set[str]) -> dict[str, str]:
     """Display names of a dimension's values: its choices (all of them, in order), or the
     related rows' names for a foreign key; ``""`` is 未填写."""
@@ -245,15 +296,9 @@ def value_labels(src: StatsSource, dimension: str, values: set[str]) -> dict[str
     f = _final_field(src.model_class(), dimension)
     labels: dict[str, str] = {}
     if f.is_relation:
-        model = f.related_model
-        # Their names may read a parent (a subcategory is "家庭 / 家暴"): one query for all.
-        parents = [r.name for r in model._meta.concrete_fields if r.many_to_one]
-        related = model._base_manager.select_related(*parents).filter(
-            pk__in=[v for v in values if v.isdigit()]
-        )
-        labels = {str(obj.pk): str(obj) for obj in related}
+        labels = dict(_related_labels(f.related_model, frozenset(values)))
     elif f.choices:
-        labels = {str(k): str(v) for k, v in f.flatchoices}
+        labels = dict(_choice_labels(f))
     elif f.get_internal_type() == "BooleanField":
         labels = {v: (_("是") if v.lower() in ("1", "true") else _("否")) for v in values}
     for value in sorted(values):
