@@ -14,8 +14,10 @@ Builds its own database (default postgres://postgres@127.0.0.1:5432/jinguo_bench
   how a national installation would load its history;
 
 then prints, next to the bare summary SQL measured in the same run, the dashboard of the
-national root, of a province, of a city and of a county for the current year, and the cost of
-keeping the summary on a case transition (six ancestor levels to update).
+national root, of a province, of a city and of a county for the current year; the detail sheet
+of the monthly rights report for a province (every unit under it a row, computed from the
+summary, and written to Excel); and the cost of keeping the summary on a case transition (six
+ancestor levels to update).
 
 Later runs reuse the tree and the cases. Figures only; no assertion.
 """
@@ -27,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_cases import generate_cases
+from bench_cases import bench_user, generate_cases
 from bench_stats import bench_transition, measure_dashboard
 from bench_subtree import ROOT, setup_django
 
@@ -45,7 +47,8 @@ def parse_args():
     parser.add_argument("--divisions", default=str(DIVISIONS))
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--transitions", type=int, default=300)
-    parser.add_argument("--only", default="tree,cases,dashboard,transition")
+    parser.add_argument("--only", default="tree,cases,dashboard,report,transition")
+    parser.add_argument("--report-units", default="44,4401", help="codes, comma-separated")
     return parser.parse_args()
 
 
@@ -194,6 +197,38 @@ def bench_dashboards(args) -> None:
         measure_dashboard(label, unit, year, args.runs)
 
 
+def bench_report(args) -> None:
+    """The detail sheet of the monthly rights report for a province: every unit a row."""
+    from jinguo.orgs.models import OrgUnit
+    from jinguo.stats import detail, reports_excel
+    from jinguo.stats.models import ReportForm
+    from jinguo.stats.services import reports as services
+
+    form = ReportForm.objects.get(code="rights_monthly")
+    for code in args.report_units.split(","):
+        unit = OrgUnit.objects.get(code=code)
+        user = bench_user(f"report_{code}", "leader", unit)
+        period = services.last_closed_period(form)
+        began = time.perf_counter()
+        rows, totals = detail.detail(user, form, unit, period)
+        computed = time.perf_counter() - began
+        content = reports_excel.build(
+            form=form,
+            period=period,
+            unit=unit,
+            cells=services.cells_of(form),
+            rows=[("\u3000" * (r.depth - 1) + r.name, r.values) for r in rows],
+            totals=totals,
+        )
+        total = time.perf_counter() - began
+        print(
+            f"detail sheet {unit.name} {period.label}: {len(rows):,} units, figures "
+            f"{computed:.1f} s, with the Excel ({len(content) / 1e6:.1f} MB) {total:.1f} s "
+            f"(total received {totals.get('main.total')})",
+            flush=True,
+        )
+
+
 def main() -> None:
     args = parse_args()
     setup_django(args.database_url)
@@ -204,6 +239,8 @@ def main() -> None:
         load_cases(args)
     if "dashboard" in steps:
         bench_dashboards(args)
+    if "report" in steps:
+        bench_report(args)
     if "transition" in steps:
         bench_transition(args)
 

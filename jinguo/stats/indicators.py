@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -93,6 +94,12 @@ class Evaluator:
     # small result is then hidden from users without core.view_sensitive.
     sensitive: bool = False
     _sensitive_memo: dict = field(default_factory=dict)
+    # Where the counts come from: the unit's own summary rows, one lookup per figure (None), or
+    # an object with the same ``total()`` that read a whole subtree at once (detail.py).
+    counts: object | None = None
+    # Filter values resolved to stored ones (category codes → ids), shareable between the
+    # evaluators of many units.
+    resolved: dict = field(default_factory=dict)
 
     @classmethod
     def for_unit(cls, path: str, period: Period) -> Evaluator:
@@ -102,7 +109,7 @@ class Evaluator:
 
     def evaluate(self, formula: str):
         self.sensitive = False
-        value = self._eval(parse(formula).body)
+        value = compiled(formula)(self)
         return tidy(value)
 
     def indicator(self, code: str):
@@ -116,7 +123,7 @@ class Evaluator:
         self._stack.append(code)
         outer, self.sensitive = self.sensitive, False
         try:
-            value = self._eval(parse(self.indicators[code]).body)
+            value = compiled(self.indicators[code])(self)
         finally:
             self._stack.pop()
         self._values[code] = value
@@ -124,64 +131,107 @@ class Evaluator:
         self.sensitive |= outer
         return value
 
-    def _eval(self, node):
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, str):
-                raise FormulaError(_("文字只能作为函数的参数。"))
-            return Decimal(str(node.value))
-        if isinstance(node, ast.UnaryOp):
-            value = self._eval(node.operand)
-            return -value if isinstance(node.op, ast.USub) else value
-        if isinstance(node, ast.BinOp):
-            left, right = self._eval(node.left), self._eval(node.right)
-            if isinstance(node.op, ast.Add):
-                return left + right
-            if isinstance(node.op, ast.Sub):
-                return left - right
-            if isinstance(node.op, ast.Mult):
-                return left * right
-            return left / right if right else Decimal(0)
-        if isinstance(node, ast.Call):
-            return self._call(node)
-        raise FormulaError(_("公式写法有误。"))
+    def count(self, key: str, where: dict, asked=None) -> int:
+        """The records of source ``key`` matching ``where`` (one dimension at most) in this
+        unit's subtree and period. ``asked`` is a hashable form of (key, where) that the
+        compiled formula passes, so a term is checked and resolved once per ``resolved``."""
+        asked = asked if asked is not None else (key, repr(sorted(where.items())))
+        term = self.resolved.get(asked)
+        if term is None:
+            term = self.resolved[asked] = _term(key, where)
+        src, resolved, memo = term
+        got = self._counts.get(memo)
+        if got is None:
+            cell = (self.counts or selectors).total(src, self.path, self.period, resolved)
+            got = self._counts[memo] = (cell.n, cell.n_sensitive > 0 or cell.sensitive_value)
+        self.sensitive |= got[1]
+        return got[0]
 
-    def _call(self, node: ast.Call):
-        name = node.func.id
-        if name == "pct":
-            if len(node.args) != 2 or node.keywords:
-                raise FormulaError(_("pct 需要两个参数：pct(分子, 分母)。"))
-            a, b = (self._eval(arg) for arg in node.args)
-            return (a * 100 / b).quantize(Decimal("0.1")) if b else Decimal(0)
-        args = [_literal(arg) for arg in node.args]
-        if name == "ind":
-            if len(args) != 1 or node.keywords or not isinstance(args[0], str):
-                raise FormulaError(_('ind 需要一个指标代码：ind("代码")。'))
-            return self.indicator(args[0])
-        # count
-        if len(args) != 1 or not isinstance(args[0], str):
-            raise FormulaError(_('count 需要一个统计来源：count("cases.case")。'))
-        where = {kw.arg: _literal(kw.value) for kw in node.keywords}
-        return Decimal(self.count(args[0], where))
 
-    def count(self, key: str, where: dict) -> int:
-        src = sources.source(key)
-        if src is None:
-            raise FormulaError(_("没有统计来源“%(key)s”。") % {"key": key})
-        if len(where) > 1:
-            raise FormulaError(_("统计汇总一次只能按一个维度筛选。"))
-        for dimension, value in where.items():
-            if dimension not in sources.dimensions(src):
-                raise FormulaError(
-                    _("统计来源“%(key)s”没有维度“%(dim)s”。") % {"key": key, "dim": dimension}
-                )
-            where = {dimension: resolve_values(src, dimension, value)}
-        memo = (key, tuple(sorted((k, tuple(v)) for k, v in where.items())))
-        if memo not in self._counts:
-            cell = selectors.total(src, self.path, self.period, where or None)
-            self._counts[memo] = (cell.n, cell.n_sensitive > 0 or cell.sensitive_value)
-        n, sensitive = self._counts[memo]
-        self.sensitive |= sensitive
-        return n
+def _term(key: str, where: dict):
+    """(source, where with stored values, memo key) of a count, or FormulaError."""
+    src = sources.source(key)
+    if src is None:
+        raise FormulaError(_("没有统计来源“%(key)s”。") % {"key": key})
+    if len(where) > 1:
+        raise FormulaError(_("统计汇总一次只能按一个维度筛选。"))
+    resolved = None
+    for dimension, value in where.items():
+        if dimension not in sources.dimensions(src):
+            raise FormulaError(
+                _("统计来源“%(key)s”没有维度“%(dim)s”。") % {"key": key, "dim": dimension}
+            )
+        resolved = {dimension: resolve_values(src, dimension, value)}
+    memo = (key, tuple(sorted((k, tuple(v)) for k, v in (resolved or {}).items())))
+    return src, resolved, memo
+
+
+ZERO = Decimal(0)
+
+
+@lru_cache(maxsize=1024)
+def compiled(formula: str):
+    """The formula as a function of an Evaluator, built once per formula text: a detail
+    sheet evaluates the same few formulas for tens of thousands of units. Every check of the
+    formula's shape is made here, so a wrong formula fails whatever unit it is given."""
+    return _compile(parse(formula).body)
+
+
+def _compile(node):
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            raise FormulaError(_("文字只能作为函数的参数。"))
+        constant = Decimal(str(node.value))
+        return lambda ev: constant
+    if isinstance(node, ast.UnaryOp):
+        operand = _compile(node.operand)
+        if isinstance(node.op, ast.USub):
+            return lambda ev: -operand(ev)
+        return operand
+    if isinstance(node, ast.BinOp):
+        left, right = _compile(node.left), _compile(node.right)
+        if isinstance(node.op, ast.Add):
+            return lambda ev: left(ev) + right(ev)
+        if isinstance(node.op, ast.Sub):
+            return lambda ev: left(ev) - right(ev)
+        if isinstance(node.op, ast.Mult):
+            return lambda ev: left(ev) * right(ev)
+
+        def divide(ev):
+            a, b = left(ev), right(ev)
+            return a / b if b else ZERO
+
+        return divide
+    if isinstance(node, ast.Call):
+        return _compile_call(node)
+    raise FormulaError(_("公式写法有误。"))
+
+
+def _compile_call(node: ast.Call):
+    name = node.func.id
+    if name == "pct":
+        if len(node.args) != 2 or node.keywords:
+            raise FormulaError(_("pct 需要两个参数：pct(分子, 分母)。"))
+        part, whole = (_compile(arg) for arg in node.args)
+
+        def pct(ev):
+            a, b = part(ev), whole(ev)
+            return (a * 100 / b).quantize(Decimal("0.1")) if b else ZERO
+
+        return pct
+    args = [_literal(arg) for arg in node.args]
+    if name == "ind":
+        if len(args) != 1 or node.keywords or not isinstance(args[0], str):
+            raise FormulaError(_('ind 需要一个指标代码：ind("代码")。'))
+        code = args[0]
+        return lambda ev: ev.indicator(code)
+    # count
+    if len(args) != 1 or not isinstance(args[0], str):
+        raise FormulaError(_('count 需要一个统计来源：count("cases.case")。'))
+    key = args[0]
+    where = {kw.arg: _literal(kw.value) for kw in node.keywords}
+    asked = (key, repr(sorted(where.items())))
+    return lambda ev: Decimal(ev.count(key, where, asked))
 
 
 def _literal(node):

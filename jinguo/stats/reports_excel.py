@@ -4,18 +4,22 @@ total row."""
 
 from __future__ import annotations
 
+from copy import copy
 from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from jinguo.core.exports import safe_cell
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+BOLD = Font(bold=True)
 
 
 def flat_columns(form, cells) -> list[tuple[list[str], object]]:
@@ -37,29 +41,54 @@ def header_matrix(columns) -> tuple[list[list[str]], int]:
 
 
 def build(*, form, period, unit, cells, rows, totals) -> bytes:
-    """``rows`` is [(unit name, values dict)], ``totals`` the summed values."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(form.name)[:31]
+    """``rows`` is [(unit name, values dict)], ``totals`` the summed values.
+
+    Written row by row (openpyxl's write-only mode): a province's detail sheet has tens of
+    thousands of rows, which the in-memory worksheet builds many times slower and larger."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(str(form.name)[:31])
     columns = flat_columns(form, cells)
     matrix, depth = header_matrix(columns)
     width = len(columns) + 1
-    ws.cell(1, 1, f"{unit.name} {form.name}（{period.label}）")
-    ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = CENTER
-    if width > 1:
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.column_dimensions["A"].width = 24
+    for j in range(len(columns)):
+        ws.column_dimensions[get_column_letter(j + 2)].width = 12
     top = 2
+    ws.freeze_panes = f"B{top + depth}"
+
+    # A style is set on one cell per kind and copied to the others: setting it cell by cell
+    # hashes the style objects each time, which was most of a large sheet's time.
+    looks: dict[tuple[bool, bool], WriteOnlyCell] = {}
+
+    def styled(value, *, bold=False, header=False):
+        look = looks.get((bold, header))
+        if look is None:
+            look = looks[(bold, header)] = WriteOnlyCell(ws)
+            if header:
+                look.alignment = CENTER
+            if bold or header:
+                look.font = BOLD
+            look.border = BOX
+        cell = WriteOnlyCell(ws, value)
+        cell._style = copy(look._style)
+        return cell
+
+    title = WriteOnlyCell(ws, f"{unit.name} {form.name}（{period.label}）")
+    title.font = Font(bold=True, size=14)
+    title.alignment = CENTER
+    ws.append([title])
+    if width > 1:
+        _merge(ws, 1, 1, 1, width)
     # The unit column spans every header level.
-    ws.cell(top, 1, _("单位"))
-    if depth > 1:
-        ws.merge_cells(start_row=top, start_column=1, end_row=top + depth - 1, end_column=1)
     for level in range(depth):
-        for j, label in enumerate(matrix[level]):
-            ws.cell(top + level, j + 2, label)
+        first = _("单位") if level == 0 else None
+        ws.append(
+            [styled(first, header=True)] + [styled(label, header=True) for label in matrix[level]]
+        )
+    if depth > 1:
+        _merge(ws, top, 1, top + depth - 1, 1)
     # Horizontal merges: runs of the same label under the same parents; vertical: a label
     # repeated down its column (a column with fewer levels).
-    merged = set()
     for level in range(depth):
         j = 0
         while j < len(columns):
@@ -73,46 +102,35 @@ def build(*, form, period, unit, cells, rows, totals) -> bytes:
             ):
                 k += 1
             if k > j:
-                ws.merge_cells(
-                    start_row=top + level, start_column=j + 2, end_row=top + level, end_column=k + 2
-                )
-                merged.update((level, x) for x in range(j, k + 1))
+                _merge(ws, top + level, j + 2, top + level, k + 2)
             j = k + 1
     for j, (levels, _cell) in enumerate(columns):
         own = len(levels)
         if own < depth:
-            ws.merge_cells(
-                start_row=top + own - 1,
-                start_column=j + 2,
-                end_row=top + depth - 1,
-                end_column=j + 2,
-            )
-    for r in range(top, top + depth):
-        for c in range(1, width + 1):
-            ws.cell(r, c).alignment = CENTER
-            ws.cell(r, c).font = Font(bold=True)
-            ws.cell(r, c).border = BOX
-    r = top + depth
+            _merge(ws, top + own - 1, j + 2, top + depth - 1, j + 2)
+    keys = [cell.key for _levels, cell in columns]
     for name, values in rows:
-        ws.cell(r, 1, safe_cell(str(name)))
-        for j, (_levels, cell) in enumerate(columns):
-            value = values.get(cell.key)
-            ws.cell(r, j + 2, safe_cell(value) if value not in (None, "") else None)
-        r += 1
-    ws.cell(r, 1, _("合计")).font = Font(bold=True)
-    for j, (_levels, cell) in enumerate(columns):
-        if cell.is_numeric:
-            ws.cell(r, j + 2, totals.get(cell.key) or 0).font = Font(bold=True)
-    for row in ws.iter_rows(min_row=top + depth, max_row=r, max_col=width):
-        for c in row:
-            c.border = BOX
-    ws.column_dimensions["A"].width = 24
-    for j in range(len(columns)):
-        ws.column_dimensions[get_column_letter(j + 2)].width = 12
-    ws.freeze_panes = ws.cell(top + depth, 2)
+        out = [styled(safe_cell(str(name)))]
+        for key in keys:
+            value = values.get(key)
+            out.append(styled(safe_cell(value) if value not in (None, "") else None))
+        ws.append(out)
+    ws.append(
+        [styled(_("合计"), bold=True)]
+        + [
+            styled((totals.get(cell.key) or 0) if cell.is_numeric else None, bold=True)
+            for _levels, cell in columns
+        ]
+    )
     buf = BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _merge(ws, first_row, first_column, last_row, last_column) -> None:
+    ws.merged_cells.add(
+        CellRange(min_row=first_row, min_col=first_column, max_row=last_row, max_col=last_column)
+    )
 
 
 def _own_levels(column) -> int:

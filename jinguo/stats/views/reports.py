@@ -20,7 +20,7 @@ from jinguo.core.exports import xlsx_response
 from jinguo.core.generic import ObjectListView
 from jinguo.orgs.models import OrgUnit
 
-from .. import reports_excel
+from .. import detail, reports_excel
 from ..choices import ReportState
 from ..filtersets import ReportFilterSet
 from ..forms import ReportCellForm
@@ -319,6 +319,8 @@ class ReportOverviewView(LoginRequiredMixin, View):
         view = selectors.overview(user, unit, form, start)
         if request.GET.get("export") == "xlsx":
             return self.export(request, view)
+        if request.GET.get("export") == "detail":
+            return self.export_detail(request, view)
         return render(
             request,
             T + "overview.html",
@@ -363,6 +365,44 @@ class ReportOverviewView(LoginRequiredMixin, View):
             },
         )
         return xlsx_response(content, f"{view.unit.name}{view.form.name}{view.period.label}")
+
+    def export_detail(self, request, view):
+        """Every unit under the viewed one on one sheet, computed from the summary."""
+        if not request.user.has_perm("core.export"):
+            raise PermissionDenied
+        user = request.user
+        try:
+            rows, totals = detail.detail(user, view.form, view.unit, view.period)
+        except detail.TooManyUnits as exc:
+            messages.error(request, str(exc))
+            query = request.GET.copy()
+            query.pop("export", None)
+            return redirect(f"{request.path}?{query.urlencode()}")
+        content = reports_excel.build(
+            form=view.form,
+            period=view.period,
+            unit=view.unit,
+            cells=services.cells_of(view.form),
+            rows=[("\u3000" * (r.depth - 1) + r.name, r.values) for r in rows],
+            totals=totals,
+        )
+        audit.record_access(
+            user,
+            action="export",
+            object_type="stats.report_detail",
+            rows=len(rows),
+            filters={
+                "form": view.form.code,
+                "period": f"{view.period.start}",
+                "unit": view.unit.pk,
+            },
+        )
+        name = _("%(unit)s%(form)s%(period)s明细") % {
+            "unit": view.unit.name,
+            "form": view.form.name,
+            "period": view.period.label,
+        }
+        return xlsx_response(content, name)
 
 
 def _unit_for(user, unit_id) -> OrgUnit:

@@ -1,0 +1,153 @@
+"""The detail sheet of a report form: its figures for every unit of a subtree, one row each.
+
+The consolidated report sums what the children filed. A province also wants every unit under
+it on one sheet — tens of thousands of rows — and most of those units file nothing: their
+computed cells come straight from the summary, and their manual cells from the report they
+filed for the period, if any. ``SubtreeCounts`` reads the subtree's count rows once per
+(source, dimension) the formulas ask for, instead of one query per unit and figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from jinguo.orgs.choices import TERRITORIAL_KINDS
+from jinguo.orgs.models import OrgUnit
+
+from .choices import CellKind
+from .indicators import Evaluator, FormulaError
+from .models import Indicator, Report, ReportForm, StatsCount
+from .models.reports import mask
+from .periods import Period
+from .selectors import Cell, condition, is_sensitive_where
+from .services import reports as services
+
+# A sheet this long is still read in Excel and built within seconds; a larger subtree (a
+# whole nation) is refused with a message: choose a province or a lower unit.
+MAX_UNITS = 60_000
+
+
+class TooManyUnits(ValueError):
+    pass
+
+
+class SubtreeCounts:
+    """The summary's counts of every unit under ``root_path`` for ``period``; the same
+    ``total()`` as the selectors. A source's rows of the subtree and period are read in one
+    query the first time a formula asks for it; each figure (source, dimension, values) is then
+    summed for every unit in one pass over that dimension's rows."""
+
+    def __init__(self, root_path: str, period: Period):
+        self.root_path, self.period = root_path, period
+        self._rows: dict[str, dict[int, list[tuple[str, str, int, int]]]] = {}
+        self._terms: dict[tuple, tuple[dict[str, tuple[int, int]], bool]] = {}
+
+    def total(self, src, path: str, period: Period, where: dict | None) -> Cell:
+        if period != self.period:
+            raise ValueError("SubtreeCounts holds one period")
+        dim, values = condition(src, where)
+        term = (src.key, dim, None if values is None else tuple(values))
+        got = self._terms.get(term)
+        if got is None:
+            got = self._terms[term] = (
+                self._by_path(src.key, dim, values),
+                is_sensitive_where(src, where),
+            )
+        by_path, sensitive = got
+        n, ns = by_path.get(path, (0, 0))
+        return Cell(n, ns, sensitive)
+
+    def _by_path(self, source: str, dim: int, values) -> dict[str, tuple[int, int]]:
+        if source not in self._rows:
+            self._rows[source] = self._fetch(source)
+        wanted = None if values is None else set(values)
+        sums: dict[str, tuple[int, int]] = {}
+        for path, value, n, ns in self._rows[source].get(dim, ()):
+            if wanted is None or value in wanted:
+                a, b = sums.get(path, (0, 0))
+                sums[path] = (a + n, b + ns)
+        return sums
+
+    def _fetch(self, source: str) -> dict[int, list[tuple[str, str, int, int]]]:
+        got = (
+            StatsCount.objects.filter(
+                source=source,
+                unit_path__subtree=self.root_path,
+                month__gte=self.period.start,
+                month__lt=self.period.end,
+            )
+            .values("unit_path", "dim", "value")
+            .annotate(tn=Sum("n"), tns=Sum("n_sensitive"))
+            .order_by()
+            .values_list("unit_path", "dim", "value", "tn", "tns")
+        )
+        by_dim: dict[int, list[tuple[str, str, int, int]]] = {}
+        for path, dim, value, n, ns in got.iterator(chunk_size=20_000):
+            by_dim.setdefault(dim, []).append((path, value, n or 0, ns or 0))
+        return by_dim
+
+
+@dataclass
+class DetailRow:
+    unit_id: int
+    name: str
+    depth: int  # levels below the sheet's unit
+    values: dict
+
+
+def detail(user, form: ReportForm, unit: OrgUnit, period: Period) -> tuple[list[DetailRow], dict]:
+    """Every active unit under ``unit`` of the kinds that file the form or of a territorial
+    level (in path order), with
+    its figures as ``user`` may see them, and ``unit``'s own figures (its subtree's totals).
+    TooManyUnits past MAX_UNITS."""
+    units = OrgUnit.objects.filter(path__subtree=unit.path, is_active=True).exclude(pk=unit.pk)
+    # The kinds that file it, and the territorial levels between them and the sheet's unit.
+    units = units.filter(kind__in={*form.unit_kinds, *(str(k) for k in TERRITORIAL_KINDS)})
+    size = units.count()
+    if size > MAX_UNITS:
+        raise TooManyUnits(
+            _("%(unit)s 下有 %(n)s 个单位，超过明细表的上限 %(max)s 个。请选择下一级单位导出。")
+            % {"unit": unit.name, "n": f"{size:,}", "max": f"{MAX_UNITS:,}"}
+        )
+    cells = services.cells_of(form)
+    computed = [c for c in cells if c.kind == CellKind.COMPUTED]
+    indicators = dict(Indicator.objects.values_list("code", "formula"))
+    counts = SubtreeCounts(unit.path, period)
+    resolved: dict = {}
+
+    def figures(path: str) -> tuple[dict, list]:
+        ev = Evaluator(path, period, indicators, counts=counts, resolved=resolved)
+        values, sensitive = {}, []
+        for cell in computed:
+            try:
+                values[cell.key] = ev.evaluate(cell.formula)
+            except (FormulaError, ArithmeticError):
+                values[cell.key] = None
+            if ev.sensitive:
+                sensitive.append(cell.key)
+        return values, sensitive
+
+    # Manual cells: from the report each unit filed for the period (read through restrict).
+    filed = {
+        r.org_id: r.values
+        for r in Report.objects.restrict(user, "view")
+        .filter(
+            form=form,
+            period_start=period.start,
+            state__in=services.FILED,
+            org__path__subtree=unit.path,
+        )
+        .only("org_id", "values")
+    }
+    manual = [c.key for c in cells if c.kind != CellKind.COMPUTED]
+    rows = []
+    for pk, name, path, level in units.order_by("path").values_list("pk", "name", "path", "level"):
+        values, sensitive = figures(path)
+        own = filed.get(pk) or {}
+        values.update({k: own.get(k) for k in manual})
+        rows.append(DetailRow(pk, name, level - unit.level, mask(values, sensitive, user)))
+    values, sensitive = figures(unit.path)
+    return rows, mask(values, sensitive, user)
