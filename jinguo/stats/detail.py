@@ -18,7 +18,7 @@ from jinguo.orgs.choices import TERRITORIAL_KINDS
 from jinguo.orgs.models import OrgUnit
 
 from .choices import CellKind
-from .indicators import Evaluator, FormulaError
+from .indicators import Evaluator
 from .models import Indicator, Report, ReportForm, StatsCount
 from .models.reports import mask
 from .periods import Period
@@ -120,15 +120,7 @@ def detail(user, form: ReportForm, unit: OrgUnit, period: Period) -> tuple[list[
 
     def figures(path: str) -> tuple[dict, list]:
         ev = Evaluator(path, period, indicators, counts=counts, resolved=resolved)
-        values, sensitive = {}, []
-        for cell in computed:
-            try:
-                values[cell.key] = ev.evaluate(cell.formula)
-            except (FormulaError, ArithmeticError):
-                values[cell.key] = None
-            if ev.sensitive:
-                sensitive.append(cell.key)
-        return values, sensitive
+        return services.evaluate_cells(ev, computed)
 
     # Manual cells: from the report each unit filed for the period (read through restrict).
     filed = {

@@ -94,7 +94,12 @@ def compute(form: ReportForm, unit: OrgUnit, period: Period, cells=None) -> tupl
     """The computed cells of ``unit``'s report for ``period``, from the summary, and the keys
     of those that count sensitive records or values."""
     cells = cells if cells is not None else cells_of(form)
-    ev = Evaluator.for_unit(unit.path, period)
+    return evaluate_cells(Evaluator.for_unit(unit.path, period), cells)
+
+
+def evaluate_cells(ev: Evaluator, cells) -> tuple[dict, list]:
+    """The computed ``cells`` by ``ev`` (one unit and period): values, and the keys of those
+    that count sensitive records or values. A formula that cannot be evaluated gives None."""
     values, sensitive = {}, []
     for cell in cells:
         if cell.kind != CellKind.COMPUTED:
