@@ -113,7 +113,7 @@ def children_reports(form: ReportForm, unit: OrgUnit, period_start, states=FILED
     scope; used to sum a consolidated report)."""
     return (
         Report.objects.filter(
-            form=form, period_start=period_start, org__parent=unit, state__in=states
+            form__code=form.code, period_start=period_start, org__parent=unit, state__in=states
         )
         .select_related("org")
         .order_by("org__code")
@@ -287,7 +287,7 @@ def _fillers(units):
 
 def current_report(form, org, period_start) -> Report | None:
     return (
-        Report.objects.filter(form=form, org=org, period_start=period_start)
+        Report.objects.filter(form__code=form.code, org=org, period_start=period_start)
         .exclude(state=ReportState.SUPERSEDED)
         .order_by("-version")
         .first()
@@ -500,10 +500,12 @@ def remind_overdue(now=None) -> int:
         period = last_closed_period(form, today)
         if today <= due_on(form, period):
             continue
-        filed = Report.objects.filter(form=form, period_start=period.start, state__in=FILED).values(
-            "org_id"
-        )
-        done = ReportReminder.objects.filter(form=form, period_start=period.start).values("org_id")
+        filed = Report.objects.filter(
+            form__code=form.code, period_start=period.start, state__in=FILED
+        ).values("org_id")
+        done = ReportReminder.objects.filter(
+            form__code=form.code, period_start=period.start
+        ).values("org_id")
         units = list(
             OrgUnit.objects.filter(kind__in=form.unit_kinds or [], is_active=True)
             .exclude(pk__in=filed)
