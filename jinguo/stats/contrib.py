@@ -79,6 +79,7 @@ registry.audit_labels(
         "report_supersede": _("报表被新版本取代"),
         "reportcell_update": _("修改报表单元格"),
         "reportcell_create": _("设置报表单元格"),
+        "report_prefill": _("任务数据填入报表"),
         "reportcell_delete": _("清除报表单元格"),
         "reportform_create": _("新建报表"),
         "reportform_update": _("修改报表基本信息"),

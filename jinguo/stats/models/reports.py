@@ -336,3 +336,28 @@ class ReportReminder(models.Model):
                 fields=["form", "org", "period_start"], name="stats_reminder_once"
             )
         ]
+
+
+class ReportPrefill(models.Model):
+    """A figure a unit reported elsewhere (a task's completion) for a manual cell of its
+    report of a period. It fills that cell when the report is begun, or at once in a report
+    still being filled if the cell is empty; the unit may change it before submitting.
+    Matched by the form's code, so it follows the form's versions."""
+
+    form_code = models.SlugField(max_length=60)
+    key = models.CharField(max_length=90)
+    org = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+    source = models.CharField(max_length=200, verbose_name=_("来源"))
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("报表预填数据")
+        verbose_name_plural = _("报表预填数据")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_code", "org", "period_start", "key"], name="stats_prefill_once"
+            )
+        ]

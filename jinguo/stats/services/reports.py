@@ -35,7 +35,7 @@ from jinguo.orgs.models import OrgUnit
 
 from ..choices import CellKind, ReportEventKind, ReportState
 from ..indicators import Evaluator, FormulaError
-from ..models import Report, ReportEvent, ReportForm, ReportReminder
+from ..models import Report, ReportEvent, ReportForm, ReportPrefill, ReportReminder
 from ..periods import Period, add_months
 
 TEXT_MAX = 500
@@ -320,6 +320,8 @@ def report_start(*, user, form: ReportForm, period_start) -> Report:
                 if k not in values
             }
         )
+        prefilled = _prefills(form, unit, period_start, cells, values)
+        values.update(prefilled)
         report = Report.objects.create(
             org=unit,
             form=form,
@@ -330,6 +332,8 @@ def report_start(*, user, form: ReportForm, period_start) -> Report:
             computed_at=timezone.now(),
         )
         _event(report, ReportEventKind.CREATED, user)
+        if prefilled:
+            _event(report, ReportEventKind.PREFILLED, user, "、".join(sorted(prefilled)))
         audit.record_change(user, report, "report_start", after=audit.snapshot(report))
     return report
 
@@ -485,6 +489,21 @@ def report_correct(*, user, report, reason: str) -> Report:
         audit.record_change(user, old, "report_supersede", before=before, after=audit.snapshot(old))
         audit.record_change(user, new, "report_correct", after=audit.snapshot(new), reason=reason)
     return new
+
+
+# --- figures reported elsewhere -------------------------------------------------------------
+
+
+def _prefills(form, unit, period_start, cells, values) -> dict:
+    """Stored figures for the manual cells of a new report that are still empty."""
+    manual = {c.key for c in cells if c.kind == CellKind.NUMBER}
+    out = {}
+    for row in ReportPrefill.objects.filter(
+        form_code=form.code, org=unit, period_start=period_start
+    ):
+        if row.key in manual and values.get(row.key) is None:
+            out[row.key] = _tidy(row.value)
+    return out
 
 
 # --- reminders ------------------------------------------------------------------------------
