@@ -39,6 +39,11 @@ class ReportFormHeaderForm(ScopedForm):
     )
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The checkbox list is not a text box: no form-control class on each box.
+        self.fields["unit_kinds"].widget.attrs.pop("class", None)
+
 
 class ReportFormCreateForm(ReportFormHeaderForm):
     code = forms.SlugField(
