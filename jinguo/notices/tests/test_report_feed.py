@@ -129,3 +129,9 @@ def test_pages_offer_the_cell_and_the_figure(login, street_officer, community_ch
     page = login(community_chair).get(receipt.get_absolute_url())
     body = page.content.decode()
     assert 'data-testid="report-link"' in body and notice.report_figure in body
+
+
+def test_the_issuer_sees_the_link(login, street_officer, events_cell):
+    notice = _task(street_officer, events_cell)
+    page = login(street_officer).get(notice.get_absolute_url())
+    assert 'data-testid="report-link"' in page.content.decode()

@@ -240,3 +240,22 @@ def test_editor_pages(login, sysadmin, community_chair, form):
     assert other.get(url).status_code == 404
     assert other.post(cell_url, {"kind": "number"}).status_code == 404
     assert other.get(create).status_code == 404
+
+
+def test_the_upper_level_sums_children_across_versions(
+    sysadmin, community_chair, chair_a2, street_leader, form
+):
+    """A child filed on version 1, another begins after version 2 exists: the street's own
+    report (on version 2) still sums both by cell key."""
+    first = report_services.report_start(user=community_chair, form=form, period_start=last_month())
+    report_services.report_submit(
+        user=community_chair, report=first, values={"main.events": "2", "main.participants": "5"}
+    )
+    new = services.reportrow_save(user=sysadmin, form=form, code="extra", label="新增").form
+    second = report_services.report_start(user=chair_a2, form=new, period_start=last_month())
+    assert second.form_id == new.pk
+    report_services.report_submit(
+        user=chair_a2, report=second, values={"main.events": "3", "main.participants": "1"}
+    )
+    street = report_services.report_start(user=street_leader, form=new, period_start=last_month())
+    assert street.values["main.events"] == 5 and street.values["main.participants"] == 6
