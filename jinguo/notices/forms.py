@@ -11,6 +11,7 @@ from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.forms import unit_label
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.forms.common import DateInput
+from jinguo.stats.services.prefill import prefill_cells
 
 from . import choices
 from .files import MAX_FILES
@@ -54,6 +55,11 @@ class UnitMultiSearchInput(forms.SelectMultiple):
         return ctx
 
 
+class ReportCellChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.form.name} · {obj.row.label} · {obj.column.header}"
+
+
 class NoticeForm(ScopedForm):
     kind = forms.ChoiceField(
         label=_("类型"),
@@ -93,9 +99,26 @@ class NoticeForm(ScopedForm):
         label=_("附件"),
         help_text=_("可多选，最多 %(n)d 个，支持 PDF、Word、Excel、图片等。") % {"n": MAX_FILES},
     )
+    report_cell = ReportCellChoiceField(
+        label=_("数据填入报表（可选）"),
+        required=False,
+        queryset=prefill_cells(),
+        help_text=_(
+            "仅任务：各单位报告完成情况时须填这一项数据，它会预先填入该单位当期报表的这个单元格，"
+            "上报前仍可修改。"
+        ),
+        error_messages={"invalid_choice": _("请选择一个手工填报的数值单元格。")},
+    )
+    report_period = forms.DateField(
+        label=_("填入哪一期报表"),
+        required=False,
+        widget=DateInput,
+        help_text=_("报告期内任一日期；不填则按完成期限所在的报告期。"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["report_cell"].queryset = prefill_cells()
         home = getattr(self.user, "home_unit", None)
         if home is not None:
             self.fields["units"].queryset = OrgUnit.objects.filter(

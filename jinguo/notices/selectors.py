@@ -5,13 +5,20 @@ CONTRACT:
 - waiting(user) -> QuerySet[Receipt]   (the inbox's receipts still to sign or complete)
 - notice_progress(receipts) -> {"total", "acknowledged", "completed", "pending", "overdue"}
 - file_for(user, pk) -> NoticeFile | None   (a file of a notice or receipt she may see)
+- assessment_board(user, unit, year) -> {"indicators", "rows", "full"}   (the child units of
+  ``unit`` scored on the indicators it set for ``year``, ranked by total)
+- assessment_years(user) -> list[int]   (years of the indicators and scores she may see)
 """
+
+from decimal import Decimal
 
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from jinguo.orgs.models import OrgUnit
+
 from .choices import NoticeKind, ReceiptState
-from .models import Notice, NoticeFile, Receipt
+from .models import Assessment, Indicator, Notice, NoticeFile, Receipt
 
 STATE_ORDER = Case(
     When(state=ReceiptState.PENDING, then=Value(0)),
@@ -68,3 +75,38 @@ def file_for(user, pk):
         | Q(receipt__isnull=True, notice__in=receipts.values("notice"))
     )
     return NoticeFile.objects.filter(visible, pk=pk).select_related("notice", "receipt").first()
+
+
+def assessment_board(user, unit, year: int) -> dict:
+    """The child units of ``unit`` × the indicators it set for ``year``: scores, totals, rank."""
+    indicators = list(
+        Indicator.objects.restrict(user, "view").filter(org=unit, year=year).order_by("pk")
+    )
+    units = list(OrgUnit.objects.filter(parent=unit, is_active=True).order_by("path"))
+    found = {
+        (a.indicator_id, a.org_id): a
+        for a in Assessment.objects.restrict(user, "view").filter(indicator__in=indicators)
+    }
+    rows = []
+    for child in units:
+        cells = [found.get((i.pk, child.pk)) for i in indicators]
+        total = sum((c.final_score for c in cells if c is not None), Decimal("0"))
+        rows.append({"unit": child, "cells": cells, "total": total})
+    rows.sort(key=lambda r: (-r["total"], r["unit"].path))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return {
+        "indicators": indicators,
+        "rows": rows,
+        "full": sum((i.weight for i in indicators), Decimal("0")),
+    }
+
+
+def assessment_years(user) -> list[int]:
+    indicators = Indicator.objects.restrict(user, "view").values_list("year", flat=True)
+    assessed = (
+        Assessment.objects.restrict(user, "view")
+        .values_list("indicator__year", flat=True)
+        .distinct()
+    )
+    return sorted(set(indicators.distinct()) | set(assessed), reverse=True)

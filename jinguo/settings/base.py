@@ -243,6 +243,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "jinguo.orgs.choices.UnitKind",
         "VisitMethodEnum": "jinguo.people.choices.VisitMethod",
         "ConsentMethodEnum": "jinguo.people.choices.ConsentMethod",
+        "AssessmentIndicatorMethodEnum": "jinguo.notices.choices.IndicatorMethod",
     },
 }
 

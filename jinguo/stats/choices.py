@@ -32,3 +32,4 @@ class ReportEventKind(models.TextChoices):
     RETURNED = "returned", _("退回")
     ACCEPTED = "accepted", _("审核通过")
     CORRECTED = "corrected", _("更正（新版本）")
+    PREFILLED = "prefilled", _("任务数据填入")

@@ -68,6 +68,18 @@ registry.audit_labels(
         "report_correct": _("更正报表（新版本）"),
         "report_supersede": _("报表被新版本取代"),
         "reportcell_update": _("修改报表单元格"),
+        "reportcell_create": _("设置报表单元格"),
+        "report_prefill": _("任务数据填入报表"),
+        "reportcell_delete": _("清除报表单元格"),
+        "reportform_create": _("新建报表"),
+        "reportform_update": _("修改报表基本信息"),
+        "reportform_version": _("报表生成新版本"),
+        "reportrow_save": _("保存报表行"),
+        "reportrow_delete": _("删除报表行"),
+        "reportcolumn_save": _("保存报表列"),
+        "reportcolumn_delete": _("删除报表列"),
+        "reportrule_create": _("添加报表校验规则"),
+        "reportrule_delete": _("删除报表校验规则"),
     }
 )
 

@@ -127,7 +127,7 @@ def detail(user, form: ReportForm, unit: OrgUnit, period: Period) -> tuple[list[
         r.org_id: r.values
         for r in Report.objects.restrict(user, "view")
         .filter(
-            form=form,
+            form__code=form.code,  # any version of the form
             period_start=period.start,
             state__in=services.FILED,
             org__path__subtree=unit.path,

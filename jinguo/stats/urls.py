@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import reports
+from .views import report_settings, reports
 
 app_name = "stats"
 
@@ -15,10 +15,25 @@ urlpatterns = [
     path("reports/<int:pk>/fill/", reports.ReportFillView.as_view(), name="report_fill"),
     path("reports/<int:pk>/review/", reports.ReportReviewView.as_view(), name="report_review"),
     path("reports/<int:pk>/correct/", reports.ReportCorrectView.as_view(), name="report_correct"),
-    path("reports/forms/", reports.ReportFormListView.as_view(), name="reportform_list"),
+    path("reports/forms/", report_settings.ReportFormListView.as_view(), name="reportform_list"),
+    path(
+        "reports/forms/new/",
+        report_settings.ReportFormCreateView.as_view(),
+        name="reportform_create",
+    ),
+    path(
+        "reports/forms/<int:pk>/",
+        report_settings.ReportFormEditView.as_view(),
+        name="reportform_edit",
+    ),
+    path(
+        "reports/forms/<int:pk>/cells/<int:row>/<int:column>/",
+        report_settings.ReportCellEditView.as_view(),
+        name="reportcell_edit",
+    ),
     path(
         "reports/cells/<int:pk>/",
-        reports.ReportCellUpdateView.as_view(),
+        report_settings.ReportCellUpdateView.as_view(),
         name="reportcell_update",
     ),
 ]

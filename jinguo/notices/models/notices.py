@@ -30,6 +30,20 @@ class Notice(ScopedModel):
     )
     # For NoticeTargets.LEVEL: the unit kind every receiving unit has.
     target_kind = models.CharField(max_length=20, blank=True, verbose_name=_("单位层级"))
+    # A task may feed a manual cell of a report form: the figure each unit reports under the
+    # cell's name on completion fills that cell of its report of the period (see
+    # jinguo/stats/services/prefill.py). Old versions of the form keep their cells, so the
+    # link survives a new version; the figure lands in the version the unit files.
+    report_cell = models.ForeignKey(
+        "stats.ReportCell",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("填入报表单元格"),
+    )
+    report_period = models.DateField(null=True, blank=True, verbose_name=_("填入报表的报告期"))
+    report_figure = models.CharField(max_length=50, blank=True, verbose_name=_("填入报表的数据项"))
     issued_at = models.DateTimeField(default=timezone.now, verbose_name=_("下发时间"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

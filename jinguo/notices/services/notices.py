@@ -3,9 +3,11 @@
 CONTRACT:
 - target_units(org, targets, *, target_kind="", units=()) -> list[OrgUnit]
 - notice_issue(*, user, kind, title, body, targets, due_on=None, target_kind="", units=(),
-  files=()) -> Notice   (one Receipt per receiving unit; their users notified after commit)
+  files=(), report_cell=None, report_period=None) -> Notice   (one Receipt per receiving
+  unit; their users notified after commit; a task may feed a manual cell of a report form)
 - receipt_acknowledge(*, user, receipt) -> Receipt          (签收)
-- receipt_complete(*, user, receipt, note, figures=(), files=()) -> Receipt   (tasks only)
+- receipt_complete(*, user, receipt, note, figures=(), files=()) -> Receipt   (tasks only; a
+  task feeding a report cell needs that figure, which fills the unit's report of the period)
 - notice_remind(*, user, notice) -> int                     (units reminded)
 - notice_withdraw(*, user, notice, reason) -> Notice
 - remind_due(now=None) -> int   (the scheduler: tasks due within 2 days, then overdue; once each)
@@ -31,6 +33,8 @@ from jinguo.core.notifications import notify
 from jinguo.core.scoping import permission_name
 from jinguo.orgs.choices import UnitKind
 from jinguo.orgs.models import OrgUnit
+from jinguo.stats.services import prefill as report_prefill
+from jinguo.stats.services.reports import period_containing
 
 from .. import files as notice_files
 from ..choices import NoticeKind, NoticeTargets, ReceiptState
@@ -137,6 +141,34 @@ def _clean_due(kind, due_on, errors, today) -> datetime.date | None:
     return None
 
 
+def _report_link(kind, report_cell, report_period, due_on, receivers, errors):
+    """(cell, period start) of a task feeding a report cell, or (None, None)."""
+    if report_cell in (None, ""):
+        return None, None
+    pk = getattr(report_cell, "pk", report_cell)
+    cell = (
+        report_prefill.prefill_cells().filter(pk=pk).first()
+        if isinstance(pk, int) and not isinstance(pk, bool)
+        else None
+    )
+    if kind != NoticeKind.TASK:
+        errors["report_cell"] = _("只有任务可以填入报表。")
+    elif cell is None:
+        errors["report_cell"] = _("请选择一个手工填报的数值单元格。")
+    elif receivers and not {u.kind for u in receivers} & set(cell.form.unit_kinds or []):
+        errors["report_cell"] = _("接收单位不填报《%(form)s》，请选择其他报表或发送范围。") % {
+            "form": cell.form.name
+        }
+    if cell is None or "report_cell" in errors:
+        return None, None
+    day = report_period or due_on
+    if not isinstance(day, datetime.date) or not 2000 <= day.year <= 2099:
+        if report_period is not None:
+            errors["report_period"] = _("请填写报告期内的一个日期。")
+        return None, None
+    return cell, period_containing(cell.form, day).start
+
+
 def notice_issue(
     *,
     user,
@@ -148,6 +180,8 @@ def notice_issue(
     target_kind: str = "",
     units=(),
     files=(),
+    report_cell=None,
+    report_period=None,
 ) -> Notice:
     _require(user, "add", Notice)
     org = user.home_unit
@@ -178,6 +212,7 @@ def notice_issue(
             errors["targets"] = _("接收单位超过 %(n)d 个，请分批发送或选择更高一级的单位。") % {
                 "n": MAX_RECEIVERS
             }
+    cell, period_start = _report_link(kind, report_cell, report_period, due_on, receivers, errors)
     try:
         checked = notice_files.check_uploads(files)
     except ValidationError as exc:
@@ -195,6 +230,9 @@ def notice_issue(
             targets=targets,
             target_kind=target_kind,
             issued_by=user,
+            report_cell=cell,
+            report_period=period_start,
+            report_figure=report_prefill.source_key(cell) if cell else "",
         )
         notice.save(force_insert=True)
         receipts = Receipt.objects.bulk_create(
@@ -309,6 +347,23 @@ def clean_figures(figures, errors: dict) -> list[dict]:
     return [r for r in rows if math.isfinite(r["value"])]
 
 
+def _report_figure(notice, figures, errors):
+    """The figure of a task that feeds a report cell (required then), else None."""
+    if notice.report_cell_id is None or notice.report_period is None:
+        return None
+    for row in figures:
+        if row["key"] == notice.report_figure:
+            return row["value"]
+    errors.setdefault(
+        "figures",
+        [
+            _("请填写“%(key)s”的数值：它将填入本单位的《%(form)s》。")
+            % {"key": notice.report_figure, "form": notice.report_cell.form.name}
+        ],
+    )
+    return None
+
+
 def receipt_complete(*, user, receipt, note: str, figures=(), files=()) -> Receipt:
     errors: dict = {}
     note = _text(note, "note", _("完成情况"), errors, required=True)
@@ -327,6 +382,7 @@ def receipt_complete(*, user, receipt, note: str, figures=(), files=()) -> Recei
             raise ValidationError(_("通知只需签收，无需报告完成情况。"))
         if receipt.state == ReceiptState.COMPLETED:
             raise ValidationError(_("本单位已经报告过完成情况了。"), code="done")
+        reported = _report_figure(notice, figures, errors)
         if errors:
             raise ValidationError(errors)
         now = timezone.now()
@@ -351,6 +407,15 @@ def receipt_complete(*, user, receipt, note: str, figures=(), files=()) -> Recei
         )
         for one in checked:
             notice_files.store(one, notice=notice, receipt=receipt, user=user, written=written)
+        if reported is not None:
+            report_prefill.report_prefill(
+                user=user,
+                org=receipt.org,
+                cell=notice.report_cell,
+                period_start=notice.report_period,
+                value=reported,
+                source=_("任务“%(title)s”") % {"title": notice.title[:60]},
+            )
         audit.record_change(
             user,
             receipt,

@@ -2,8 +2,6 @@
 scores for a year with their ranking and Excel export, and one score with its evidence (the
 assessed unit enters, the setting unit adjusts)."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,9 +17,9 @@ from jinguo.core import audit
 from jinguo.core.exports import rows_to_workbook, xlsx_response
 from jinguo.core.generic import ObjectListView, ServiceFormView
 from jinguo.core.scoping import permitted_actions
-from jinguo.orgs.models import OrgUnit
 from jinguo.stats import selectors as stats
 
+from .. import selectors
 from ..filtersets import AssessmentFilterSet, IndicatorFilterSet
 from ..forms import AssessmentAdjustForm, AssessmentEnterForm, IndicatorForm
 from ..models import Assessment, Indicator
@@ -170,31 +168,6 @@ class AssessmentStepView(LoginRequiredMixin, View):
         return render(request, T + "assessment_detail.html", ctx)
 
 
-def board(user, unit, year: int) -> dict:
-    """The child units of ``unit`` × the indicators it set for ``year``: scores, totals, rank."""
-    indicators = list(
-        Indicator.objects.restrict(user, "view").filter(org=unit, year=year).order_by("pk")
-    )
-    units = list(OrgUnit.objects.filter(parent=unit, is_active=True).order_by("path"))
-    found = {
-        (a.indicator_id, a.org_id): a
-        for a in Assessment.objects.restrict(user, "view").filter(indicator__in=indicators)
-    }
-    rows = []
-    for child in units:
-        cells = [found.get((i.pk, child.pk)) for i in indicators]
-        total = sum((c.final_score for c in cells if c is not None), Decimal("0"))
-        rows.append({"unit": child, "cells": cells, "total": total})
-    rows.sort(key=lambda r: (-r["total"], r["unit"].path))
-    for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank
-    return {
-        "indicators": indicators,
-        "rows": rows,
-        "full": sum((i.weight for i in indicators), Decimal("0")),
-    }
-
-
 def _year(request) -> int:
     raw = request.GET.get("year", "")
     if raw.isdigit() and 2000 <= int(raw) <= 2100:
@@ -210,7 +183,7 @@ class BoardView(LoginRequiredMixin, View):
         if not user.has_perm("notices.view_indicator") or user.home_unit is None:
             raise PermissionDenied
         year = _year(request)
-        data = board(user, user.home_unit, year)
+        data = selectors.assessment_board(user, user.home_unit, year)
         if request.GET.get("export") == "xlsx":
             return self.export(request, year, data)
         own = (

@@ -65,9 +65,15 @@ def receipt_context(request, receipt, *, complete_form=None) -> dict:
         "notice_files": notice.files.filter(receipt__isnull=True),
         "receipt_files": receipt.files.all(),
         "can_acknowledge": "acknowledge" in actions and receipt.state == ReceiptState.PENDING,
-        "complete_form": (complete_form or CompleteForm(user=user)) if can_complete else None,
+        "complete_form": (complete_form or _complete_form(user, notice)) if can_complete else None,
         "issuer": Notice.objects.restrict(user, "view").filter(pk=notice.pk).exists(),
     }
+
+
+def _complete_form(user, notice) -> CompleteForm:
+    """A task feeding a report cell offers the figure it needs on the first line."""
+    initial = {"figures": [(notice.report_figure, "")]} if notice.report_cell_id else None
+    return CompleteForm(user=user, initial=initial)
 
 
 class ReceiptDetailView(LoginRequiredMixin, View):
@@ -160,6 +166,8 @@ class NoticeCreateView(ServiceFormView):
             target_kind=data["target_kind"],
             units=list(data["units"]),
             files=data["files"],
+            report_cell=data["report_cell"],
+            report_period=data["report_period"],
         )
 
 

@@ -44,7 +44,21 @@ class Indicator(models.Model):
 
 
 class ReportForm(models.Model):
-    code = models.SlugField(max_length=60, unique=True, verbose_name=_("代码"))
+    # Versions of one form share its code; only the current one is filled from now on. A form
+    # that reports were already filed on is never changed in place (they keep their layout):
+    # editing it makes the next version (see services/settings.py).
+    code = models.SlugField(max_length=60, verbose_name=_("代码"))
+    version = models.PositiveSmallIntegerField(default=1, editable=False, verbose_name=_("版本"))
+    is_current = models.BooleanField(default=True, editable=False, verbose_name=_("当前版本"))
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上一版本"),
+    )
     name = models.CharField(max_length=80, verbose_name=_("名称"))
     period_kind = models.CharField(
         max_length=10, choices=PeriodKind.choices, verbose_name=_("报送周期")
@@ -63,6 +77,14 @@ class ReportForm(models.Model):
         ordering = ["sort", "code"]
         verbose_name = _("报表")
         verbose_name_plural = _("报表")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="stats_reportform_version"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(is_current=True),
+                name="stats_reportform_current",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -312,5 +334,30 @@ class ReportReminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["form", "org", "period_start"], name="stats_reminder_once"
+            )
+        ]
+
+
+class ReportPrefill(models.Model):
+    """A figure a unit reported elsewhere (a task's completion) for a manual cell of its
+    report of a period. It fills that cell when the report is begun, or at once in a report
+    still being filled if the cell is empty; the unit may change it before submitting.
+    Matched by the form's code, so it follows the form's versions."""
+
+    form_code = models.SlugField(max_length=60)
+    key = models.CharField(max_length=90)
+    org = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+    source = models.CharField(max_length=200, verbose_name=_("来源"))
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("报表预填数据")
+        verbose_name_plural = _("报表预填数据")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_code", "org", "period_start", "key"], name="stats_prefill_once"
             )
         ]

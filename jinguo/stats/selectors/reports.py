@@ -30,7 +30,7 @@ def history(report: Report) -> list[Report]:
     """Every version of the report's unit, form and period, newest first."""
     return list(
         Report.objects.filter(
-            form=report.form, org=report.org, period_start=report.period_start
+            form__code=report.form.code, org=report.org, period_start=report.period_start
         ).order_by("-version")
     )
 
@@ -83,7 +83,7 @@ def overview(user, unit: OrgUnit, form: ReportForm, period_start) -> Overview:
     reports = {
         r.org_id: r
         for r in visible_reports(user)
-        .filter(form=form, period_start=period.start, org__in=children)
+        .filter(form__code=form.code, period_start=period.start, org__in=children)
         .exclude(state=ReportState.SUPERSEDED)
         .order_by("version")
     }
@@ -96,7 +96,7 @@ def overview(user, unit: OrgUnit, form: ReportForm, period_start) -> Overview:
     filed = [r.report for r in rows if r.filed]
     own = (
         visible_reports(user)
-        .filter(form=form, org=unit, period_start=period.start)
+        .filter(form__code=form.code, org=unit, period_start=period.start)
         .exclude(state=ReportState.SUPERSEDED)
         .order_by("-version")
         .first()
@@ -136,7 +136,7 @@ def not_filed(user, today=None) -> list[dict]:
         period = services.last_closed_period(form, today)
         due = services.due_on(form, period)
         filed = Report.objects.filter(
-            form=form, period_start=period.start, state__in=services.FILED
+            form__code=form.code, period_start=period.start, state__in=services.FILED
         ).values("org_id")
         missing = list(children.exclude(pk__in=filed).order_by("code").only("pk", "name"))
         if missing:

@@ -35,7 +35,7 @@ from jinguo.orgs.models import OrgUnit
 
 from ..choices import CellKind, ReportEventKind, ReportState
 from ..indicators import Evaluator, FormulaError
-from ..models import Report, ReportEvent, ReportForm, ReportReminder
+from ..models import Report, ReportEvent, ReportForm, ReportPrefill, ReportReminder
 from ..periods import Period, add_months
 
 TEXT_MAX = 500
@@ -118,7 +118,7 @@ def children_reports(form: ReportForm, unit: OrgUnit, period_start, states=FILED
     scope; used to sum a consolidated report)."""
     return (
         Report.objects.filter(
-            form=form, period_start=period_start, org__parent=unit, state__in=states
+            form__code=form.code, period_start=period_start, org__parent=unit, state__in=states
         )
         .select_related("org")
         .order_by("org__code")
@@ -292,7 +292,7 @@ def _fillers(units):
 
 def current_report(form, org, period_start) -> Report | None:
     return (
-        Report.objects.filter(form=form, org=org, period_start=period_start)
+        Report.objects.filter(form__code=form.code, org=org, period_start=period_start)
         .exclude(state=ReportState.SUPERSEDED)
         .order_by("-version")
         .first()
@@ -325,6 +325,8 @@ def report_start(*, user, form: ReportForm, period_start) -> Report:
                 if k not in values
             }
         )
+        prefilled = _prefills(form, unit, period_start, cells, values)
+        values.update(prefilled)
         report = Report.objects.create(
             org=unit,
             form=form,
@@ -335,6 +337,8 @@ def report_start(*, user, form: ReportForm, period_start) -> Report:
             computed_at=timezone.now(),
         )
         _event(report, ReportEventKind.CREATED, user)
+        if prefilled:
+            _event(report, ReportEventKind.PREFILLED, user, "、".join(sorted(prefilled)))
         audit.record_change(user, report, "report_start", after=audit.snapshot(report))
     return report
 
@@ -492,6 +496,21 @@ def report_correct(*, user, report, reason: str) -> Report:
     return new
 
 
+# --- figures reported elsewhere -------------------------------------------------------------
+
+
+def _prefills(form, unit, period_start, cells, values) -> dict:
+    """Stored figures for the manual cells of a new report that are still empty."""
+    manual = {c.key for c in cells if c.kind == CellKind.NUMBER}
+    out = {}
+    for row in ReportPrefill.objects.filter(
+        form_code=form.code, org=unit, period_start=period_start
+    ):
+        if row.key in manual and values.get(row.key) is None:
+            out[row.key] = _tidy(row.value)
+    return out
+
+
 # --- reminders ------------------------------------------------------------------------------
 
 
@@ -505,10 +524,12 @@ def remind_overdue(now=None) -> int:
         period = last_closed_period(form, today)
         if today <= due_on(form, period):
             continue
-        filed = Report.objects.filter(form=form, period_start=period.start, state__in=FILED).values(
-            "org_id"
-        )
-        done = ReportReminder.objects.filter(form=form, period_start=period.start).values("org_id")
+        filed = Report.objects.filter(
+            form__code=form.code, period_start=period.start, state__in=FILED
+        ).values("org_id")
+        done = ReportReminder.objects.filter(
+            form__code=form.code, period_start=period.start
+        ).values("org_id")
         units = list(
             OrgUnit.objects.filter(kind__in=form.unit_kinds or [], is_active=True)
             .exclude(pk__in=filed)

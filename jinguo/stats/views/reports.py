@@ -23,12 +23,10 @@ from jinguo.orgs.models import OrgUnit
 from .. import detail, reports_excel
 from ..choices import ReportState
 from ..filtersets import ReportFilterSet
-from ..forms import ReportCellForm
-from ..models import Indicator, Report, ReportCell, ReportForm
+from ..models import Report, ReportForm
 from ..periods import add_months
 from ..selectors import reports as selectors
 from ..services import reports as services
-from ..services import settings as setting_services
 from ..tables import ReportTable, state_badge
 
 T = "stats/reports/"
@@ -412,54 +410,3 @@ def _unit_for(user, unit_id) -> OrgUnit:
     if unit_id in (None, ""):
         return get_object_or_404(units, pk=user.home_unit_id)
     return get_object_or_404(units, pk=_int(unit_id) or 0)
-
-
-# --- settings (system administrator) --------------------------------------------------------
-
-
-class ReportFormListView(LoginRequiredMixin, View):
-    def get(self, request):
-        if not request.user.has_perm("stats.view_reportform"):
-            raise PermissionDenied
-        forms = ReportForm.objects.prefetch_related("rows", "columns", "rules")
-        return render(
-            request,
-            T + "forms.html",
-            {
-                "title": _("报表设置"),
-                "forms": [(f, services.cells_of(f)) for f in forms],
-                "indicators": Indicator.objects.all(),
-                "can_change": request.user.has_perm("stats.change_reportcell"),
-            },
-        )
-
-
-class ReportCellUpdateView(LoginRequiredMixin, View):
-    def _cell(self, request, pk):
-        if not request.user.has_perm("stats.change_reportcell"):
-            raise Http404
-        return get_object_or_404(ReportCell.objects.select_related("form", "row", "column"), pk=pk)
-
-    def get(self, request, pk):
-        cell = self._cell(request, pk)
-        form = ReportCellForm(instance=cell, user=request.user)
-        return render(
-            request, T + "cell_form.html", {"title": _("修改单元格"), "form": form, "cell": cell}
-        )
-
-    def post(self, request, pk):
-        cell = self._cell(request, pk)
-        form = ReportCellForm(request.POST, instance=cell, user=request.user)
-        if form.is_valid():
-            try:
-                setting_services.reportcell_update(
-                    user=request.user, cell=cell, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _("单元格已保存。"))
-                return redirect("stats:reportform_list")
-        return render(
-            request, T + "cell_form.html", {"title": _("修改单元格"), "form": form, "cell": cell}
-        )
