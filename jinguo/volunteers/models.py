@@ -101,6 +101,17 @@ class Activity(ScopedModel):
     title = models.CharField(max_length=200, verbose_name=_("活动名称"))
     place = models.CharField(max_length=200, blank=True, verbose_name=_("地点"))
     capacity = models.PositiveIntegerField(default=20, verbose_name=_("名额"))
+    # A cancelled activity stays on record (who signed up, why it did not take place).
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("取消时间"))
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("取消人"),
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True, verbose_name=_("取消原因"))
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -112,6 +123,14 @@ class Activity(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("volunteers:activity_detail", args=[self.pk])
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_past(self) -> bool:
+        return self.held_on < timezone.localdate()
 
 
 class Participation(ScopedModel):

@@ -123,11 +123,9 @@ def activity_create(*, user, team, held_on, title, place="", capacity=20) -> Act
     errors: dict = {}
     if team is None or not may(user, "change", team):
         errors["team"] = _("所选服务队不存在或不在您的管辖范围内。")
-    check_date(held_on, errors, "held_on", label=_("活动日期"))
-    title = clean_text(title, errors, "title", label=_("活动名称"), max_length=200, required=True)
-    place = clean_text(place, errors, "place", label=_("地点"), max_length=200)
-    if not capacity or not 1 <= capacity <= 10000:
-        errors["capacity"] = _("名额须在 1 到 10000 之间。")
+    title, place = _check_activity(
+        errors, held_on=held_on, title=title, place=place, capacity=capacity
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -135,6 +133,81 @@ def activity_create(*, user, team, held_on, title, place="", capacity=20) -> Act
             org=team.org, team=team, held_on=held_on, title=title, place=place, capacity=capacity
         )
         audit.record_change(user, activity, "create", after=audit.snapshot(activity))
+    return activity
+
+
+ACTIVITY_FIELDS = ["held_on", "title", "place", "capacity"]
+
+
+def _check_activity(errors, *, held_on, title, place, capacity):
+    check_date(held_on, errors, "held_on", label=_("活动日期"))
+    title = clean_text(title, errors, "title", label=_("活动名称"), max_length=200, required=True)
+    place = clean_text(place, errors, "place", label=_("地点"), max_length=200)
+    if not capacity or not 1 <= capacity <= 10000:
+        errors["capacity"] = _("名额须在 1 到 10000 之间。")
+    return title, place
+
+
+def _refuse_if_settled(activity):
+    """Only an activity still to come, and not cancelled, may be changed or cancelled."""
+    if activity.is_cancelled:
+        raise ValidationError(_("该活动已取消。"))
+    if activity.is_past:
+        raise ValidationError(_("活动日期已过，不能再修改或取消。"))
+    if activity.participations.filter(attended=True).exists():
+        raise ValidationError(_("已登记出勤的活动不能再修改或取消。"))
+
+
+def activity_update(*, user, activity, held_on, title, place="", capacity=20) -> Activity:
+    """Edit an activity before it takes place; the sign-ups follow its new date."""
+    errors: dict = {}
+    title, place = _check_activity(
+        errors, held_on=held_on, title=title, place=place, capacity=capacity
+    )
+    if held_on and held_on < timezone.localdate():
+        errors["held_on"] = _("活动日期不能早于今天。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        activity = scoped_get(user, Activity, activity, "change")
+        _refuse_if_settled(activity)
+        signed = activity.participations.count()
+        if capacity < signed:
+            raise ValidationError(
+                {"capacity": _("已有 %(n)d 人报名，名额不能少于报名人数。") % {"n": signed}}
+            )
+        before = audit.snapshot(activity, ACTIVITY_FIELDS)
+        moved = activity.held_on != held_on
+        activity.held_on, activity.title = held_on, title
+        activity.place, activity.capacity = place, capacity
+        activity.save(update_fields=ACTIVITY_FIELDS)
+        if moved:
+            activity.participations.update(held_on=held_on)
+        after = audit.snapshot(activity, ACTIVITY_FIELDS)
+        audit.record_change(user, activity, "update", *audit.diff(before, after))
+    return activity
+
+
+def activity_cancel(*, user, activity, reason) -> Activity:
+    """Cancel an activity that has not taken place, with the reason; sign-ups stay on record."""
+    errors: dict = {}
+    reason = clean_text(
+        reason, errors, "reason", label=_("取消原因"), max_length=200, required=True
+    )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        activity = scoped_get(user, Activity, activity, "change")
+        _refuse_if_settled(activity)
+        activity.cancelled_at = timezone.now()
+        activity.cancelled_by = user
+        activity.cancel_reason = reason
+        activity.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        # The reason is free text: the audit row keeps only that there was one.
+        audit.record_change(
+            user, activity, "activity_cancel",
+            after={"signed_up": activity.participations.count()},
+        )  # fmt: skip
     return activity
 
 
@@ -150,6 +223,8 @@ def signup(*, user, activity, volunteer) -> Participation:
         raise ValidationError(errors)
     with transaction.atomic():
         activity = scoped_get(user, Activity, activity, "change")
+        if activity.is_cancelled:
+            raise ValidationError({"volunteer": _("该活动已取消，不能报名。")})
         if activity.participations.count() >= activity.capacity:
             raise ValidationError({"volunteer": _("活动名额已满。")})
         if activity.participations.filter(volunteer=volunteer).exists():
@@ -170,6 +245,8 @@ def hours_record(*, user, participation, attended: bool, hours=None) -> Particip
         raise ValidationError(errors)
     with transaction.atomic():
         participation = scoped_get(user, Participation, participation, "change")
+        if participation.activity.is_cancelled:
+            raise ValidationError(_("该活动已取消，不能登记出勤。"))
         participation.attended = attended
         participation.hours = hours if attended else None
         participation.confirmed_by = None

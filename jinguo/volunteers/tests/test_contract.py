@@ -86,10 +86,14 @@ class TestActivityContract(ScopedModelContract):
     list_url = "volunteers:activity_list"
     detail_url = "volunteers:activity_detail"
     create_url = "volunteers:activity_create"
+    update_url = "volunteers:activity_update"
     export = True
 
     def make(self, unit):
         return make_activity(unit)
+
+    def update_data(self, obj):
+        return {"held_on": TODAY().isoformat(), "title": "改期的宣传活动", "capacity": "15"}
 
     def export_marker(self, obj):
         return "编号", obj.pk
@@ -166,9 +170,13 @@ class TestMeetingContract(ScopedModelContract):
     extra_permissions = ("volunteers.view_council", "volunteers.change_council")
     detail_url = "volunteers:meeting_detail"
     create_url = "volunteers:meeting_create"
+    update_url = "volunteers:meeting_update"
 
     def make(self, unit):
         return make_meeting(unit)
+
+    def update_data(self, obj):
+        return {"topics": "老旧小区加装电梯", "discussion": "补记"}
 
     def create_request(self, unit):
         council = make_council(unit)
