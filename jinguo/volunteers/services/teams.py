@@ -5,7 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from jinguo.core import audit
 from jinguo.core.scoping import may
 
 from ..choices import RegistrationStatus
-from ..models import Activity, CarePairing, Participation, Team, Volunteer
+from ..models import Activity, CarePairing, Participation, ServiceYear, Team, Volunteer
 from .common import check_date, check_org, check_person, clean_text, require_perm, scoped_get
 
 MAX_HOURS = Decimal("24")
@@ -236,6 +237,59 @@ def signup(*, user, activity, volunteer) -> Participation:
     return participation
 
 
+def _count_service(participation, sign: int) -> None:
+    """Add (``sign`` 1) or take back (-1) one confirmed service in the volunteer's year.
+
+    An UPDATE with F() expressions, so concurrent confirmations for one volunteer add up;
+    the year's first creates the row (a racing first retries as an update)."""
+    volunteer = participation.volunteer
+    key = {"volunteer_id": volunteer.pk, "year": participation.held_on.year}
+    change = {"hours": F("hours") + sign * participation.hours, "times": F("times") + sign}
+    if ServiceYear.objects.filter(**key).update(**change):
+        return
+    if sign < 0:
+        return  # nothing was counted (a summary not yet rebuilt): nothing to take back
+    try:
+        with transaction.atomic():
+            ServiceYear.objects.create(
+                **key, team_id=volunteer.team_id, org_path=volunteer.team.org_path,
+                hours=participation.hours, times=1,
+            )  # fmt: skip
+    except IntegrityError:
+        ServiceYear.objects.filter(**key).update(**change)
+
+
+def service_years_rebuild() -> int:
+    """Recount every volunteer's confirmed service per year from the sign-ups."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import ExtractYear
+
+    with transaction.atomic():
+        ServiceYear.objects.all().delete()
+        rows = (
+            Participation.objects.filter(confirmed_at__isnull=False, attended=True)
+            .annotate(year=ExtractYear("held_on"))
+            .values("volunteer_id", "volunteer__team_id", "volunteer__team__org_path", "year")
+            .annotate(total=Sum("hours"), n=Count("id"))
+            .order_by()
+        )
+        made = ServiceYear.objects.bulk_create(
+            (
+                ServiceYear(
+                    volunteer_id=r["volunteer_id"],
+                    team_id=r["volunteer__team_id"],
+                    org_path=r["volunteer__team__org_path"],
+                    year=r["year"],
+                    hours=r["total"],
+                    times=r["n"],
+                )
+                for r in rows.iterator(chunk_size=5000)
+            ),
+            batch_size=5000,
+        )
+    return len(made)
+
+
 def hours_record(*, user, participation, attended: bool, hours=None) -> Participation:
     """Attendance and hours; changing them withdraws an earlier confirmation."""
     errors: dict = {}
@@ -247,6 +301,8 @@ def hours_record(*, user, participation, attended: bool, hours=None) -> Particip
         participation = scoped_get(user, Participation, participation, "change")
         if participation.activity.is_cancelled:
             raise ValidationError(_("该活动已取消，不能登记出勤。"))
+        if participation.confirmed_at is not None:
+            _count_service(participation, -1)  # the confirmation is withdrawn
         participation.attended = attended
         participation.hours = hours if attended else None
         participation.confirmed_by = None
@@ -271,6 +327,7 @@ def hours_confirm(*, user, participation) -> Participation:
         participation.confirmed_by = user
         participation.confirmed_at = timezone.now()
         participation.save(update_fields=["confirmed_by", "confirmed_at"])
+        _count_service(participation, 1)
         audit.record_change(
             user, participation, "hours_confirm", after={"hours": str(participation.hours)}
         )

@@ -241,7 +241,7 @@ def test_hours_by_team_count_confirmed_hours_in_scope(tree, staff, leader, clien
     district = user_with_role(tree.district_a, "leader")
     client.force_login(district)
     r = client.get(reverse("volunteers:hours_summary"))
-    assert [(row["activity__team_id"], row["hours"]) for row in r.context["rows"]] == [
+    assert [(row["team_id"], row["hours"]) for row in r.context["rows"]] == [
         (team.pk, Decimal("2"))
     ]
     assert r.context["active"] == 1
@@ -291,3 +291,43 @@ def test_a_refused_small_form_keeps_what_was_typed(tree, staff, leader, client):
     assert r.status_code == 200 and 'data-testid="decide-form"' in r.content.decode()
     pending.refresh_from_db()
     assert pending.status == "pending"
+
+
+def test_the_yearly_summary_follows_confirmations_and_equals_a_rebuild(tree, staff, leader):
+    from jinguo.volunteers.models import ServiceYear
+    from jinguo.volunteers.selectors import active_volunteers, hours_by_team
+
+    team = make_team(tree.community_a, leader=leader)
+    volunteer = make_volunteer(tree.community_a, team=team)
+    signed = [
+        teams.signup(user=staff, activity=make_activity(tree.community_a, team=team, **when),
+                     volunteer=volunteer)
+        for when in ({"held_on": date(2025, 12, 30)}, {}, {})
+    ]  # fmt: skip
+    for p, hours in zip(signed, ("2", "3", "1.5"), strict=True):
+        teams.hours_record(user=staff, participation=p, attended=True, hours=Decimal(hours))
+        teams.hours_confirm(user=leader, participation=p)
+    this_year = signed[1].held_on.year
+    row = ServiceYear.objects.get(volunteer=volunteer, year=this_year)
+    assert (row.hours, row.times) == (Decimal("4.5"), 2)
+    assert ServiceYear.objects.get(volunteer=volunteer, year=2025).hours == Decimal("2")
+    # Changing confirmed hours withdraws them until the leader confirms again.
+    teams.hours_record(user=staff, participation=signed[2], attended=True, hours=Decimal("4"))
+    row.refresh_from_db()
+    assert (row.hours, row.times) == (Decimal("3"), 1)
+    district = user_with_role(tree.district_a, "leader")
+    assert [(r["team_id"], r["hours"], r["volunteers"], r["times"]) for r in
+            hours_by_team(district, this_year)] == [(team.pk, Decimal("3"), 1, 1)]  # fmt: skip
+    assert active_volunteers(district, this_year) == 1
+    teams.hours_record(user=staff, participation=signed[1], attended=False)
+    assert list(hours_by_team(district, this_year)) == []
+    assert active_volunteers(district, this_year) == 0
+    # Another district sees nothing; a user without the permission neither.
+    other = user_with_role(tree.district_b, "leader")
+    assert active_volunteers(other, 2025) == 0 and not list(hours_by_team(other, 2025))
+    assert active_volunteers(UserFactory(home_unit=tree.district_a), 2025) == 0
+
+    kept = sorted(ServiceYear.objects.values_list("volunteer_id", "year", "hours", "times"))
+    teams.service_years_rebuild()
+    rebuilt = sorted(ServiceYear.objects.values_list("volunteer_id", "year", "hours", "times"))
+    assert [r for r in kept if r[3]] == rebuilt

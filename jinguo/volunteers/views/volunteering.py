@@ -366,6 +366,6 @@ class HoursSummaryView(LoginRequiredMixin, View):
                 "years": range(this_year, this_year - 5, -1),
                 "rows": rows,
                 "total": sum((r["hours"] for r in rows), 0),
-                "active": selectors.active_volunteers(request.user, year).count(),
+                "active": selectors.active_volunteers(request.user, year),
             },
         )
