@@ -331,3 +331,20 @@ def test_the_yearly_summary_follows_confirmations_and_equals_a_rebuild(tree, sta
     teams.service_years_rebuild()
     rebuilt = sorted(ServiceYear.objects.values_list("volunteer_id", "year", "hours", "times"))
     assert [r for r in kept if r[3]] == rebuilt
+
+
+def test_a_pairing_with_a_child_of_another_branch_stays_hidden(tree, client):
+    """Not only a sensitive child: a pairing whose child lies outside the viewer's scope is
+    not shown, though the pairing itself belongs to her unit."""
+    child = PersonFactory(org=tree.community_b, name="外区儿童", birth_date=date(2017, 2, 1))
+    child.is_sensitive = False
+    child.save(update_fields=["is_sensitive"])
+    pairing = make_pairing(tree.community_a, child=child)
+    viewer = UserFactory(home_unit=tree.district_a)
+    grant(viewer, "volunteers.view_carepairing", "volunteers.view_volunteer",
+          "people.view_person", "core.view_sensitive")  # fmt: skip
+    client.force_login(viewer)
+    r = client.get(reverse("volunteers:pairing_list"))
+    assert pairing.pk not in {row.record.pk for row in r.context["table"].rows}
+    assert "外区儿童" not in r.content.decode()
+    assert "外区儿童" not in client.get(pairing.volunteer.get_absolute_url()).content.decode()
