@@ -98,3 +98,30 @@ def active_volunteers(user, year: int) -> int:
     return ServiceYear.objects.filter(
         year=year, org_path__subtree=user.home_path, times__gt=0
     ).count()
+
+
+def hours_by_unit(user, team_rows: list[dict]) -> list[dict]:
+    """The team rows of ``hours_by_team`` rolled up to her own unit's teams and to each unit
+    directly below hers (with all of its subtree): teams, volunteers who served, services,
+    hours. A volunteer belongs to one team, so the counts add up without double counting."""
+    from jinguo.orgs.models import OrgUnit
+
+    home = user.home_path
+    if not home:
+        return []
+    totals: dict[str, dict] = {}
+    for row in team_rows:
+        rest = row["org_path"][len(home) :]
+        path = home + rest.split("/", 1)[0] + "/" if rest else home
+        t = totals.setdefault(
+            path, {"path": path, "teams": 0, "volunteers": 0, "times": 0, "hours": Decimal(0)}
+        )
+        t["teams"] += 1
+        t["volunteers"] += row["volunteers"]
+        t["times"] += row["times"]
+        t["hours"] += row["hours"]
+    names = dict(OrgUnit.objects.filter(path__in=list(totals)).values_list("path", "name"))
+    for path, t in totals.items():
+        t["name"] = names.get(path, "")
+        t["own"] = path == home  # the teams of her own unit, not of a unit below
+    return sorted(totals.values(), key=lambda t: (not t["own"], t["path"]))

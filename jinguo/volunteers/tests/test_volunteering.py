@@ -348,3 +348,26 @@ def test_a_pairing_with_a_child_of_another_branch_stays_hidden(tree, client):
     assert pairing.pk not in {row.record.pk for row in r.context["table"].rows}
     assert "外区儿童" not in r.content.decode()
     assert "外区儿童" not in client.get(pairing.volunteer.get_absolute_url()).content.decode()
+
+
+def test_the_hours_page_rolls_teams_up_to_the_units_below(tree, staff, leader, client):
+    from jinguo.volunteers.tests.factories import make_participation
+
+    def served(unit, hours):
+        team = make_team(unit, leader=leader)
+        p = make_participation(unit, activity=make_activity(unit, team=team), attended=True,
+                               hours=Decimal(hours))  # fmt: skip
+        teams.hours_confirm(user=user_with_role(unit, "community_chair"), participation=p)
+
+    served(tree.community_a, "2")
+    served(tree.community_a2, "1.5")
+    served(tree.district_a, "3")
+    client.force_login(user_with_role(tree.district_a, "leader"))
+    r = client.get(reverse("volunteers:hours_summary"))
+    units = [(u["name"], u["own"], u["teams"], u["volunteers"], u["hours"])
+             for u in r.context["units"]]  # fmt: skip
+    assert units == [
+        (tree.district_a.name, True, 1, 1, Decimal("3")),
+        (tree.street_a.name, False, 2, 2, Decimal("3.5")),
+    ]
+    assert 'data-testid="hours-by-unit"' in r.content.decode()

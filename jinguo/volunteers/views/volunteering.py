@@ -365,6 +365,7 @@ class HoursSummaryView(LoginRequiredMixin, View):
                 "year": year,
                 "years": range(this_year, this_year - 5, -1),
                 "rows": rows,
+                "units": selectors.hours_by_unit(request.user, rows),
                 "total": sum((r["hours"] for r in rows), 0),
                 "active": selectors.active_volunteers(request.user, year),
             },
