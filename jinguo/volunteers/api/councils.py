@@ -136,6 +136,10 @@ class ResolutionFollowUpInput(Serializer):
     done = serializers.BooleanField(required=False, default=False, help_text="是否办结")
 
 
+class ResolutionReopenInput(Serializer):
+    reason = serializers.CharField(max_length=480)
+
+
 @extend_schema_view(
     list=extend_schema(summary="议定事项及其落实", parameters=[UNIT_PARAM]),
     retrieve=extend_schema(summary="议定事项详情"),
@@ -144,7 +148,7 @@ class ResolutionViewSet(ActionsViewSet):
     model = Resolution
     serializer_class = ResolutionSerializer
     filterset_class = ResolutionFilterSet
-    scope_actions = {"followup": "change"}
+    scope_actions = {"followup": "change", "reopen": "change"}
 
     def get_queryset(self):
         return (
@@ -166,6 +170,29 @@ class ResolutionViewSet(ActionsViewSet):
         data = ResolutionFollowUpInput(data=request.data)
         data.is_valid(raise_exception=True)
         councils.followup_add(user=request.user, resolution=resolution, **data.validated_data)
-        fresh = self.get_queryset().model.objects.filter(pk=resolution.pk)
-        fresh = fresh.select_related("meeting__council").prefetch_related("followups").get()
-        return Response(ResolutionSerializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ResolutionSerializer(self._fresh(resolution)).data, status=status.HTTP_201_CREATED
+        )
+
+    def _fresh(self, resolution):
+        return (
+            Resolution.objects.filter(pk=resolution.pk)
+            .select_related("meeting__council")
+            .prefetch_related("followups")
+            .get()
+        )
+
+    @extend_schema(
+        summary="重新打开已办结的议定事项（须写明原因，记入落实情况）",
+        request=ResolutionReopenInput,
+        responses=ResolutionSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        resolution = self.get_object()
+        data = ResolutionReopenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        councils.resolution_reopen(
+            user=request.user, resolution=resolution, reason=data.validated_data["reason"]
+        )
+        return Response(ResolutionSerializer(self._fresh(resolution)).data)

@@ -1,11 +1,13 @@
 """/api/volunteers/: volunteer service and women's councils."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .councils import CouncilViewSet, MeetingViewSet, ResolutionViewSet
 from .volunteering import (
     ActivityViewSet,
     CarePairingViewSet,
+    HoursSummaryView,
     ParticipationViewSet,
     TeamViewSet,
     VolunteerViewSet,
@@ -21,4 +23,7 @@ router.register("councils", CouncilViewSet, basename="volunteers-council")
 router.register("meetings", MeetingViewSet, basename="volunteers-meeting")
 router.register("resolutions", ResolutionViewSet, basename="volunteers-resolution")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("hours/", HoursSummaryView.as_view(), name="volunteers-hours-summary"),
+    *router.urls,
+]

@@ -7,10 +7,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from jinguo.core.ids import MAX_ID
 from jinguo.core.serializers import ModelSerializer, Serializer
@@ -266,6 +269,10 @@ class SignupSerializer(Serializer):
     volunteer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
+class ActivityCancelSerializer(Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
 class ParticipationSerializer(ModelSerializer):
     activity_title = serializers.CharField(source="activity.title", read_only=True)
     volunteer_name = serializers.SerializerMethodField()
@@ -304,7 +311,7 @@ class ActivityViewSet(ActionsViewSet):
     model = Activity
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilterSet
-    scope_actions = {"signup": "change"}
+    scope_actions = {"signup": "change", "cancel": "change"}
 
     def get_queryset(self):
         return (
@@ -335,6 +342,21 @@ class ActivityViewSet(ActionsViewSet):
             ParticipationSerializer(_participation(request.user, signed)).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        summary="取消尚未举行的活动（须写明原因）",
+        request=ActivityCancelSerializer,
+        responses=ActivitySerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        activity = self.get_object()
+        data = ActivityCancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        teams.activity_cancel(
+            user=request.user, activity=activity, reason=data.validated_data["reason"]
+        )
+        return Response(ActivitySerializer(self.get_queryset().get(pk=activity.pk)).data)
 
 
 def _participation(user, participation):
@@ -441,4 +463,67 @@ class CarePairingViewSet(ReadOnlyViewSet):
         )
         return with_person_visible(qs, self.request.user, "volunteer__person_id").order_by(
             "-since", "-id"
+        )
+
+
+# --- the hours statistics ----------------------------------------------------------------------
+
+
+class TeamHoursSerializer(Serializer):
+    team = serializers.IntegerField(source="team_id")
+    team_name = serializers.CharField(source="team__name")
+    org_name = serializers.CharField(source="team__org__name")
+    volunteers = serializers.IntegerField()
+    times = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=12, decimal_places=1)
+
+
+class UnitHoursSerializer(Serializer):
+    name = serializers.CharField()
+    own = serializers.BooleanField(help_text="true：本级服务队；false：直属下级单位（含其下级）")
+    teams = serializers.IntegerField()
+    volunteers = serializers.IntegerField()
+    times = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=12, decimal_places=1)
+
+
+class HoursSummarySerializer(Serializer):
+    year = serializers.IntegerField()
+    total_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
+    active_volunteers = serializers.IntegerField()
+    units = UnitHoursSerializer(many=True)
+    teams = TeamHoursSerializer(many=True)
+
+
+class YearQuerySerializer(Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class HoursSummaryView(APIView):
+    """服务时长统计 as the page shows it: her subtree's confirmed hours of one year."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="服务时长统计（辖区内某年度已确认的时长，按单位和服务队）",
+        parameters=[OpenApiParameter("year", int, description="年度，默认今年（2000–2100）")],
+        responses=HoursSummarySerializer,
+    )
+    def get(self, request):
+        if not request.user.has_perm("volunteers.view_participation"):
+            raise PermissionDenied
+        query = YearQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data.get("year") or timezone.localdate().year
+        rows = selectors.hours_by_team(request.user, year)
+        return Response(
+            HoursSummarySerializer(
+                {
+                    "year": year,
+                    "total_hours": sum((r["hours"] for r in rows), Decimal(0)),
+                    "active_volunteers": selectors.active_volunteers(request.user, year),
+                    "units": selectors.hours_by_unit(request.user, rows),
+                    "teams": rows,
+                }
+            ).data
         )

@@ -268,3 +268,47 @@ def test_a_cancelled_activity_says_so(tree, chair):
     row = api(chair).get(f"{API}/activities/{activity.pk}/").json()
     assert row["is_cancelled"] is True and row["cancel_reason"] == "场地维修"
     assert row["signed_up"] == 0 and row["held_on"] > date(2000, 1, 1).isoformat()
+
+
+def test_the_hours_statistics_through_the_api(tree, chair, other_chair, district):
+    from decimal import Decimal
+
+    from jinguo.volunteers.services import teams
+
+    signed = make_participation(tree.community_a, attended=True, hours=Decimal("2"))
+    teams.hours_confirm(user=chair, participation=signed)
+    year = signed.held_on.year
+    r = api(district).get(f"{API}/hours/?year={year}")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["total_hours"] == "2.0" and body["active_volunteers"] == 1
+    assert [t["team"] for t in body["teams"]] == [signed.activity.team_id]
+    assert [(u["name"], u["own"]) for u in body["units"]] == [(tree.street_a.name, False)]
+    assert api(district).get(f"{API}/hours/").json()["year"] == timezone.localdate().year
+    other = api(other_chair).get(f"{API}/hours/?year={year}").json()
+    assert other["teams"] == [] and other["active_volunteers"] == 0
+    for bad in ("abc", "99999", "1999", str(HUGE), "2026.5"):
+        assert api(district).get(f"{API}/hours/?year={bad}").status_code == 400, bad
+    assert api(UserFactory(home_unit=tree.district_a)).get(f"{API}/hours/").status_code == 403
+
+
+def test_an_activity_is_cancelled_and_a_resolution_reopened_through_the_api(
+    tree, chair, other_chair
+):
+    activity = make_activity(tree.community_a, held_on=timezone.localdate() + timedelta(days=5))
+    url = f"{API}/activities/{activity.pk}/cancel/"
+    for bad in ({}, {"reason": ""}, {"reason": "因" * 201}, {"reason": ["x"]}):
+        assert api(chair).post(url, bad, format="json").status_code == 400, bad
+    assert api(other_chair).post(url, {"reason": "越权"}, format="json").status_code == 404
+    r = api(chair).post(url, {"reason": "暴雨"}, format="json")
+    assert r.status_code == 200 and r.json()["is_cancelled"] is True
+    assert api(chair).post(url, {"reason": "再次"}, format="json").status_code == 400
+
+    resolution = make_resolution(tree.community_a, status="done", done_on=timezone.localdate())
+    url = f"{API}/resolutions/{resolution.pk}/reopen/"
+    assert api(chair).post(url, {"reason": ""}, format="json").status_code == 400
+    assert api(other_chair).post(url, {"reason": "越权"}, format="json").status_code == 404
+    r = api(chair).post(url, {"reason": "车位仍被占用"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "open"
+    assert "车位仍被占用" in r.json()["followups"][-1]["note"]
+    assert api(chair).post(url, {"reason": "再次"}, format="json").status_code == 400
