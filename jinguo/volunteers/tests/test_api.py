@@ -312,3 +312,31 @@ def test_an_activity_is_cancelled_and_a_resolution_reopened_through_the_api(
     assert r.status_code == 200 and r.json()["status"] == "open"
     assert "车位仍被占用" in r.json()["followups"][-1]["note"]
     assert api(chair).post(url, {"reason": "再次"}, format="json").status_code == 400
+
+
+@pytest.mark.parametrize("name", ["volunteers", "signups", "pairings", "resolutions", "activities"])
+def test_a_list_costs_the_same_queries_for_more_rows(tree, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = user_with_role(tree.district_a, "leader")
+    grant(user, "core.view_sensitive")
+
+    def add_rows():
+        for _ in range(3):
+            make_pairing(tree.community_a)
+            make_participation(tree.community_a)
+            make_resolution(tree.community_a)
+
+    def queries():
+        client = api(user)
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(f"{API}/{name}/")
+        assert r.status_code == 200 and r.json()["results"], r.content[:200]
+        return len(ctx.captured_queries)
+
+    add_rows()
+    queries()  # the first request also reads her roles and permissions
+    few = queries()
+    add_rows()
+    assert queries() == few
