@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from jinguo.core.ids import MAX_ID
 from jinguo.core.serializers import ModelSerializer, Serializer
+from jinguo.people.selectors.persons import visible_persons
 from jinguo.people.services.persons import person_reveal
 
 from .. import selectors
@@ -164,8 +165,6 @@ class VolunteerViewSet(ReadOnlyViewSet):
         data = VolunteerRegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        from jinguo.people.selectors.persons import visible_persons
-
         volunteer = teams.volunteer_register(
             user=request.user,
             team=Team.objects.restrict(request.user, "view").filter(pk=d["team"]).first(),
