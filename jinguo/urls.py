@@ -13,6 +13,7 @@ api_patterns = [
     path("stats/", include("jinguo.stats.api.urls")),
     path("notices/", include("jinguo.notices.api.urls")),
     path("cadres/", include("jinguo.cadres.api.urls")),
+    path("volunteers/", include("jinguo.volunteers.api.urls")),
 ]
 
 urlpatterns = [

@@ -23,6 +23,7 @@ from jinguo.volunteers.models import (
     Team,
     Volunteer,
 )
+from jinguo.volunteers.services.teams import service_years_rebuild
 
 FANGCAO, CHUNHUI = "990101001001", "990101001"
 NAMES = ["赵秀梅", "钱玉兰", "孙丽华", "周春燕", "吴海燕", "郑红梅", "冯雪梅"]
@@ -184,6 +185,8 @@ def load_volunteers(*, stdout=None) -> dict[str, int]:
         due_on=today + timedelta(days=30),
     )
     counts["resolutions"] = 3
+    # The sign-ups above were written directly: count their confirmed hours per year.
+    service_years_rebuild()
     if stdout is not None:
         stdout.write(
             f"志愿服务：服务队 {counts['teams']} 支，志愿者 {counts['volunteers']} 人，"

@@ -154,6 +154,7 @@ registry.audit_labels(
         "volunteer_register": _("登记志愿者"),
         "volunteer_approve": _("通过志愿者登记"),
         "volunteer_reject": _("不通过志愿者登记"),
+        "activity_cancel": _("取消志愿服务活动"),
         "activity_signup": _("志愿活动报名"),
         "hours_record": _("登记服务时长"),
         "hours_confirm": _("确认服务时长"),
@@ -161,6 +162,9 @@ registry.audit_labels(
         "resolution_add": _("登记议定事项"),
         "resolution_followup": _("记录议定事项落实情况"),
         "resolution_done": _("议定事项办结"),
+        "resolution_update": _("修改议定事项责任人或时限"),
+        "resolution_reopen": _("重新打开议定事项"),
+        "meeting_update": _("修改议事会会议记录"),
     }
 )
 

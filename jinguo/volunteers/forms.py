@@ -246,3 +246,33 @@ class FollowUpForm(ScopedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_fields(self)
+
+
+class ActivityUpdateForm(ActivityForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["team"]
+
+
+class ReasonForm(ScopedForm):
+    """Cancelling an activity, reopening a resolution: a reason is required."""
+
+    reason = forms.CharField(
+        label=_("原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class MeetingUpdateForm(MeetingForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["held_on"]
+
+
+class ResolutionUpdateForm(ResolutionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["text"]

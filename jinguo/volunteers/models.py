@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.models import ScopedModel
+from jinguo.core.paths import TreePathField
 
 from .choices import RegistrationStatus, ResolutionStatus
 
@@ -101,6 +102,17 @@ class Activity(ScopedModel):
     title = models.CharField(max_length=200, verbose_name=_("活动名称"))
     place = models.CharField(max_length=200, blank=True, verbose_name=_("地点"))
     capacity = models.PositiveIntegerField(default=20, verbose_name=_("名额"))
+    # A cancelled activity stays on record (who signed up, why it did not take place).
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("取消时间"))
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("取消人"),
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True, verbose_name=_("取消原因"))
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -112,6 +124,14 @@ class Activity(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("volunteers:activity_detail", args=[self.pk])
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_past(self) -> bool:
+        return self.held_on < timezone.localdate()
 
 
 class Participation(ScopedModel):
@@ -154,6 +174,40 @@ class Participation(ScopedModel):
 
     def get_absolute_url(self):
         return self.activity.get_absolute_url()
+
+
+class ServiceYear(models.Model):
+    """One volunteer's confirmed service in one year: the summary the hours statistics read.
+
+    Kept by the hours services in the same transaction as the confirmation (and its
+    withdrawal), rebuilt from the sign-ups by ``manage.py volunteers_rebuild_hours``. Not a
+    scoped record: it is read only as figures over the reader's subtree, after
+    ``subtree_granted(Participation, user)``, as the statistics module reads its counts.
+    """
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    # The team's unit path (a volunteer serves only in her own team's activities); named
+    # org_path so that moving a unit rewrites it with every scoped record.
+    org_path = TreePathField()
+    year = models.PositiveSmallIntegerField()
+    hours = models.DecimalField(max_digits=9, decimal_places=1, default=0)
+    times = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("志愿服务年度时长")
+        verbose_name_plural = _("志愿服务年度时长")
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "year"], name="volunteers_service_year")
+        ]
+        indexes = [
+            models.Index(
+                fields=["year", "org_path"],
+                name="volunteers_service_year_path",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            ),
+        ]
 
 
 class CarePairing(ScopedModel):

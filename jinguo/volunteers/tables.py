@@ -66,6 +66,11 @@ class ActivityTable(LinkMixin, tables.Table):
         empty_text = _("还没有志愿服务活动。")
 
     def render_title(self, value, record):
+        if record.is_cancelled:
+            return format_html(
+                '{} <span class="badge bg-secondary-lt">{}</span>', self.link(record, value),
+                _("已取消"),
+            )  # fmt: skip
         return self.link(record, value)
 
 

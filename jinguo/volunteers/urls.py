@@ -25,6 +25,16 @@ urlpatterns = [
     path("activities/", volunteering.ActivityListView.as_view(), name="activity_list"),
     path("activities/new/", volunteering.ActivityCreateView.as_view(), name="activity_create"),
     path("activities/<int:pk>/", volunteering.ActivityDetailView.as_view(), name="activity_detail"),
+    path(
+        "activities/<int:pk>/edit/",
+        volunteering.ActivityUpdateView.as_view(),
+        name="activity_update",
+    ),
+    path(
+        "activities/<int:pk>/cancel/",
+        volunteering.ActivityCancelView.as_view(),
+        name="activity_cancel",
+    ),
     path("activities/<int:pk>/signup/", volunteering.SignupView.as_view(), name="signup"),
     path("signups/<int:pk>/hours/", volunteering.HoursView.as_view(), name="hours"),
     path("signups/<int:pk>/confirm/", volunteering.ConfirmView.as_view(), name="hours_confirm"),
@@ -46,6 +56,17 @@ urlpatterns = [
         councils.ResolutionAddView.as_view(),
         name="resolution_add",
     ),
+    path("meetings/<int:pk>/edit/", councils.MeetingUpdateView.as_view(), name="meeting_update"),
     path("resolutions/", councils.ResolutionListView.as_view(), name="resolution_list"),
+    path(
+        "resolutions/<int:pk>/edit/",
+        councils.ResolutionUpdateView.as_view(),
+        name="resolution_update",
+    ),
+    path(
+        "resolutions/<int:pk>/reopen/",
+        councils.ResolutionReopenView.as_view(),
+        name="resolution_reopen",
+    ),
     path("resolutions/<int:pk>/followup/", councils.FollowUpView.as_view(), name="followup_add"),
 ]

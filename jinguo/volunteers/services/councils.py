@@ -115,3 +115,73 @@ def followup_add(*, user, resolution, note, done=False, noted_on=None) -> Follow
             after={"status": resolution.status},
         )  # fmt: skip
     return followup
+
+
+def meeting_update(*, user, meeting, topics, discussion="") -> Meeting:
+    """Correct or complete a meeting's topics and discussion (the date and resolutions stay)."""
+    errors: dict = {}
+    topics = clean_text(topics, errors, "topics", label=_("议题"), max_length=4000, required=True)
+    discussion = clean_text(discussion, errors, "discussion", label=_("讨论情况"), max_length=4000)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        meeting = scoped_get(user, Meeting, meeting, "change")
+        changed = [
+            name
+            for name, value in (("topics", topics), ("discussion", discussion))
+            if getattr(meeting, name) != value
+        ]
+        meeting.topics, meeting.discussion = topics, discussion
+        meeting.save(update_fields=["topics", "discussion"])
+        # What residents raised may name them: the audit row lists the fields, not the text.
+        audit.record_change(user, meeting, "meeting_update", after={"changed": changed})
+    return meeting
+
+
+def resolution_update(*, user, resolution, responsible, due_on) -> Resolution:
+    """Hand an open resolution to someone else or move its deadline."""
+    errors: dict = {}
+    responsible = clean_text(
+        responsible, errors, "responsible", label=_("落实责任人"), max_length=60, required=True
+    )
+    check_date(due_on, errors, "due_on", label=_("完成时限"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        resolution = scoped_get(user, Resolution, resolution, "change")
+        if resolution.status != ResolutionStatus.OPEN:
+            raise ValidationError(_("该事项已办结，请先重新打开再修改。"))
+        if due_on < resolution.meeting.held_on:
+            raise ValidationError({"due_on": _("完成时限不能早于会议日期。")})
+        before = {"due_on": resolution.due_on, "responsible_changed": False}
+        after = {"due_on": due_on, "responsible_changed": resolution.responsible != responsible}
+        resolution.responsible, resolution.due_on = responsible, due_on
+        resolution.save(update_fields=["responsible", "due_on"])
+        audit.record_change(user, resolution, "resolution_update", before=before, after=after)
+    return resolution
+
+
+def resolution_reopen(*, user, resolution, reason) -> FollowUp:
+    """A resolution marked done too early goes back to follow-up; the reason is a follow-up
+    note, so the history reads in order."""
+    errors: dict = {}
+    reason = clean_text(
+        reason, errors, "reason", label=_("重新打开的原因"), max_length=480, required=True
+    )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        resolution = scoped_get(user, Resolution, resolution, "change")
+        if resolution.status != ResolutionStatus.DONE:
+            raise ValidationError(_("该事项尚未办结，无需重新打开。"))
+        followup = FollowUp.objects.create(
+            resolution=resolution, note=_("重新打开：%(reason)s") % {"reason": reason},
+            recorded_by=user,
+        )  # fmt: skip
+        resolution.status = ResolutionStatus.OPEN
+        resolution.done_on = None
+        resolution.save(update_fields=["status", "done_on"])
+        audit.record_change(
+            user, resolution, "resolution_reopen", after={"status": resolution.status}
+        )
+    return followup

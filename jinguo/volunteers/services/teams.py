@@ -5,7 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from jinguo.core import audit
 from jinguo.core.scoping import may
 
 from ..choices import RegistrationStatus
-from ..models import Activity, CarePairing, Participation, Team, Volunteer
+from ..models import Activity, CarePairing, Participation, ServiceYear, Team, Volunteer
 from .common import check_date, check_org, check_person, clean_text, require_perm, scoped_get
 
 MAX_HOURS = Decimal("24")
@@ -123,11 +124,9 @@ def activity_create(*, user, team, held_on, title, place="", capacity=20) -> Act
     errors: dict = {}
     if team is None or not may(user, "change", team):
         errors["team"] = _("所选服务队不存在或不在您的管辖范围内。")
-    check_date(held_on, errors, "held_on", label=_("活动日期"))
-    title = clean_text(title, errors, "title", label=_("活动名称"), max_length=200, required=True)
-    place = clean_text(place, errors, "place", label=_("地点"), max_length=200)
-    if not capacity or not 1 <= capacity <= 10000:
-        errors["capacity"] = _("名额须在 1 到 10000 之间。")
+    title, place = _check_activity(
+        errors, held_on=held_on, title=title, place=place, capacity=capacity
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -135,6 +134,81 @@ def activity_create(*, user, team, held_on, title, place="", capacity=20) -> Act
             org=team.org, team=team, held_on=held_on, title=title, place=place, capacity=capacity
         )
         audit.record_change(user, activity, "create", after=audit.snapshot(activity))
+    return activity
+
+
+ACTIVITY_FIELDS = ["held_on", "title", "place", "capacity"]
+
+
+def _check_activity(errors, *, held_on, title, place, capacity):
+    check_date(held_on, errors, "held_on", label=_("活动日期"))
+    title = clean_text(title, errors, "title", label=_("活动名称"), max_length=200, required=True)
+    place = clean_text(place, errors, "place", label=_("地点"), max_length=200)
+    if not capacity or not 1 <= capacity <= 10000:
+        errors["capacity"] = _("名额须在 1 到 10000 之间。")
+    return title, place
+
+
+def _refuse_if_settled(activity):
+    """Only an activity still to come, and not cancelled, may be changed or cancelled."""
+    if activity.is_cancelled:
+        raise ValidationError(_("该活动已取消。"))
+    if activity.is_past:
+        raise ValidationError(_("活动日期已过，不能再修改或取消。"))
+    if activity.participations.filter(attended=True).exists():
+        raise ValidationError(_("已登记出勤的活动不能再修改或取消。"))
+
+
+def activity_update(*, user, activity, held_on, title, place="", capacity=20) -> Activity:
+    """Edit an activity before it takes place; the sign-ups follow its new date."""
+    errors: dict = {}
+    title, place = _check_activity(
+        errors, held_on=held_on, title=title, place=place, capacity=capacity
+    )
+    if held_on and held_on < timezone.localdate():
+        errors["held_on"] = _("活动日期不能早于今天。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        activity = scoped_get(user, Activity, activity, "change")
+        _refuse_if_settled(activity)
+        signed = activity.participations.count()
+        if capacity < signed:
+            raise ValidationError(
+                {"capacity": _("已有 %(n)d 人报名，名额不能少于报名人数。") % {"n": signed}}
+            )
+        before = audit.snapshot(activity, ACTIVITY_FIELDS)
+        moved = activity.held_on != held_on
+        activity.held_on, activity.title = held_on, title
+        activity.place, activity.capacity = place, capacity
+        activity.save(update_fields=ACTIVITY_FIELDS)
+        if moved:
+            activity.participations.update(held_on=held_on)
+        after = audit.snapshot(activity, ACTIVITY_FIELDS)
+        audit.record_change(user, activity, "update", *audit.diff(before, after))
+    return activity
+
+
+def activity_cancel(*, user, activity, reason) -> Activity:
+    """Cancel an activity that has not taken place, with the reason; sign-ups stay on record."""
+    errors: dict = {}
+    reason = clean_text(
+        reason, errors, "reason", label=_("取消原因"), max_length=200, required=True
+    )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        activity = scoped_get(user, Activity, activity, "change")
+        _refuse_if_settled(activity)
+        activity.cancelled_at = timezone.now()
+        activity.cancelled_by = user
+        activity.cancel_reason = reason
+        activity.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        # The reason is free text: the audit row keeps only that there was one.
+        audit.record_change(
+            user, activity, "activity_cancel",
+            after={"signed_up": activity.participations.count()},
+        )  # fmt: skip
     return activity
 
 
@@ -150,6 +224,8 @@ def signup(*, user, activity, volunteer) -> Participation:
         raise ValidationError(errors)
     with transaction.atomic():
         activity = scoped_get(user, Activity, activity, "change")
+        if activity.is_cancelled:
+            raise ValidationError({"volunteer": _("该活动已取消，不能报名。")})
         if activity.participations.count() >= activity.capacity:
             raise ValidationError({"volunteer": _("活动名额已满。")})
         if activity.participations.filter(volunteer=volunteer).exists():
@@ -161,6 +237,59 @@ def signup(*, user, activity, volunteer) -> Participation:
     return participation
 
 
+def _count_service(participation, sign: int) -> None:
+    """Add (``sign`` 1) or take back (-1) one confirmed service in the volunteer's year.
+
+    An UPDATE with F() expressions, so concurrent confirmations for one volunteer add up;
+    the year's first creates the row (a racing first retries as an update)."""
+    volunteer = participation.volunteer
+    key = {"volunteer_id": volunteer.pk, "year": participation.held_on.year}
+    change = {"hours": F("hours") + sign * participation.hours, "times": F("times") + sign}
+    if ServiceYear.objects.filter(**key).update(**change):
+        return
+    if sign < 0:
+        return  # nothing was counted (a summary not yet rebuilt): nothing to take back
+    try:
+        with transaction.atomic():
+            ServiceYear.objects.create(
+                **key, team_id=volunteer.team_id, org_path=volunteer.team.org_path,
+                hours=participation.hours, times=1,
+            )  # fmt: skip
+    except IntegrityError:
+        ServiceYear.objects.filter(**key).update(**change)
+
+
+def service_years_rebuild() -> int:
+    """Recount every volunteer's confirmed service per year from the sign-ups."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import ExtractYear
+
+    with transaction.atomic():
+        ServiceYear.objects.all().delete()
+        rows = (
+            Participation.objects.filter(confirmed_at__isnull=False, attended=True)
+            .annotate(year=ExtractYear("held_on"))
+            .values("volunteer_id", "volunteer__team_id", "volunteer__team__org_path", "year")
+            .annotate(total=Sum("hours"), n=Count("id"))
+            .order_by()
+        )
+        made = ServiceYear.objects.bulk_create(
+            (
+                ServiceYear(
+                    volunteer_id=r["volunteer_id"],
+                    team_id=r["volunteer__team_id"],
+                    org_path=r["volunteer__team__org_path"],
+                    year=r["year"],
+                    hours=r["total"],
+                    times=r["n"],
+                )
+                for r in rows.iterator(chunk_size=5000)
+            ),
+            batch_size=5000,
+        )
+    return len(made)
+
+
 def hours_record(*, user, participation, attended: bool, hours=None) -> Participation:
     """Attendance and hours; changing them withdraws an earlier confirmation."""
     errors: dict = {}
@@ -170,6 +299,10 @@ def hours_record(*, user, participation, attended: bool, hours=None) -> Particip
         raise ValidationError(errors)
     with transaction.atomic():
         participation = scoped_get(user, Participation, participation, "change")
+        if participation.activity.is_cancelled:
+            raise ValidationError(_("该活动已取消，不能登记出勤。"))
+        if participation.confirmed_at is not None:
+            _count_service(participation, -1)  # the confirmation is withdrawn
         participation.attended = attended
         participation.hours = hours if attended else None
         participation.confirmed_by = None
@@ -194,6 +327,7 @@ def hours_confirm(*, user, participation) -> Participation:
         participation.confirmed_by = user
         participation.confirmed_at = timezone.now()
         participation.save(update_fields=["confirmed_by", "confirmed_at"])
+        _count_service(participation, 1)
         audit.record_change(
             user, participation, "hours_confirm", after={"hours": str(participation.hours)}
         )

@@ -34,6 +34,8 @@ TODAY = timezone.localdate
 
 class TestTeamContract(ScopedModelContract):
     model = Team
+    api_list_url = "volunteers-team-list"
+    api_detail_url = "volunteers-team-detail"
     extra_permissions = ("orgs.view_orgunit",)
     list_url = "volunteers:team_list"
     detail_url = "volunteers:team_detail"
@@ -56,6 +58,9 @@ class TestTeamContract(ScopedModelContract):
 
 class TestVolunteerContract(ScopedModelContract):
     model = Volunteer
+    api_list_url = "volunteers-volunteer-list"
+    api_detail_url = "volunteers-volunteer-detail"
+    api_create = True
     extra_permissions = ("people.view_person", "volunteers.view_team")
     list_url = "volunteers:volunteer_list"
     detail_url = "volunteers:volunteer_detail"
@@ -79,17 +84,26 @@ class TestVolunteerContract(ScopedModelContract):
             "consent": "on",
         }
 
+    def api_data(self, unit):
+        return {**self.form_data(unit), "consent": True}
+
 
 class TestActivityContract(ScopedModelContract):
     model = Activity
+    api_list_url = "volunteers-activity-list"
+    api_detail_url = "volunteers-activity-detail"
     extra_permissions = ("volunteers.view_team", "volunteers.change_team")
     list_url = "volunteers:activity_list"
     detail_url = "volunteers:activity_detail"
     create_url = "volunteers:activity_create"
+    update_url = "volunteers:activity_update"
     export = True
 
     def make(self, unit):
         return make_activity(unit)
+
+    def update_data(self, obj):
+        return {"held_on": TODAY().isoformat(), "title": "改期的宣传活动", "capacity": "15"}
 
     def export_marker(self, obj):
         return "编号", obj.pk
@@ -107,6 +121,8 @@ class TestParticipationContract(ScopedModelContract):
     """Reached only through its activity's page: the hours form is its one door."""
 
     model = Participation
+    api_list_url = "volunteers-signup-list"
+    api_detail_url = "volunteers-signup-detail"
     update_url = "volunteers:hours"
     update_has_form = False
 
@@ -119,6 +135,8 @@ class TestParticipationContract(ScopedModelContract):
 
 class TestCarePairingContract(ScopedModelContract):
     model = CarePairing
+    api_list_url = "volunteers-pairing-list"
+    api_detail_url = "volunteers-pairing-detail"
     # The children are minors, whose records are sensitive: the pairing is seen only by
     # who may see the child (see test_care_pairings for a user who may not).
     extra_permissions = ("people.view_person", "volunteers.view_volunteer", "core.view_sensitive")
@@ -145,6 +163,8 @@ class TestCarePairingContract(ScopedModelContract):
 
 class TestCouncilContract(ScopedModelContract):
     model = Council
+    api_list_url = "volunteers-council-list"
+    api_detail_url = "volunteers-council-detail"
     extra_permissions = ("orgs.view_orgunit", "people.view_person")
     list_url = "volunteers:council_list"
     detail_url = "volunteers:council_detail"
@@ -163,12 +183,18 @@ class TestCouncilContract(ScopedModelContract):
 
 class TestMeetingContract(ScopedModelContract):
     model = Meeting
+    api_list_url = "volunteers-meeting-list"
+    api_detail_url = "volunteers-meeting-detail"
     extra_permissions = ("volunteers.view_council", "volunteers.change_council")
     detail_url = "volunteers:meeting_detail"
     create_url = "volunteers:meeting_create"
+    update_url = "volunteers:meeting_update"
 
     def make(self, unit):
         return make_meeting(unit)
+
+    def update_data(self, obj):
+        return {"topics": "老旧小区加装电梯", "discussion": "补记"}
 
     def create_request(self, unit):
         council = make_council(unit)
@@ -180,6 +206,8 @@ class TestMeetingContract(ScopedModelContract):
 
 class TestResolutionContract(ScopedModelContract):
     model = Resolution
+    api_list_url = "volunteers-resolution-list"
+    api_detail_url = "volunteers-resolution-detail"
     list_url = "volunteers:resolution_list"
     update_url = "volunteers:followup_add"
     update_has_form = False

@@ -241,7 +241,7 @@ def test_hours_by_team_count_confirmed_hours_in_scope(tree, staff, leader, clien
     district = user_with_role(tree.district_a, "leader")
     client.force_login(district)
     r = client.get(reverse("volunteers:hours_summary"))
-    assert [(row["activity__team_id"], row["hours"]) for row in r.context["rows"]] == [
+    assert [(row["team_id"], row["hours"]) for row in r.context["rows"]] == [
         (team.pk, Decimal("2"))
     ]
     assert r.context["active"] == 1
@@ -291,3 +291,83 @@ def test_a_refused_small_form_keeps_what_was_typed(tree, staff, leader, client):
     assert r.status_code == 200 and 'data-testid="decide-form"' in r.content.decode()
     pending.refresh_from_db()
     assert pending.status == "pending"
+
+
+def test_the_yearly_summary_follows_confirmations_and_equals_a_rebuild(tree, staff, leader):
+    from jinguo.volunteers.models import ServiceYear
+    from jinguo.volunteers.selectors import active_volunteers, hours_by_team
+
+    team = make_team(tree.community_a, leader=leader)
+    volunteer = make_volunteer(tree.community_a, team=team)
+    signed = [
+        teams.signup(user=staff, activity=make_activity(tree.community_a, team=team, **when),
+                     volunteer=volunteer)
+        for when in ({"held_on": date(2025, 12, 30)}, {}, {})
+    ]  # fmt: skip
+    for p, hours in zip(signed, ("2", "3", "1.5"), strict=True):
+        teams.hours_record(user=staff, participation=p, attended=True, hours=Decimal(hours))
+        teams.hours_confirm(user=leader, participation=p)
+    this_year = signed[1].held_on.year
+    row = ServiceYear.objects.get(volunteer=volunteer, year=this_year)
+    assert (row.hours, row.times) == (Decimal("4.5"), 2)
+    assert ServiceYear.objects.get(volunteer=volunteer, year=2025).hours == Decimal("2")
+    # Changing confirmed hours withdraws them until the leader confirms again.
+    teams.hours_record(user=staff, participation=signed[2], attended=True, hours=Decimal("4"))
+    row.refresh_from_db()
+    assert (row.hours, row.times) == (Decimal("3"), 1)
+    district = user_with_role(tree.district_a, "leader")
+    assert [(r["team_id"], r["hours"], r["volunteers"], r["times"]) for r in
+            hours_by_team(district, this_year)] == [(team.pk, Decimal("3"), 1, 1)]  # fmt: skip
+    assert active_volunteers(district, this_year) == 1
+    teams.hours_record(user=staff, participation=signed[1], attended=False)
+    assert list(hours_by_team(district, this_year)) == []
+    assert active_volunteers(district, this_year) == 0
+    # Another district sees nothing; a user without the permission neither.
+    other = user_with_role(tree.district_b, "leader")
+    assert active_volunteers(other, 2025) == 0 and not list(hours_by_team(other, 2025))
+    assert active_volunteers(UserFactory(home_unit=tree.district_a), 2025) == 0
+
+    kept = sorted(ServiceYear.objects.values_list("volunteer_id", "year", "hours", "times"))
+    teams.service_years_rebuild()
+    rebuilt = sorted(ServiceYear.objects.values_list("volunteer_id", "year", "hours", "times"))
+    assert [r for r in kept if r[3]] == rebuilt
+
+
+def test_a_pairing_with_a_child_of_another_branch_stays_hidden(tree, client):
+    """Not only a sensitive child: a pairing whose child lies outside the viewer's scope is
+    not shown, though the pairing itself belongs to her unit."""
+    child = PersonFactory(org=tree.community_b, name="外区儿童", birth_date=date(2017, 2, 1))
+    child.is_sensitive = False
+    child.save(update_fields=["is_sensitive"])
+    pairing = make_pairing(tree.community_a, child=child)
+    viewer = UserFactory(home_unit=tree.district_a)
+    grant(viewer, "volunteers.view_carepairing", "volunteers.view_volunteer",
+          "people.view_person", "core.view_sensitive")  # fmt: skip
+    client.force_login(viewer)
+    r = client.get(reverse("volunteers:pairing_list"))
+    assert pairing.pk not in {row.record.pk for row in r.context["table"].rows}
+    assert "外区儿童" not in r.content.decode()
+    assert "外区儿童" not in client.get(pairing.volunteer.get_absolute_url()).content.decode()
+
+
+def test_the_hours_page_rolls_teams_up_to_the_units_below(tree, staff, leader, client):
+    from jinguo.volunteers.tests.factories import make_participation
+
+    def served(unit, hours):
+        team = make_team(unit, leader=leader)
+        p = make_participation(unit, activity=make_activity(unit, team=team), attended=True,
+                               hours=Decimal(hours))  # fmt: skip
+        teams.hours_confirm(user=user_with_role(unit, "community_chair"), participation=p)
+
+    served(tree.community_a, "2")
+    served(tree.community_a2, "1.5")
+    served(tree.district_a, "3")
+    client.force_login(user_with_role(tree.district_a, "leader"))
+    r = client.get(reverse("volunteers:hours_summary"))
+    units = [(u["name"], u["own"], u["teams"], u["volunteers"], u["hours"])
+             for u in r.context["units"]]  # fmt: skip
+    assert units == [
+        (tree.district_a.name, True, 1, 1, Decimal("3")),
+        (tree.street_a.name, False, 2, 2, Decimal("3.5")),
+    ]
+    assert 'data-testid="hours-by-unit"' in r.content.decode()

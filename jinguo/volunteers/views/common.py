@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 
+from jinguo.core.generic import ServiceFormView
+
 
 def error_text(exc: ValidationError) -> str:
     return "；".join(exc.messages)
@@ -70,3 +72,22 @@ class ObjectActionView(LoginRequiredMixin, View):
             if self.success_message:
                 messages.success(request, self.success_message)
         return redirect(self.redirect_to(obj))
+
+
+class ObjectFormView(ServiceFormView):
+    """A form page about one record found through restrict(user, ``action``) (404 outside)."""
+
+    model = None
+    action = "change"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = get_object_or_404(
+                self.model.objects.restrict(request.user, self.action), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["cancel_url"] = self.get_success_url(self.object)
+        return ctx

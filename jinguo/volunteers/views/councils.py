@@ -17,7 +17,7 @@ from ..filtersets import CouncilFilterSet, ResolutionFilterSet
 from ..models import Council, Meeting, Resolution
 from ..services import councils
 from ..tables import CouncilTable, ResolutionTable
-from .common import ObjectActionView
+from .common import ObjectActionView, ObjectFormView
 
 
 class CouncilListView(ObjectListView):
@@ -148,6 +148,59 @@ class MeetingDetailView(LoginRequiredMixin, View):
                 "followup_form": forms.FollowUpForm(user=request.user) if can_change else None,
             },
         )
+
+
+class MeetingUpdateView(ObjectFormView):
+    model = Meeting
+    form_class = forms.MeetingUpdateForm
+    title = _("修改会议记录")
+    success_message = _("会议记录已修改。")
+
+    def get_initial(self):
+        return {"topics": self.object.topics, "discussion": self.object.discussion}
+
+    def perform(self, form):
+        return councils.meeting_update(
+            user=self.request.user, meeting=self.object, **form.cleaned_data
+        )
+
+
+class ResolutionUpdateView(ObjectFormView):
+    model = Resolution
+    form_class = forms.ResolutionUpdateForm
+    title = _("修改议定事项")
+    success_message = _("议定事项已修改。")
+
+    def get_initial(self):
+        return {"responsible": self.object.responsible, "due_on": self.object.due_on}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = f"{self.title}：{self.object.text}"
+        return ctx
+
+    def perform(self, form):
+        return councils.resolution_update(
+            user=self.request.user, resolution=self.object, **form.cleaned_data
+        )
+
+
+class ResolutionReopenView(ObjectFormView):
+    model = Resolution
+    form_class = forms.ReasonForm
+    title = _("重新打开议定事项")
+    success_message = _("议定事项已重新打开，继续跟进落实。")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = f"{self.title}：{self.object.text}"
+        return ctx
+
+    def perform(self, form):
+        councils.resolution_reopen(
+            user=self.request.user, resolution=self.object, reason=form.cleaned_data["reason"]
+        )
+        return self.object
 
 
 class ResolutionAddView(ObjectActionView):

@@ -19,7 +19,7 @@ from ..filtersets import ActivityFilterSet, CarePairingFilterSet, TeamFilterSet,
 from ..models import Activity, CarePairing, Participation, Team, Volunteer
 from ..services import teams
 from ..tables import ActivityTable, CarePairingTable, TeamTable, VolunteerTable
-from .common import ObjectActionView
+from .common import ObjectActionView, ObjectFormView
 
 # --- teams -------------------------------------------------------------------------------------
 
@@ -203,6 +203,34 @@ class ActivityCreateView(ServiceFormView):
         return teams.activity_create(user=self.request.user, **form.cleaned_data)
 
 
+class ActivityUpdateView(ObjectFormView):
+    model = Activity
+    form_class = forms.ActivityUpdateForm
+    title = _("修改志愿服务活动")
+    success_message = _("活动已修改。")
+
+    def get_initial(self):
+        a = self.object
+        return {"held_on": a.held_on, "title": a.title, "place": a.place, "capacity": a.capacity}
+
+    def perform(self, form):
+        return teams.activity_update(
+            user=self.request.user, activity=self.object, **form.cleaned_data
+        )
+
+
+class ActivityCancelView(ObjectFormView):
+    model = Activity
+    form_class = forms.ReasonForm
+    title = _("取消志愿服务活动")
+    success_message = _("活动已取消。")
+
+    def perform(self, form):
+        return teams.activity_cancel(
+            user=self.request.user, activity=self.object, reason=form.cleaned_data["reason"]
+        )
+
+
 class ActivityDetailView(LoginRequiredMixin, View):
     def get(self, request, pk, form=None, form_for=None):
         activity = get_object_or_404(
@@ -210,6 +238,13 @@ class ActivityDetailView(LoginRequiredMixin, View):
         )
         can_change = "change" in permitted_actions(request.user, activity, ["change"])
         participations = activity.participations.select_related("volunteer__person")
+        # Editable (and cancellable) while it is still to come and nobody has attended.
+        can_edit = (
+            can_change
+            and not activity.is_cancelled
+            and not activity.is_past
+            and not any(p.attended for p in participations)
+        )
         return render(
             request,
             "volunteers/activity_detail.html",
@@ -217,13 +252,14 @@ class ActivityDetailView(LoginRequiredMixin, View):
                 "title": activity.title,
                 "activity": activity,
                 "participations": participations,
-                "can_change": can_change,
+                "can_change": can_change and not activity.is_cancelled,
+                "can_edit": can_edit,
                 "can_confirm": teams.may_lead(request.user, activity.team),
                 "signup_form": (
                     (form if form_for is None else None)
                     or forms.SignupForm(user=request.user, activity=activity)
                 )
-                if can_change
+                if can_change and not activity.is_cancelled
                 else None,
                 # A row's hours form refused: that row shows what was typed and why.
                 "hours_form": form if form_for is not None else None,
@@ -329,7 +365,8 @@ class HoursSummaryView(LoginRequiredMixin, View):
                 "year": year,
                 "years": range(this_year, this_year - 5, -1),
                 "rows": rows,
+                "units": selectors.hours_by_unit(request.user, rows),
                 "total": sum((r["hours"] for r in rows), 0),
-                "active": selectors.active_volunteers(request.user, year).count(),
+                "active": selectors.active_volunteers(request.user, year),
             },
         )
