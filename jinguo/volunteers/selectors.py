@@ -2,9 +2,10 @@
 
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from jinguo.core.masking import mask_name
 from jinguo.core.scoping import subtree_granted
 from jinguo.people.models import Person
 
@@ -12,6 +13,35 @@ from .choices import ResolutionStatus
 from .models import CarePairing, Participation, Resolution, ServiceYear
 
 CONFIRMED = Q(confirmed_at__isnull=False, attended=True)
+
+
+# --- names: in full only where she may open the person's record ------------------------------
+
+
+def with_person_visible(queryset, user, person_field: str):
+    """Annotate ``person_visible``: whether ``user`` may open the person behind the row. A
+    name she may not see (a sensitive record, another unit's person) is masked, on the pages
+    as in the API."""
+    visible = Person.objects.restrict(user, "view").filter(pk=OuterRef(person_field))
+    return queryset.annotate(person_visible=Exists(visible))
+
+
+def shown_name(obj, person) -> str:
+    return person.name if getattr(obj, "person_visible", False) else mask_name(person.name)
+
+
+def with_shown_names(rows, user, person_of) -> list:
+    """``rows`` as a list, each with ``shown_name``: the name of ``person_of(row)`` in full
+    where ``user`` may open that person, masked elsewhere (one query for the page)."""
+    rows = list(rows)
+    ids = {person_of(r).pk for r in rows}
+    visible = set(
+        Person.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    for row in rows:
+        person = person_of(row)
+        row.shown_name = person.name if person.pk in visible else mask_name(person.name)
+    return rows
 
 
 def visible_pairings(user):

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Activity, CarePairing, Council, Resolution, Team, Volunteer
+from .selectors import shown_name
 
 ATTRS = {"class": "table table-vcenter card-table"}
 UNIT = {"accessor": "org__name", "order_by": ("org_path",)}
@@ -48,7 +49,7 @@ class VolunteerTable(LinkMixin, tables.Table):
         empty_text = _("还没有登记志愿者。")
 
     def render_person(self, value, record):
-        return self.link(record, value)
+        return self.link(record, shown_name(record, record.person))
 
 
 class ActivityTable(LinkMixin, tables.Table):
@@ -87,6 +88,9 @@ class CarePairingTable(tables.Table):
         fields = ("volunteer", "child", "since", "note", "org", "id")
         attrs = ATTRS
         empty_text = _("还没有爱心妈妈结对。")
+
+    def render_volunteer(self, value, record):
+        return shown_name(record, record.volunteer.person)
 
 
 class CouncilTable(LinkMixin, tables.Table):

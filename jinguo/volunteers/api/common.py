@@ -1,13 +1,12 @@
 """What the volunteers API shares: read-only scoped viewsets, names masked where the person is
 not hers to see, the unit filter's schema."""
 
-from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions
 
 from jinguo.core.api import NoCreateMixin, ScopedModelViewSet
-from jinguo.core.masking import mask_name
-from jinguo.people.models import Person
+
+from .. import selectors
 
 # The unit filter takes a unit id (its subtree); the schema would otherwise call it a string.
 UNIT_PARAM = OpenApiParameter("unit", int, description="单位 id：该单位及其全部下级")
@@ -36,12 +35,6 @@ class ActionsViewSet(NoCreateMixin, ReadOnlyViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
 
-def with_person_visible(queryset, user, person_field: str):
-    """Annotate ``person_visible``: whether ``user`` may open the person behind the row. A
-    name she may not see (a sensitive record, another unit's person) is masked."""
-    visible = Person.objects.restrict(user, "view").filter(pk=OuterRef(person_field))
-    return queryset.annotate(person_visible=Exists(visible))
-
-
-def shown_name(obj, person) -> str:
-    return person.name if getattr(obj, "person_visible", False) else mask_name(person.name)
+# Shared with the pages.
+with_person_visible = selectors.with_person_visible
+shown_name = selectors.shown_name

@@ -11,7 +11,7 @@ from django.views import View
 from jinguo.core.generic import ObjectListView, ServiceFormView
 from jinguo.core.scoping import permitted_actions
 
-from .. import forms
+from .. import forms, selectors
 from ..choices import ResolutionStatus
 from ..filtersets import CouncilFilterSet, ResolutionFilterSet
 from ..models import Council, Meeting, Resolution
@@ -76,7 +76,9 @@ class CouncilDetailView(LoginRequiredMixin, View):
                 "council": council,
                 "year": year,
                 "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
-                "members": council.members.select_related("person"),
+                "members": selectors.with_shown_names(
+                    council.members.select_related("person"), request.user, lambda m: m.person
+                ),
                 "meetings": meetings,
                 "resolution_count": resolutions.count(),
                 "done_count": resolutions.filter(status=ResolutionStatus.DONE).count(),

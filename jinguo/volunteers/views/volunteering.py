@@ -94,7 +94,7 @@ class TeamDetailView(LoginRequiredMixin, View):
             {
                 "title": team.name,
                 "team": team,
-                "members": members,
+                "members": selectors.with_shown_names(members, request.user, lambda v: v.person),
                 "activities": activities.annotate(signed=Count("participations"))[:20],
                 "total_hours": total,
                 "can_change": "change" in permitted_actions(request.user, team, ["change"]),
@@ -113,7 +113,8 @@ class VolunteerListView(ObjectListView):
     create_url_name = "volunteers:volunteer_create"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("person", "team", "org")
+        qs = super().get_queryset().select_related("person", "team", "org")
+        return selectors.with_person_visible(qs, self.request.user, "person_id")
 
 
 class VolunteerCreateView(ServiceFormView):
@@ -134,6 +135,7 @@ def _volunteer_page(request, pk):
         pk=pk,
     )
     participations = selectors.volunteer_participations(request.user, volunteer)
+    (volunteer,) = selectors.with_shown_names([volunteer], request.user, lambda v: v.person)
     return volunteer, {
         "volunteer": volunteer,
         "participations": participations,
@@ -151,7 +153,7 @@ class VolunteerDetailView(LoginRequiredMixin, View):
             request.user, volunteer.team
         )
         ctx.update(
-            title=volunteer.person.name,
+            title=volunteer.shown_name,
             decide_form=(form or forms.DecideForm(user=request.user)) if can_decide else None,
         )
         return render(request, "volunteers/volunteer_detail.html", ctx)
@@ -237,7 +239,11 @@ class ActivityDetailView(LoginRequiredMixin, View):
             Activity.objects.restrict(request.user, "view").select_related("team", "org"), pk=pk
         )
         can_change = "change" in permitted_actions(request.user, activity, ["change"])
-        participations = activity.participations.select_related("volunteer__person")
+        participations = selectors.with_shown_names(
+            activity.participations.select_related("volunteer__person"),
+            request.user,
+            lambda p: p.volunteer.person,
+        )
         # Editable (and cancellable) while it is still to come and nobody has attended.
         can_edit = (
             can_change
@@ -322,9 +328,10 @@ class CarePairingListView(ObjectListView):
     create_url_name = "volunteers:pairing_create"
 
     def get_queryset(self):
-        return selectors.visible_pairings(self.request.user).select_related(
+        qs = selectors.visible_pairings(self.request.user).select_related(
             "volunteer__person", "child", "org"
         )
+        return selectors.with_person_visible(qs, self.request.user, "volunteer__person_id")
 
 
 class CarePairingCreateView(ServiceFormView):
