@@ -108,10 +108,23 @@ class ContactPointFilterSet(UnitFilterMixin, BaseFilterSet):
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("走访逾期"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("我负责的"))
+    state = django_filters.ChoiceFilter(
+        method="filter_state",
+        choices=[("active", _("联系中")), ("ended", _("已结束"))],
+        label=_("状态"),
+        empty_label=_("全部"),
+    )
 
     class Meta:
         model = ContactPoint
-        fields = ["unit", "overdue", "mine"]
+        fields = ["unit", "overdue", "mine", "state"]
+
+    def filter_state(self, queryset, name, value):
+        if value == "active":
+            return queryset.filter(ended_on__isnull=True)
+        if value == "ended":
+            return queryset.filter(ended_on__isnull=False)
+        return queryset
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

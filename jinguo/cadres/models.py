@@ -238,6 +238,7 @@ class ContactPoint(ScopedModel):
     tasks = models.TextField(blank=True, verbose_name=_("联系任务"))
     since = models.DateField(default=timezone.localdate, verbose_name=_("起始日期"))
     ended_on = models.DateField(null=True, blank=True, verbose_name=_("结束日期"))
+    end_reason = models.CharField(max_length=200, blank=True, verbose_name=_("结束原因"))
     last_visited_on = models.DateField(null=True, blank=True, verbose_name=_("最近走访"))
     next_due_on = models.DateField(verbose_name=_("下次应走访"))
 
@@ -289,6 +290,16 @@ class ContactVisit(ScopedModel):
         choices=choices.VisitWay.choices,
         default=choices.VisitWay.IN_PERSON,
         verbose_name=_("方式"),
+    )
+    # Whom she met: a person on record when there is one (picked from the user's scope),
+    # and/or a few words for the others.
+    met_person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("见到的人（档案）"),
     )
     met_whom = models.CharField(max_length=200, blank=True, verbose_name=_("见到的人"))
     findings = EncryptedTextField(verbose_name=_("了解到的情况"))

@@ -7,6 +7,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models import CharField, Count, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
+from jinguo.core.pinyin import looks_like_pinyin, normalise_query
 from jinguo.people.choices import Education, Gender
 from jinguo.people.models import Person
 
@@ -157,4 +158,36 @@ def due_for_retraining(user, on: date | None = None) -> list[dict]:
             .filter(~Exists(trained))
         ):
             rows.append({"position": position, "rule": rule, "since": since})
+    return rows
+
+
+# --- pickers ---------------------------------------------------------------------------------
+
+PICKER_LIMIT = 20
+
+
+def person_search(queryset, query: str, *, limit: int = PICKER_LIMIT) -> list:
+    """Persons of ``queryset`` (already scoped) matching a typed name, or pinyin (full or
+    initials) typed in Latin letters; names starting with what was typed come first."""
+    query = (query or "").strip()[:50]
+    if not query:
+        return []
+    if looks_like_pinyin(query):
+        key = normalise_query(query)
+        matched = queryset.filter(Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key))
+    else:
+        matched = queryset.filter(name__contains=query)
+    rows = list(matched.select_related("org").order_by("name_pinyin", "id")[:limit])
+    rows.sort(key=lambda p: not p.name.startswith(query))
+    return rows
+
+
+def household_search(queryset, query: str, *, limit: int = PICKER_LIMIT) -> list:
+    query = (query or "").strip()[:50]
+    if not query:
+        return []
+    rows = list(
+        queryset.filter(name__contains=query).select_related("org").order_by("name", "id")[:limit]
+    )
+    rows.sort(key=lambda h: not h.name.startswith(query))
     return rows
