@@ -14,6 +14,7 @@ from jinguo.people.choices import Gender
 
 from . import choices
 from .models import (
+    Attendance,
     ContactPoint,
     ContactVisit,
     Election,
@@ -36,7 +37,8 @@ def _units(request):
 
 
 class UnitFilterMixin:
-    def filter_unit(self, queryset, name, value):
+    # The hint tells the API schema the parameter is a unit id (the filter resolves it).
+    def filter_unit(self, queryset, name, value: int):
         return queryset.filter(org_path__subtree=value.path) if value else queryset
 
 
@@ -194,3 +196,21 @@ class QualificationFilterSet(UnitFilterMixin, BaseFilterSet):
             return queryset
         soon = Q(expires_on__lte=timezone.localdate() + timedelta(days=90))
         return queryset.filter(soon) if value else queryset.exclude(soon)
+
+
+class AttendanceFilterSet(BaseFilterSet):
+    """A person's training record (?person=) and the rows of a training (?training=)."""
+
+    person = IdFilter(field_name="person_id", label=_("人员档案编号"))
+    training = IdFilter(field_name="training_id", label=_("培训编号"))
+    kind = django_filters.ChoiceFilter(
+        field_name="training__kind",
+        choices=choices.TrainingKind.choices,
+        label=_("培训类别"),
+        empty_label=_("全部"),
+    )
+    completed = django_filters.BooleanFilter(label=_("完成培训"))
+
+    class Meta:
+        model = Attendance
+        fields = ["person", "training", "kind", "completed"]

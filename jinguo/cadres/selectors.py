@@ -4,7 +4,7 @@ pairing, who is due for retraining. Everything through restrict()."""
 from datetime import date
 
 from django.db.models import Case as CaseWhen
-from django.db.models import CharField, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from jinguo.core.pinyin import looks_like_pinyin, normalise_query
@@ -139,25 +139,35 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, 28))
 
 
-def due_for_retraining(user, on: date | None = None) -> list[dict]:
+def due_for_retraining(user, on: date | None = None, *, unit=None, rule=None) -> list[dict]:
     """For each active rule, the current holders of its position in the user's scope with no
-    completed training of its kind within the period: [{position, rule, since}]."""
+    completed training of its kind within the period: [{position, rule, since}], each
+    position carrying ``last_trained_on`` (her latest such training, or None). ``unit``
+    narrows to a subtree, ``rule`` to one rule."""
     on = on or timezone.localdate()
     rows = []
-    for rule in RetrainingRule.objects.filter(is_active=True).select_related("position_type"):
-        since = _months_before(on, rule.every_months)
-        trained = Attendance.objects.filter(
-            person_id=OuterRef("person_id"),
-            completed=True,
-            training__kind=rule.kind,
-            training__ends_on__gte=since,
+    rules = RetrainingRule.objects.filter(is_active=True).select_related("position_type")
+    if rule is not None:
+        rules = rules.filter(pk=rule.pk)
+    for rule_row in rules:
+        since = _months_before(on, rule_row.every_months)
+        of_kind = Attendance.objects.filter(
+            person_id=OuterRef("person_id"), completed=True, training__kind=rule_row.kind
         )
-        for position in (
-            roster_queryset(user)
-            .filter(current(on), position_type=rule.position_type)
-            .filter(~Exists(trained))
-        ):
-            rows.append({"position": position, "rule": rule, "since": since})
+        holders = roster_queryset(user).filter(current(on), position_type=rule_row.position_type)
+        if unit is not None:
+            holders = holders.filter(org_path__subtree=unit.path)
+        holders = (
+            holders.filter(~Exists(of_kind.filter(training__ends_on__gte=since)))
+            .annotate(
+                last_trained_on=Subquery(
+                    of_kind.order_by("-training__ends_on").values("training__ends_on")[:1]
+                )
+            )
+            .order_by("org_path", "person__name_pinyin", "id")
+        )
+        for position in holders:
+            rows.append({"position": position, "rule": rule_row, "since": since})
     return rows
 
 
