@@ -27,7 +27,10 @@ def test_a_street_records_an_election_and_the_roster_turns_over(tree, page, live
     page.fill("input[name=term_starts_on]", today)
     page.click("form.card button[type=submit]")
     page.wait_for_selector("[data-testid=add-candidate]")
-    page.select_option("select[name=person]", str(new.pk))
+    # The candidate is searched among the community's persons (type, pick with Enter).
+    page.fill("[data-testid=unit-search-person]", "欧阳")
+    page.wait_for_selector(f"[data-unit-option='{new.pk}']")
+    page.press("[data-testid=unit-search-person]", "Enter")
     page.select_option("select[name=position_type]", str(PositionType.objects.get(code="chair").pk))
     page.fill("input[name=votes]", "36")
     page.click("[data-testid=add-candidate]")

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.filters import BaseFilterSet, BoundedIntegerFilter, IdFilter
-from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.filtersets import UnitChoiceFilter, visible_units
+from jinguo.orgs.forms import UnitSearchInput
 from jinguo.people.choices import Gender
 
 from . import choices
@@ -29,11 +30,16 @@ from .selectors import current
 STATE_CHOICES = [("current", _("现任")), ("ended", _("已离任")), ("all", _("全部（含历史）"))]
 
 
-def _units(request):
-    user = getattr(request, "user", None)
-    if user is None:
-        return OrgUnit.objects.none()
-    return OrgUnit.objects.restrict(user, "view").order_by("path")
+def unit_filter():
+    """The unit (and its subtree) a list is narrowed to, typed and searched (orgs:unit_search):
+    a province's tree is eleven thousand units, far too many for a select."""
+    return UnitChoiceFilter(
+        queryset=visible_units,
+        method="filter_unit",
+        label=_("单位（含下级）"),
+        empty_label=_("全部"),
+        widget=UnitSearchInput(attrs={"placeholder": _("全部（输入名称或拼音首字母）")}),
+    )
 
 
 class UnitFilterMixin:
@@ -44,9 +50,7 @@ class UnitFilterMixin:
 
 class PositionFilterSet(UnitFilterMixin, BaseFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("姓名"))
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     position_type = django_filters.ModelChoiceFilter(
         queryset=PositionType.objects.all(), label=_("职务"), empty_label=_("全部")
     )
@@ -92,9 +96,7 @@ class PositionFilterSet(UnitFilterMixin, BaseFilterSet):
 
 
 class ElectionFilterSet(UnitFilterMixin, BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     status = django_filters.ChoiceFilter(
         choices=choices.ElectionStatus.choices, label=_("状态"), empty_label=_("全部")
     )
@@ -105,9 +107,7 @@ class ElectionFilterSet(UnitFilterMixin, BaseFilterSet):
 
 
 class ContactPointFilterSet(UnitFilterMixin, BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("走访逾期"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("我负责的"))
     state = django_filters.ChoiceFilter(
@@ -155,9 +155,7 @@ class ContactVisitFilterSet(BaseFilterSet):
 
 
 class PairingFilterSet(UnitFilterMixin, BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     year = BoundedIntegerFilter(label=_("年度"), min_value=2000, max_value=2100)
 
     class Meta:
@@ -166,9 +164,7 @@ class PairingFilterSet(UnitFilterMixin, BaseFilterSet):
 
 
 class TrainingFilterSet(UnitFilterMixin, BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     kind = django_filters.ChoiceFilter(
         choices=choices.TrainingKind.choices, label=_("培训类别"), empty_label=_("全部")
     )
@@ -179,9 +175,7 @@ class TrainingFilterSet(UnitFilterMixin, BaseFilterSet):
 
 
 class QualificationFilterSet(UnitFilterMixin, BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     kind = django_filters.ChoiceFilter(
         choices=choices.QualificationKind.choices, label=_("资格类别"), empty_label=_("全部")
     )

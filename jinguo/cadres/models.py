@@ -190,7 +190,15 @@ class Position(ScopedModel):
         verbose_name = _("任职")
         verbose_name_plural = _("任职名册")
         indexes = [
+            # Serves the roster's order (org_path, then the type's sort).
             models.Index(fields=["org_path", "ended_on"], name="cadres_position_roster"),
+            # Serves the subtree filter and the count: a prefix range on PostgreSQL needs the
+            # pattern opclass, and the type and dates make the count an index-only scan.
+            models.Index(
+                fields=["org_path", "position_type", "started_on", "ended_on"],
+                name="cadres_position_subtree",
+                opclasses=["varchar_pattern_ops", "int8_ops", "date_ops", "date_ops"],
+            ),
             models.Index(fields=["person", "ended_on"], name="cadres_position_person"),
         ]
 

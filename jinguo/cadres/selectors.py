@@ -1,11 +1,14 @@
 """Reads of the cadres app: the roster and its figures, overdue contact points, who has no
 pairing, who is due for retraining. Everything through restrict()."""
 
+from collections import Counter
 from datetime import date
 
+from django.core.paginator import Paginator
 from django.db.models import Case as CaseWhen
-from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from jinguo.core.pinyin import looks_like_pinyin, normalise_query
 from jinguo.people.choices import Education, Gender
@@ -18,6 +21,36 @@ from .models import Attendance, ContactPoint, Pairing, Position, RetrainingRule
 def current(on: date | None = None) -> Q:
     on = on or timezone.localdate()
     return Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+
+ROSTER_COUNT_CAP = 10_000
+
+
+class AtLeast(int):
+    """A count that stopped at its cap: works as the number, reads as "10000+"."""
+
+    def __str__(self):
+        return f"{int(self)}+"
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` rows (one LIMITed statement), so the first page of a province's
+    roster does not wait for a count of a million rows; pages past the cap are not offered
+    (narrow the filters instead), and the exact total is among the roster's figures."""
+
+    cap = ROSTER_COUNT_CAP
+
+    @cached_property
+    def count(self):
+        rows = self.object_list
+        # django-tables2 hands over its rows, which hold its data, which holds the queryset.
+        for _ in range(2):
+            if not isinstance(rows, QuerySet) and hasattr(rows, "data"):
+                rows = rows.data
+        if not isinstance(rows, QuerySet) or rows.query.is_sliced:
+            return Paginator.count.func(self)
+        found = rows.order_by()[: self.cap + 1].count()
+        return AtLeast(self.cap) if found > self.cap else found
 
 
 def roster_queryset(user):
@@ -62,6 +95,11 @@ def _counts(qs, field, labels=None) -> list[tuple[str, int]]:
     return sorted(out, key=lambda kv: (-kv[1], kv[0]))
 
 
+def _folded(counter: Counter, labels: dict) -> list[tuple[str, int]]:
+    out = [(str(labels.get(key, key or "—")), n) for key, n in counter.items()]
+    return sorted(out, key=lambda kv: (-kv[1], kv[0]))
+
+
 def roster_summary(positions, on: date | None = None) -> dict:
     """Counts of a roster (a queryset already restricted and filtered): by position, sex,
     age band, education, and the share of executive members who are also grid workers.
@@ -70,11 +108,23 @@ def roster_summary(positions, on: date | None = None) -> dict:
     positions = positions.order_by()
     persons = Person.objects.filter(pk__in=positions.values("person_id"))
     total = positions.count()
-    person_count = persons.count()
-    by_sex = _counts(persons, "gender", dict(Gender.choices))
+    # Sex, age band and education in one pass over the persons, folded here.
+    groups = (
+        persons.annotate(band=_age_band_expression(on))
+        .values("gender", "band", "education")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    sexes, bands, educations = Counter(), Counter(), Counter()
+    for row in groups:
+        sexes[row["gender"]] += row["n"]
+        bands[row["band"]] += row["n"]
+        educations[row["education"]] += row["n"]
+    person_count = sum(sexes.values())
+    by_sex = _folded(sexes, dict(Gender.choices))
     women = sum(n for name, n in by_sex if name == str(Gender.FEMALE.label))
-    by_age = _counts(persons.annotate(band=_age_band_expression(on)), "band", dict(AgeBand.choices))
-    by_education = _counts(persons, "education", dict(Education.choices))
+    by_age = _folded(bands, dict(AgeBand.choices))
+    by_education = _folded(educations, dict(Education.choices))
     executives = positions.filter(position_type__is_executive=True).values("person_id")
     executive_count = Person.objects.filter(pk__in=executives).count()
     grid_count = (

@@ -6,6 +6,7 @@ app_name = "cadres"
 
 urlpatterns = [
     path("roster/", pages.PositionListView.as_view(), name="position_list"),
+    path("roster/summary/", pages.RosterSummaryView.as_view(), name="roster_summary"),
     path("roster/new/", pages.PositionCreateView.as_view(), name="position_create"),
     path("roster/<int:pk>/", pages.PositionDetailView.as_view(), name="position_detail"),
     path("roster/<int:pk>/edit/", pages.PositionUpdateView.as_view(), name="position_update"),

@@ -53,12 +53,17 @@ class PositionListView(ObjectListView):
     export_name = _("任职名册")
     create_url_name = "cadres:position_create"
 
+    # A province's roster holds a million rows: the pages count at most ROSTER_COUNT_CAP of
+    # them, and the figures (exact totals included) come in their own request.
+    paginator_class = selectors.CappedPaginator
+
     def get_queryset(self):
         return selectors.roster_queryset(self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["summary"] = selectors.roster_summary(ctx["filter"].qs)
+        # The fragment takes the filter form's values (hx-include), so it follows every change.
+        ctx["summary_url"] = reverse("cadres:roster_summary")
         return ctx
 
     def export(self, request):
@@ -76,6 +81,23 @@ class PositionListView(ObjectListView):
             filters={k: v for k, v in request.GET.items() if k != "export"},
         )
         return xlsx_response(content, str(self.export_name))
+
+
+class RosterSummaryView(LoginRequiredMixin, View):
+    """The roster's figures for the same filters as the list (an htmx fragment): counted in
+    the database, apart from the list so that the list never waits for them."""
+
+    def get(self, request):
+        if not request.user.has_perm("cadres.view_position"):
+            raise PermissionDenied
+        queryset = selectors.roster_queryset(request.user)
+        filterset = PositionFilterSet(request.GET, queryset=queryset, request=request)
+        qs = filterset.qs if filterset.is_valid() else queryset.none()
+        return render(
+            request,
+            "cadres/partials/roster_summary.html",
+            {"summary": selectors.roster_summary(qs)},
+        )
 
 
 def roster_workbook(table, summary) -> tuple[bytes, int]:
@@ -225,6 +247,7 @@ class PositionUpdateView(ServiceFormView):
 
 class ElectionListView(ObjectListView):
     model = Election
+    template_name = "cadres/list.html"
     filterset_class = ElectionFilterSet
     table_class = ElectionTable
     title = _("换届选举")
@@ -371,6 +394,7 @@ class ElectionDecideView(ElectionDetailView):
 
 class ContactPointListView(ObjectListView):
     model = ContactPoint
+    template_name = "cadres/list.html"
     filterset_class = ContactPointFilterSet
     table_class = ContactPointTable
     title = _("联系点")
@@ -629,6 +653,7 @@ class PairingContactView(ServiceFormView):
 
 class TrainingListView(ObjectListView):
     model = Training
+    template_name = "cadres/list.html"
     filterset_class = TrainingFilterSet
     table_class = TrainingTable
     title = _("培训")
@@ -693,6 +718,7 @@ class RetrainingDueView(LoginRequiredMixin, View):
 
 class QualificationListView(ObjectListView):
     model = Qualification
+    template_name = "cadres/list.html"
     filterset_class = QualificationFilterSet
     table_class = QualificationTable
     title = _("资格证书")
