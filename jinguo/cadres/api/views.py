@@ -35,7 +35,7 @@ from ..models import (
     RetrainingRule,
     Training,
 )
-from ..selectors import due_for_retraining
+from ..selectors import ROSTER_COUNT_CAP, AtLeast, CappedPaginator, due_for_retraining
 from ..services import contacts
 
 
@@ -67,18 +67,44 @@ class PositionSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class RosterPagination(Pagination):
+    """The roster's pages count at most ROSTER_COUNT_CAP rows, as the page does (a province's
+    roster is a million rows); ``count_capped`` says the count stopped there."""
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        count = self.page.paginator.count
+        response.data["count"] = int(count)
+        response.data["count_capped"] = isinstance(count, AtLeast)
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"为 true 时 count 只数到上限（{ROSTER_COUNT_CAP}），实际更多",
+        }
+        return schema
+
+
 # The unit filter takes a unit id (its subtree); the schema would otherwise call it a string.
 UNIT_PARAM = OpenApiParameter("unit", int, description="单位 id：该单位及其全部下级")
 
 
 @extend_schema_view(
-    list=extend_schema(summary="任职名册（默认现任；state=all 含历史）", parameters=[UNIT_PARAM]),
+    list=extend_schema(
+        summary="任职名册（默认现任；state=all 含历史；count 最多数到 10000）",
+        parameters=[UNIT_PARAM],
+    ),
     retrieve=extend_schema(summary="任职详情"),
 )
 class PositionViewSet(ScopedModelViewSet):
     model = Position
     serializer_class = PositionSerializer
     filterset_class = PositionFilterSet
+    pagination_class = RosterPagination
     http_method_names = ["get", "head", "options"]
 
     def get_queryset(self):

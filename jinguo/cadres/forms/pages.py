@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.cases.filtersets import WorkerSearchInput
 from jinguo.cases.models import Category
 from jinguo.core.forms import ScopedForm, style_fields
+from jinguo.orgs.forms import UnitSearchField
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.forms.common import WorkerChoiceField, date_field
 from jinguo.people.selectors.common import assignable_workers
@@ -18,16 +19,15 @@ from .. import choices
 from ..models import PositionType
 from .pickers import HouseholdSearchField, PersonSearchField
 
-OUT_OF_SCOPE = _("该记录不存在或不在您的管辖范围内。")
 CHOOSE = _("请选择")
 
 
 def units_field(user, label=None):
-    return forms.ModelChoiceField(
-        queryset=OrgUnit.objects.restrict(user, "view").filter(is_active=True).order_by("path"),
+    """A unit of the user's scope, typed and searched (orgs' unit picker): a province's tree
+    is far too long for a select."""
+    return UnitSearchField(
+        OrgUnit.objects.restrict(user, "view").filter(is_active=True),
         label=label or _("所属单位"),
-        empty_label=CHOOSE,
-        error_messages={"invalid_choice": OUT_OF_SCOPE},
     )
 
 

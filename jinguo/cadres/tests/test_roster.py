@@ -163,3 +163,18 @@ def test_a_long_roster_is_counted_up_to_the_cap(tree, officer, client, monkeypat
     paginator = selectors.CappedPaginator(Position.objects.order_by("id"), 1)
     assert paginator.count == 2 and str(paginator.count) == "2+" and paginator.num_pages == 2
     assert selectors.CappedPaginator(Position.objects.order_by("id")[:1], 1).count == 1
+
+
+def test_the_api_roster_counts_up_to_the_cap(tree, officer, monkeypatch):
+    from rest_framework.test import APIClient
+
+    for _ in range(3):
+        make_position(tree.community_a, "executive")
+    api = APIClient()
+    api.force_authenticate(officer)
+    body = api.get(reverse("cadres-position-list")).json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (3, False, 3)
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 2)
+    body = api.get(reverse("cadres-position-list")).json()
+    # Pages stop at the cap: narrow the filters to reach further rows.
+    assert (body["count"], body["count_capped"], len(body["results"])) == (2, True, 2)

@@ -259,6 +259,7 @@ class ElectionListView(ObjectListView):
 
 class ElectionCreateView(ServiceFormView):
     form_class = forms.ElectionForm
+    template_name = "cadres/form.html"
     permission_required = "cadres.add_election"
     title = _("登记换届选举")
     success_message = _("换届选举已登记，请登记候选人和得票。")
@@ -665,6 +666,7 @@ class TrainingListView(ObjectListView):
 
 class TrainingCreateView(ServiceFormView):
     form_class = forms.TrainingForm
+    template_name = "cadres/form.html"
     permission_required = "cadres.add_training"
     title = _("登记培训")
     success_message = _("培训已登记，请登记学员。")
