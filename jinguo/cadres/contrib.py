@@ -41,6 +41,24 @@ for order, (label, url_name, icon, permission) in enumerate(
 ):
     registry.menu_item("cadres", label, url_name, icon, permissions=(permission,), order=order)
 
+# The configuration pages sit in the system administrator's menu, as cases' categories do.
+registry.menu_item(
+    "admin",
+    _("职务类型"),
+    "cadres:positiontype_list",
+    "ti-id-badge",
+    permissions=("cadres.change_positiontype",),
+    order=70,
+)
+registry.menu_item(
+    "admin",
+    _("复训规则"),
+    "cadres:retrainingrule_list",
+    "ti-repeat",
+    permissions=("cadres.change_retrainingrule",),
+    order=71,
+)
+
 # --- 工作台 -------------------------------------------------------------------------------------
 
 
@@ -132,6 +150,11 @@ registry.role_grants(
     ],
 )
 registry.role_grants("grid_worker", ["cadres.add_contactvisit"])
+# Position types and retraining rules are federation-wide policy: the system administrator
+# keeps them, as she keeps the appeal categories; leaders read the result on the roster.
+registry.role_grants(
+    "sysadmin", crud("cadres", "positiontype", "retrainingrule", actions=("view", "add", "change"))
+)
 
 # --- audit trail -------------------------------------------------------------------------------
 

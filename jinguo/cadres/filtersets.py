@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.core.filters import BaseFilterSet, BoundedIntegerFilter, IdFilter
-from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.filtersets import UnitChoiceFilter, visible_units
+from jinguo.orgs.forms import UnitSearchInput
 from jinguo.people.choices import Gender
 
 from . import choices
 from .models import (
+    Attendance,
     ContactPoint,
     ContactVisit,
     Election,
@@ -28,23 +30,27 @@ from .selectors import current
 STATE_CHOICES = [("current", _("现任")), ("ended", _("已离任")), ("all", _("全部（含历史）"))]
 
 
-def _units(request):
-    user = getattr(request, "user", None)
-    if user is None:
-        return OrgUnit.objects.none()
-    return OrgUnit.objects.restrict(user, "view").order_by("path")
+def unit_filter():
+    """The unit (and its subtree) a list is narrowed to, typed and searched (orgs:unit_search):
+    a province's tree is eleven thousand units, far too many for a select."""
+    return UnitChoiceFilter(
+        queryset=visible_units,
+        method="filter_unit",
+        label=_("单位（含下级）"),
+        empty_label=_("全部"),
+        widget=UnitSearchInput(attrs={"placeholder": _("全部（输入名称或拼音首字母）")}),
+    )
 
 
 class UnitFilterMixin:
-    def filter_unit(self, queryset, name, value):
+    # The hint tells the API schema the parameter is a unit id (the filter resolves it).
+    def filter_unit(self, queryset, name, value: int):
         return queryset.filter(org_path__subtree=value.path) if value else queryset
 
 
 class PositionFilterSet(UnitFilterMixin, BaseFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("姓名"))
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     position_type = django_filters.ModelChoiceFilter(
         queryset=PositionType.objects.all(), label=_("职务"), empty_label=_("全部")
     )
@@ -90,9 +96,7 @@ class PositionFilterSet(UnitFilterMixin, BaseFilterSet):
 
 
 class ElectionFilterSet(UnitFilterMixin, BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     status = django_filters.ChoiceFilter(
         choices=choices.ElectionStatus.choices, label=_("状态"), empty_label=_("全部")
     )
@@ -103,15 +107,26 @@ class ElectionFilterSet(UnitFilterMixin, BaseFilterSet):
 
 
 class ContactPointFilterSet(UnitFilterMixin, BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("走访逾期"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("我负责的"))
+    state = django_filters.ChoiceFilter(
+        method="filter_state",
+        choices=[("active", _("联系中")), ("ended", _("已结束"))],
+        label=_("状态"),
+        empty_label=_("全部"),
+    )
 
     class Meta:
         model = ContactPoint
-        fields = ["unit", "overdue", "mine"]
+        fields = ["unit", "overdue", "mine", "state"]
+
+    def filter_state(self, queryset, name, value):
+        if value == "active":
+            return queryset.filter(ended_on__isnull=True)
+        if value == "ended":
+            return queryset.filter(ended_on__isnull=False)
+        return queryset
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -140,9 +155,7 @@ class ContactVisitFilterSet(BaseFilterSet):
 
 
 class PairingFilterSet(UnitFilterMixin, BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     year = BoundedIntegerFilter(label=_("年度"), min_value=2000, max_value=2100)
 
     class Meta:
@@ -151,9 +164,7 @@ class PairingFilterSet(UnitFilterMixin, BaseFilterSet):
 
 
 class TrainingFilterSet(UnitFilterMixin, BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     kind = django_filters.ChoiceFilter(
         choices=choices.TrainingKind.choices, label=_("培训类别"), empty_label=_("全部")
     )
@@ -164,9 +175,7 @@ class TrainingFilterSet(UnitFilterMixin, BaseFilterSet):
 
 
 class QualificationFilterSet(UnitFilterMixin, BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=_units, method="filter_unit", label=_("单位（含下级）"), empty_label=_("全部")
-    )
+    unit = unit_filter()
     kind = django_filters.ChoiceFilter(
         choices=choices.QualificationKind.choices, label=_("资格类别"), empty_label=_("全部")
     )
@@ -181,3 +190,21 @@ class QualificationFilterSet(UnitFilterMixin, BaseFilterSet):
             return queryset
         soon = Q(expires_on__lte=timezone.localdate() + timedelta(days=90))
         return queryset.filter(soon) if value else queryset.exclude(soon)
+
+
+class AttendanceFilterSet(BaseFilterSet):
+    """A person's training record (?person=) and the rows of a training (?training=)."""
+
+    person = IdFilter(field_name="person_id", label=_("人员档案编号"))
+    training = IdFilter(field_name="training_id", label=_("培训编号"))
+    kind = django_filters.ChoiceFilter(
+        field_name="training__kind",
+        choices=choices.TrainingKind.choices,
+        label=_("培训类别"),
+        empty_label=_("全部"),
+    )
+    completed = django_filters.BooleanFilter(label=_("完成培训"))
+
+    class Meta:
+        model = Attendance
+        fields = ["person", "training", "kind", "completed"]

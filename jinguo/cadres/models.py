@@ -190,7 +190,15 @@ class Position(ScopedModel):
         verbose_name = _("任职")
         verbose_name_plural = _("任职名册")
         indexes = [
+            # Serves the roster's order (org_path, then the type's sort).
             models.Index(fields=["org_path", "ended_on"], name="cadres_position_roster"),
+            # Serves the subtree filter and the count: a prefix range on PostgreSQL needs the
+            # pattern opclass, and the type and dates make the count an index-only scan.
+            models.Index(
+                fields=["org_path", "position_type", "started_on", "ended_on"],
+                name="cadres_position_subtree",
+                opclasses=["varchar_pattern_ops", "int8_ops", "date_ops", "date_ops"],
+            ),
             models.Index(fields=["person", "ended_on"], name="cadres_position_person"),
         ]
 
@@ -238,6 +246,7 @@ class ContactPoint(ScopedModel):
     tasks = models.TextField(blank=True, verbose_name=_("联系任务"))
     since = models.DateField(default=timezone.localdate, verbose_name=_("起始日期"))
     ended_on = models.DateField(null=True, blank=True, verbose_name=_("结束日期"))
+    end_reason = models.CharField(max_length=200, blank=True, verbose_name=_("结束原因"))
     last_visited_on = models.DateField(null=True, blank=True, verbose_name=_("最近走访"))
     next_due_on = models.DateField(verbose_name=_("下次应走访"))
 
@@ -289,6 +298,16 @@ class ContactVisit(ScopedModel):
         choices=choices.VisitWay.choices,
         default=choices.VisitWay.IN_PERSON,
         verbose_name=_("方式"),
+    )
+    # Whom she met: a person on record when there is one (picked from the user's scope),
+    # and/or a few words for the others.
+    met_person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("见到的人（档案）"),
     )
     met_whom = models.CharField(max_length=200, blank=True, verbose_name=_("见到的人"))
     findings = EncryptedTextField(verbose_name=_("了解到的情况"))

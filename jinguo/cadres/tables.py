@@ -110,6 +110,11 @@ class ContactPointTable(tables.Table):
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
 
     def render_next_due_on(self, value, record):
+        if record.ended_on:
+            return format_html(
+                '<span class="badge bg-secondary-lt">{}</span>',
+                _("已于 %(d)s 结束") % {"d": record.ended_on.isoformat()},
+            )
         if record.is_overdue:
             return format_html(
                 '<span class="badge bg-red text-red-fg">{} · {}</span>',

@@ -1,4 +1,5 @@
-"""/api/cadres/: the roster and contact-point visits."""
+"""/api/cadres/: the roster, elections, trainings and training records, who is due for
+retraining, contact-point visits."""
 
 from rest_framework.routers import SimpleRouter
 
@@ -7,5 +8,9 @@ from . import views
 router = SimpleRouter()
 router.register("positions", views.PositionViewSet, basename="cadres-position")
 router.register("contact-visits", views.ContactVisitViewSet, basename="cadres-visit")
+router.register("elections", views.ElectionViewSet, basename="cadres-election")
+router.register("trainings", views.TrainingViewSet, basename="cadres-training")
+router.register("training-records", views.TrainingRecordViewSet, basename="cadres-training-record")
+router.register("retraining-due", views.RetrainingDueViewSet, basename="cadres-retraining-due")
 
 urlpatterns = router.urls

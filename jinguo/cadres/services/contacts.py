@@ -1,6 +1,6 @@
 """Contact points (联系点) and their visits; the "one woman, one household" pairings.
 
-- point_create / point_end: a cadre (a user, or an office-holder on record) is responsible
+- point_create / point_update / point_end: a cadre (a user, or an office-holder on record) is responsible
   for visiting a village or community every N days.
 - visit_record: a visit; an appeal taken there is registered as a case through the cases
   intake service (``case_create``), in the same transaction.
@@ -82,15 +82,55 @@ def point_create(
     return point
 
 
-def point_end(*, user, point, ended_on=None) -> ContactPoint:
-    ended_on = ended_on or timezone.localdate()
+def point_update(*, user, point, visit_every_days, tasks="") -> ContactPoint:
+    """Change how often a point is visited and what for; the next due date follows the new
+    frequency from the last visit (or from the start when there was none)."""
+    errors: dict = {}
+    if not visit_every_days or not 1 <= visit_every_days <= MAX_EVERY_DAYS:
+        errors["visit_every_days"] = _("走访频次须在 1 到 366 天之间。")
+    tasks = clean_text(tasks, errors, "tasks", label=_("联系任务"), max_length=2000)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         point = scoped_get(user, ContactPoint, point, "change")
+        if point.ended_on is not None:
+            raise ValidationError(_("该联系点已结束，不能再修改。"))
+        fields = ["visit_every_days", "tasks", "next_due_on"]
+        before = audit.snapshot(point, fields)
+        point.visit_every_days = visit_every_days
+        point.tasks = tasks
+        point.next_due_on = point.due_after(point.last_visited_on or point.since)
+        after = audit.snapshot(point, fields)
+        if after != before:
+            point.save(update_fields=fields)
+            audit.record_change(user, point, "update", before=before, after=after)
+    return point
+
+
+def point_end(*, user, point, ended_on=None, reason="") -> ContactPoint:
+    """End a contact point: it stays in the history with its visits and raises no more
+    overdue visits."""
+    errors: dict = {}
+    ended_on = ended_on or timezone.localdate()
+    check_date(ended_on, errors, "ended_on", label=_("结束日期"))
+    reason = clean_text(
+        reason, errors, "end_reason", label=_("结束原因"), max_length=200, required=True
+    )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        point = scoped_get(user, ContactPoint, point, "change")
+        if point.ended_on is not None:
+            raise ValidationError(_("该联系点已于 %(d)s 结束。") % {"d": point.ended_on})
         if ended_on < point.since:
             raise ValidationError({"ended_on": _("结束日期不能早于起始日期。")})
+        if point.last_visited_on and ended_on < point.last_visited_on:
+            raise ValidationError({"ended_on": _("结束日期不能早于最近一次走访。")})
         point.ended_on = ended_on
-        point.save(update_fields=["ended_on"])
-        audit.record_change(user, point, "end", after={"ended_on": ended_on})
+        point.end_reason = reason
+        point.save(update_fields=["ended_on", "end_reason"])
+        # The reason is free text and stays on the record; the audit row keeps the date.
+        audit.record_change(user, point, "point_end", after={"ended_on": ended_on})
     return point
 
 
@@ -114,11 +154,14 @@ def visit_record(
     findings,
     way=VisitWay.IN_PERSON,
     met_whom="",
+    met_person=None,
     follow_up="",
     appeal=None,
 ) -> ContactVisit:
-    """``appeal``: {"summary", "category", "narrative"} registers a case from the visit."""
+    """``appeal``: {"summary", "category", "narrative"} registers a case from the visit;
+    ``met_person``: the person on record she met, one the user may see."""
     errors: dict = {}
+    check_person(user, met_person, errors, "met_person", required=False)
     check_date(visited_on, errors, "visited_on", label=_("走访日期"))
     if way not in VisitWay.values:
         errors["way"] = _("请选择走访方式。")
@@ -145,6 +188,7 @@ def visit_record(
             visited_on=visited_on,
             way=way,
             met_whom=met_whom,
+            met_person=met_person,
             findings=findings,
             follow_up=follow_up,
             case=case,
@@ -158,7 +202,12 @@ def visit_record(
             user,
             visit,
             "contact_visit",
-            after={"point_id": point.pk, "visited_on": visited_on, "case_id": case and case.pk},
+            after={
+                "point_id": point.pk,
+                "visited_on": visited_on,
+                "met_person_id": met_person and met_person.pk,
+                "case_id": case and case.pk,
+            },
         )
     return visit
 

@@ -78,6 +78,8 @@ class TestElectionContract(ScopedModelContract):
     detail_url = "cadres:election_detail"
     create_url = "cadres:election_create"
     export = True
+    api_list_url = "cadres-election-list"
+    api_detail_url = "cadres-election-detail"
 
     def make(self, unit):
         return make_election(unit)
@@ -169,6 +171,8 @@ class TestTrainingContract(ScopedModelContract):
     detail_url = "cadres:training_detail"
     create_url = "cadres:training_create"
     export = True
+    api_list_url = "cadres-training-list"
+    api_detail_url = "cadres-training-detail"
 
     def make(self, unit):
         return make_training(unit)
@@ -235,6 +239,8 @@ class TestAttendanceContract(ScopedModelContract):
     model = Attendance
     extra_permissions = ("cadres.view_training", "cadres.change_training", "people.view_person")
     create_url = "cadres:training_detail"
+    api_list_url = "cadres-training-record-list"
+    api_detail_url = "cadres-training-record-detail"
 
     def make(self, unit):
         training = make_training(unit)

@@ -77,4 +77,6 @@ def test_some_rights_cadres_are_due_for_retraining(demo):
     client = Client()
     client.force_login(officer)
     r = client.get(reverse("cadres:position_list"))
+    assert r.status_code == 200 and reverse("cadres:roster_summary") in r.content.decode()
+    r = client.get(reverse("cadres:roster_summary"))
     assert r.status_code == 200 and "执委兼任网格员" in r.content.decode()

@@ -127,3 +127,54 @@ def test_the_api_schema_calls_the_unit_filter_an_id():
     params = schema["paths"]["/api/cadres/positions/"]["get"]["parameters"]
     [unit] = [p for p in params if p["name"] == "unit"]
     assert "integer" in str(unit["schema"])
+
+
+def test_the_figures_come_in_their_own_request_with_the_lists_filters(tree, officer, client):
+    make_position(tree.community_a, "executive")
+    make_position(tree.community_a2, "executive")
+    make_position(tree.community_a2, "grid_worker")
+    client.force_login(officer)
+    page = client.get(reverse("cadres:position_list")).content.decode()
+    assert 'data-testid="roster-summary"' in page and reverse("cadres:roster_summary") in page
+    url = reverse("cadres:roster_summary")
+    whole = client.get(url).content.decode()
+    assert 'data-testid="roster-persons">3<' in whole
+    one = client.get(url, {"unit": tree.community_a.pk, "state": "current"}).content.decode()
+    assert 'data-testid="roster-persons">1<' in one
+    # A filter that is not understood counts nothing rather than everything; no 500.
+    for bad in ({"unit": "abc"}, {"state": "nope"}, {"gender": "X"}):
+        response = client.get(url, bad)
+        assert response.status_code == 200
+        assert 'data-testid="roster-persons">0<' in response.content.decode()
+
+
+def test_the_figures_need_the_roster_permission(tree, client):
+    client.force_login(user_with_role(tree.community_a, "grid_worker"))
+    assert client.get(reverse("cadres:roster_summary")).status_code == 403
+
+
+def test_a_long_roster_is_counted_up_to_the_cap(tree, officer, client, monkeypatch):
+    for _ in range(4):
+        make_position(tree.community_a, "executive")
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 2)
+    client.force_login(officer)
+    html = client.get(reverse("cadres:position_list")).content.decode()
+    assert "共 2+ 条" in html
+    paginator = selectors.CappedPaginator(Position.objects.order_by("id"), 1)
+    assert paginator.count == 2 and str(paginator.count) == "2+" and paginator.num_pages == 2
+    assert selectors.CappedPaginator(Position.objects.order_by("id")[:1], 1).count == 1
+
+
+def test_the_api_roster_counts_up_to_the_cap(tree, officer, monkeypatch):
+    from rest_framework.test import APIClient
+
+    for _ in range(3):
+        make_position(tree.community_a, "executive")
+    api = APIClient()
+    api.force_authenticate(officer)
+    body = api.get(reverse("cadres-position-list")).json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (3, False, 3)
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 2)
+    body = api.get(reverse("cadres-position-list")).json()
+    # Pages stop at the cap: narrow the filters to reach further rows.
+    assert (body["count"], body["count_capped"], len(body["results"])) == (2, True, 2)

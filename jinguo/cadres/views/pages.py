@@ -18,9 +18,10 @@ from jinguo.core import audit
 from jinguo.core.exports import safe_cell, xlsx_response
 from jinguo.core.generic import ObjectListView, ServiceFormView
 from jinguo.core.scoping import permitted_actions
+from jinguo.people.selectors.persons import visible_persons
 
-from . import forms, selectors
-from .filtersets import (
+from .. import selectors
+from ..filtersets import (
     ContactPointFilterSet,
     ElectionFilterSet,
     PairingFilterSet,
@@ -28,9 +29,10 @@ from .filtersets import (
     QualificationFilterSet,
     TrainingFilterSet,
 )
-from .models import Candidate, ContactPoint, Election, Pairing, Position, Qualification, Training
-from .services import contacts, positions, trainings
-from .tables import (
+from ..forms import pages as forms
+from ..models import Candidate, ContactPoint, Election, Pairing, Position, Qualification, Training
+from ..services import contacts, positions, trainings
+from ..tables import (
     ContactPointTable,
     ElectionTable,
     PairingTable,
@@ -51,12 +53,17 @@ class PositionListView(ObjectListView):
     export_name = _("任职名册")
     create_url_name = "cadres:position_create"
 
+    # A province's roster holds a million rows: the pages count at most ROSTER_COUNT_CAP of
+    # them, and the figures (exact totals included) come in their own request.
+    paginator_class = selectors.CappedPaginator
+
     def get_queryset(self):
         return selectors.roster_queryset(self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["summary"] = selectors.roster_summary(ctx["filter"].qs)
+        # The fragment takes the filter form's values (hx-include), so it follows every change.
+        ctx["summary_url"] = reverse("cadres:roster_summary")
         return ctx
 
     def export(self, request):
@@ -74,6 +81,23 @@ class PositionListView(ObjectListView):
             filters={k: v for k, v in request.GET.items() if k != "export"},
         )
         return xlsx_response(content, str(self.export_name))
+
+
+class RosterSummaryView(LoginRequiredMixin, View):
+    """The roster's figures for the same filters as the list (an htmx fragment): counted in
+    the database, apart from the list so that the list never waits for them."""
+
+    def get(self, request):
+        if not request.user.has_perm("cadres.view_position"):
+            raise PermissionDenied
+        queryset = selectors.roster_queryset(request.user)
+        filterset = PositionFilterSet(request.GET, queryset=queryset, request=request)
+        qs = filterset.qs if filterset.is_valid() else queryset.none()
+        return render(
+            request,
+            "cadres/partials/roster_summary.html",
+            {"summary": selectors.roster_summary(qs)},
+        )
 
 
 def roster_workbook(table, summary) -> tuple[bytes, int]:
@@ -139,6 +163,7 @@ class PositionCardView(LoginRequiredMixin, View):
 
 class PositionCreateView(ServiceFormView):
     form_class = forms.PositionForm
+    template_name = "cadres/form.html"
     permission_required = "cadres.add_position"
     title = _("新增任职")
     success_message = _("任职已登记。")
@@ -169,6 +194,7 @@ class PositionCreateView(ServiceFormView):
 
 class PositionUpdateView(ServiceFormView):
     form_class = forms.PositionForm
+    template_name = "cadres/form.html"
     title = _("修改任职")
     success_message = _("任职已修改。")
 
@@ -221,6 +247,7 @@ class PositionUpdateView(ServiceFormView):
 
 class ElectionListView(ObjectListView):
     model = Election
+    template_name = "cadres/list.html"
     filterset_class = ElectionFilterSet
     table_class = ElectionTable
     title = _("换届选举")
@@ -232,6 +259,7 @@ class ElectionListView(ObjectListView):
 
 class ElectionCreateView(ServiceFormView):
     form_class = forms.ElectionForm
+    template_name = "cadres/form.html"
     permission_required = "cadres.add_election"
     title = _("登记换届选举")
     success_message = _("换届选举已登记，请登记候选人和得票。")
@@ -367,6 +395,7 @@ class ElectionDecideView(ElectionDetailView):
 
 class ContactPointListView(ObjectListView):
     model = ContactPoint
+    template_name = "cadres/list.html"
     filterset_class = ContactPointFilterSet
     table_class = ContactPointTable
     title = _("联系点")
@@ -379,6 +408,7 @@ class ContactPointListView(ObjectListView):
 
 class ContactPointCreateView(ServiceFormView):
     form_class = forms.ContactPointForm
+    template_name = "cadres/form.html"
     permission_required = "cadres.add_contactpoint"
     title = _("新增联系点")
     success_message = _("联系点已登记。")
@@ -411,15 +441,82 @@ class ContactPointDetailView(LoginRequiredMixin, View):
         point = _point(request.user, pk)
         # The visits' findings are what she heard at people's doors: reading them is logged.
         audit.record_open(request.user, point)
+        visits = list(point.visits.select_related("case", "recorded_by", "met_person")[:50])
+        # A person met is named only to those who may see her file.
+        seen = set(
+            visible_persons(request.user)
+            .filter(pk__in=[v.met_person_id for v in visits if v.met_person_id])
+            .values_list("pk", flat=True)
+        )
+        for visit in visits:
+            visit.met_person_shown = visit.met_person if visit.met_person_id in seen else None
+        may_change = "change" in permitted_actions(request.user, point, ["change"])
         return render(
             request,
             "cadres/point_detail.html",
             {
                 "title": _("联系点"),
                 "point": point,
-                "visits": point.visits.select_related("case", "recorded_by")[:50],
+                "visits": visits,
                 "may_record": contacts._may_record(request.user, point) and not point.ended_on,
+                "may_change": may_change and not point.ended_on,
             },
+        )
+
+
+class _PointChangeMixin:
+    def get_point(self):
+        if not hasattr(self, "_point"):
+            point = get_object_or_404(
+                ContactPoint.objects.restrict(self.request.user, "change").select_related("place"),
+                pk=self.kwargs["pk"],
+            )
+            if point.ended_on is not None:
+                raise Http404
+            self._point = point
+        return self._point
+
+    def get(self, request, *args, **kwargs):
+        self.get_point()
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        self.get_point()
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["cancel_url"] = self.get_point().get_absolute_url()
+        return ctx
+
+
+class ContactPointUpdateView(_PointChangeMixin, ServiceFormView):
+    form_class = forms.ContactPointEditForm
+    title = _("修改联系点")
+    success_message = _("联系点已修改，下次应走访日期已按新频次计算。")
+
+    def get_initial(self):
+        point = self.get_point()
+        return {"visit_every_days": point.visit_every_days, "tasks": point.tasks}
+
+    def perform(self, form):
+        return contacts.point_update(
+            user=self.request.user, point=self.get_point(), **form.cleaned_data
+        )
+
+
+class ContactPointEndView(_PointChangeMixin, ServiceFormView):
+    form_class = forms.ContactPointEndForm
+    title = _("结束联系点")
+    success_message = _("联系点已结束，走访记录保留在历史中。")
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return contacts.point_end(
+            user=self.request.user,
+            point=self.get_point(),
+            ended_on=d["ended_on"],
+            reason=d["end_reason"],
         )
 
 
@@ -439,6 +536,9 @@ class VisitCreateView(ServiceFormView):
                 raise Http404
         return self._point
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "point": self.get_point()}
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["point"] = self.get_point()
@@ -453,6 +553,7 @@ class VisitCreateView(ServiceFormView):
             visited_on=d["visited_on"],
             way=d["way"],
             met_whom=d["met_whom"],
+            met_person=d["met_person"],
             findings=d["findings"],
             follow_up=d["follow_up"],
             appeal=form.appeal(),
@@ -500,6 +601,7 @@ class PairingListView(ObjectListView):
 
 class PairingCreateView(ServiceFormView):
     form_class = forms.PairingForm
+    template_name = "cadres/form.html"
     permission_required = "cadres.add_pairing"
     title = _("新增结对（联系一名妇女、一户家庭）")
     success_message = _("结对已登记。")
@@ -552,6 +654,7 @@ class PairingContactView(ServiceFormView):
 
 class TrainingListView(ObjectListView):
     model = Training
+    template_name = "cadres/list.html"
     filterset_class = TrainingFilterSet
     table_class = TrainingTable
     title = _("培训")
@@ -563,6 +666,7 @@ class TrainingListView(ObjectListView):
 
 class TrainingCreateView(ServiceFormView):
     form_class = forms.TrainingForm
+    template_name = "cadres/form.html"
     permission_required = "cadres.add_training"
     title = _("登记培训")
     success_message = _("培训已登记，请登记学员。")
@@ -616,6 +720,7 @@ class RetrainingDueView(LoginRequiredMixin, View):
 
 class QualificationListView(ObjectListView):
     model = Qualification
+    template_name = "cadres/list.html"
     filterset_class = QualificationFilterSet
     table_class = QualificationTable
     title = _("资格证书")
@@ -627,6 +732,7 @@ class QualificationListView(ObjectListView):
 
 class QualificationCreateView(ServiceFormView):
     form_class = forms.QualificationForm
+    template_name = "cadres/form.html"
     permission_required = "cadres.add_qualification"
     title = _("登记资格证书")
     success_message = _("资格证书已登记。")

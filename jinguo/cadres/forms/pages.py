@@ -5,47 +5,40 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jinguo.cases.filtersets import WorkerSearchInput
 from jinguo.cases.models import Category
 from jinguo.core.forms import ScopedForm, style_fields
+from jinguo.orgs.forms import UnitSearchField
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.forms.common import WorkerChoiceField, date_field
 from jinguo.people.selectors.common import assignable_workers
 from jinguo.people.selectors.households import visible_households
 from jinguo.people.selectors.persons import visible_persons
 
-from . import choices
-from .models import PositionType
+from .. import choices
+from ..models import PositionType
+from .pickers import HouseholdSearchField, PersonSearchField
 
-OUT_OF_SCOPE = _("该记录不存在或不在您的管辖范围内。")
 CHOOSE = _("请选择")
 
 
-class PersonField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.org.name}）"
-
-
 def units_field(user, label=None):
-    return forms.ModelChoiceField(
-        queryset=OrgUnit.objects.restrict(user, "view").filter(is_active=True).order_by("path"),
+    """A unit of the user's scope, typed and searched (orgs' unit picker): a province's tree
+    is far too long for a select."""
+    return UnitSearchField(
+        OrgUnit.objects.restrict(user, "view").filter(is_active=True),
         label=label or _("所属单位"),
-        empty_label=CHOOSE,
-        error_messages={"invalid_choice": OUT_OF_SCOPE},
     )
 
 
 def persons_field(user, label, *, required=True, under=None, women_only=False):
-    qs = visible_persons(user).select_related("org").order_by("name_pinyin", "id")
-    if under is not None:
-        qs = qs.filter(org_path__subtree=under.path)
-    if women_only:
-        qs = qs.filter(gender="F")
-    return PersonField(
-        queryset=qs,
+    """A person of the user's scope, typed and searched (forms/pickers.py)."""
+    return PersonSearchField(
+        visible_persons(user).select_related("org"),
         label=label,
         required=required,
-        empty_label=CHOOSE,
-        error_messages={"invalid_choice": OUT_OF_SCOPE},
+        under=under,
+        women_only=women_only,
     )
 
 
@@ -60,6 +53,7 @@ class PositionForm(ScopedForm):
     ended_on = date_field(_("离任日期"), required=False)
     account = WorkerChoiceField(
         queryset=None,
+        widget=WorkerSearchInput(attrs={"placeholder": _("输入姓名或登录名搜索")}),
         label=_("系统账号"),
         required=False,
         empty_label=_("无（没有登录账号）"),
@@ -171,6 +165,7 @@ class ContactPointForm(ScopedForm):
             "place": units_field(self.user, _("联系的村（社区）")),
             "cadre_user": WorkerChoiceField(
                 queryset=assignable_workers(self.user).select_related("home_unit"),
+                widget=WorkerSearchInput(attrs={"placeholder": _("输入姓名或登录名搜索")}),
                 label=_("负责干部（系统账号）"),
                 required=False,
                 empty_label=_("无"),
@@ -181,6 +176,25 @@ class ContactPointForm(ScopedForm):
             **self.fields,
         }
         style_fields(self)
+
+
+class ContactPointEditForm(ScopedForm):
+    visit_every_days = forms.IntegerField(label=_("走访频次（天）"), min_value=1, max_value=366)
+    tasks = forms.CharField(
+        label=_("联系任务"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ContactPointEndForm(ScopedForm):
+    ended_on = date_field(_("结束日期"), initial=timezone.localdate)
+    end_reason = forms.CharField(
+        label=_("结束原因"),
+        max_length=200,
+        help_text=_("例如：干部调动、联系点调整。结束后保留走访历史，不再提醒逾期。"),
+    )
 
 
 class VisitForm(ScopedForm):
@@ -196,7 +210,12 @@ class VisitForm(ScopedForm):
 
     visited_on = date_field(_("走访日期"), initial=timezone.localdate)
     way = forms.ChoiceField(choices=choices.VisitWay.choices, label=_("方式"))
-    met_whom = forms.CharField(label=_("见到的人"), required=False, max_length=200)
+    met_whom = forms.CharField(
+        label=_("见到的其他人"),
+        required=False,
+        max_length=200,
+        help_text=_("没有档案的人写称呼即可，如“村妇女小组长”；不要写电话、身份证号。"),
+    )
     findings = forms.CharField(
         label=_("了解到的情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
@@ -218,6 +237,24 @@ class VisitForm(ScopedForm):
     appeal_narrative = forms.CharField(
         label=_("诉求详情"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, point=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whom she met, when that person is on record: searched among those the user may see
+        # in the contact point's village or community.
+        fields = dict(self.fields)
+        met = persons_field(
+            self.user,
+            _("见到的人（有档案时）"),
+            required=False,
+            under=point.place if point else None,
+        )
+        self.fields = {}
+        for name, field in fields.items():
+            if name == "met_whom":
+                self.fields["met_person"] = met
+            self.fields[name] = field
+        style_fields(self)
 
     def clean(self):
         data = super().clean()
@@ -247,12 +284,10 @@ class PairingForm(ScopedForm):
             "org": units_field(self.user),
             "cadre": persons_field(self.user, _("干部（执委等）")),
             "woman": persons_field(self.user, _("联系的妇女"), required=False, women_only=True),
-            "household": forms.ModelChoiceField(
-                queryset=visible_households(self.user).order_by("name", "id"),
+            "household": HouseholdSearchField(
+                visible_households(self.user).select_related("org"),
                 label=_("联系的家庭"),
                 required=False,
-                empty_label=CHOOSE,
-                error_messages={"invalid_choice": OUT_OF_SCOPE},
             ),
             **self.fields,
         }
