@@ -115,6 +115,10 @@ class StatsSource:
     # users without core.view_sensitive; records flagged by the model's
     # ``scope_sensitive_field`` are treated so whatever their dimension values.
     sensitive: dict[str, Any] = field(default_factory=dict)
+    # A numeric field summed beside the count (a volunteer's confirmed hours): the summary
+    # keeps the sum per row, and formulas read it with ``sum("key")``. Empty: counts only.
+    measure: str = ""
+    measure_label: Any = ""
 
     def model_class(self):
         return apps.get_model(self.model)
@@ -231,6 +235,8 @@ def stats_source(
     dimensions: dict[str, Any] | None = None,
     filters: dict[str, Any] | None = None,
     sensitive: dict[str, Any] | None = None,
+    measure: str = "",
+    measure_label="",
 ) -> StatsSource:
     entry = StatsSource(
         key,
@@ -240,6 +246,8 @@ def stats_source(
         dict(dimensions or {}),
         dict(filters or {}),
         dict(sensitive or {}),
+        measure,
+        measure_label,
     )
     Registry._add(registry.stats_sources, key, entry, "statistics source")
     return entry

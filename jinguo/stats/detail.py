@@ -42,8 +42,8 @@ class SubtreeCounts:
 
     def __init__(self, root_path: str, period: Period):
         self.root_path, self.period = root_path, period
-        self._rows: dict[str, dict[int, list[tuple[str, str, int, int]]]] = {}
-        self._terms: dict[tuple, tuple[dict[str, tuple[int, int]], bool]] = {}
+        self._rows: dict[str, dict[int, list[tuple]]] = {}
+        self._terms: dict[tuple, tuple[dict[str, tuple], bool]] = {}
 
     def total(self, src, path: str, period: Period, where: dict | None) -> Cell:
         if period != self.period:
@@ -57,21 +57,21 @@ class SubtreeCounts:
                 is_sensitive_where(src, where),
             )
         by_path, sensitive = got
-        n, ns = by_path.get(path, (0, 0))
-        return Cell(n, ns, sensitive)
+        n, ns, amount = by_path.get(path, (0, 0, 0))
+        return Cell(n, ns, sensitive, amount=amount)
 
-    def _by_path(self, source: str, dim: int, values) -> dict[str, tuple[int, int]]:
+    def _by_path(self, source: str, dim: int, values) -> dict[str, tuple]:
         if source not in self._rows:
             self._rows[source] = self._fetch(source)
         wanted = None if values is None else set(values)
-        sums: dict[str, tuple[int, int]] = {}
-        for path, value, n, ns in self._rows[source].get(dim, ()):
+        sums: dict[str, tuple] = {}
+        for path, value, n, ns, amount in self._rows[source].get(dim, ()):
             if wanted is None or value in wanted:
-                a, b = sums.get(path, (0, 0))
-                sums[path] = (a + n, b + ns)
+                a, b, c = sums.get(path, (0, 0, 0))
+                sums[path] = (a + n, b + ns, c + amount)
         return sums
 
-    def _fetch(self, source: str) -> dict[int, list[tuple[str, str, int, int]]]:
+    def _fetch(self, source: str) -> dict[int, list[tuple]]:
         got = (
             StatsCount.objects.filter(
                 source=source,
@@ -80,13 +80,13 @@ class SubtreeCounts:
                 month__lt=self.period.end,
             )
             .values("unit_path", "dim", "value")
-            .annotate(tn=Sum("n"), tns=Sum("n_sensitive"))
+            .annotate(tn=Sum("n"), tns=Sum("n_sensitive"), ta=Sum("amount"))
             .order_by()
-            .values_list("unit_path", "dim", "value", "tn", "tns")
+            .values_list("unit_path", "dim", "value", "tn", "tns", "ta")
         )
-        by_dim: dict[int, list[tuple[str, str, int, int]]] = {}
-        for path, dim, value, n, ns in got.iterator(chunk_size=20_000):
-            by_dim.setdefault(dim, []).append((path, value, n or 0, ns or 0))
+        by_dim: dict[int, list[tuple]] = {}
+        for path, dim, value, n, ns, amount in got.iterator(chunk_size=20_000):
+            by_dim.setdefault(dim, []).append((path, value, n or 0, ns or 0, amount or 0))
         return by_dim
 
 

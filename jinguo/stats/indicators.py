@@ -9,6 +9,9 @@ The language is a small, safe subset of Python expressions (parsed with ``ast``,
     the same, filtered on *one* of the source's dimensions (the summary counts one dimension at
     a time). For a dimension that is a foreign key to a table with a ``code`` (case categories,
     tag types), the value may be that code; a code of a parent category takes in its children;
+``sum("volunteers.service")``
+    the sum of a source's measure (a volunteer's confirmed hours) over the records ``count``
+    counts, for a source registered with ``measure=`` (filters as for count);
 ``ind("appeals_total")``
     the value of another indicator (no cycles);
 ``+ - * /`` and numbers; a division by zero is 0; ``pct(a, b)`` is a / b as a percentage with
@@ -30,7 +33,7 @@ from django.utils.translation import gettext as _
 from . import selectors, sources
 from .periods import Period
 
-FUNCTIONS = ("count", "ind", "pct")
+FUNCTIONS = ("count", "sum", "ind", "pct")
 MAX_FORMULA = 2000
 
 
@@ -74,7 +77,7 @@ def parse(formula: str) -> ast.Expression:
         if isinstance(node, ast.Call) and not (
             isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
         ):
-            raise FormulaError(_("只能调用 count、ind、pct。"))
+            raise FormulaError(_("只能调用 count、sum、ind、pct。"))
         if isinstance(node, ast.Constant) and not isinstance(node.value, int | float | str):
             raise FormulaError(_("公式中只能有数字和文字常量。"))
     return tree
@@ -135,6 +138,16 @@ class Evaluator:
         """The records of source ``key`` matching ``where`` (one dimension at most) in this
         unit's subtree and period. ``asked`` is a hashable form of (key, where) that the
         compiled formula passes, so a term is checked and resolved once per ``resolved``."""
+        return self._cell(key, where, asked)[0]
+
+    def amount(self, key: str, where: dict, asked=None) -> Decimal:
+        """The sum of source ``key``'s measure (hours…) over the records ``count`` counts."""
+        src = sources.source(key)
+        if src is not None and not src.measure:
+            raise FormulaError(_("统计来源“%(key)s”只计数，没有可求和的数量。") % {"key": key})
+        return self._cell(key, where, asked)[2]
+
+    def _cell(self, key: str, where: dict, asked) -> tuple[int, bool, Decimal]:
         asked = asked if asked is not None else (key, repr(sorted(where.items())))
         term = self.resolved.get(asked)
         if term is None:
@@ -143,9 +156,13 @@ class Evaluator:
         got = self._counts.get(memo)
         if got is None:
             cell = (self.counts or selectors).total(src, self.path, self.period, resolved)
-            got = self._counts[memo] = (cell.n, cell.n_sensitive > 0 or cell.sensitive_value)
+            got = self._counts[memo] = (
+                cell.n,
+                cell.n_sensitive > 0 or cell.sensitive_value,
+                Decimal(cell.amount),
+            )
         self.sensitive |= got[1]
-        return got[0]
+        return got
 
 
 def _term(key: str, where: dict):
@@ -225,12 +242,16 @@ def _compile_call(node: ast.Call):
             raise FormulaError(_('ind 需要一个指标代码：ind("代码")。'))
         code = args[0]
         return lambda ev: ev.indicator(code)
-    # count
+    # count, sum
     if len(args) != 1 or not isinstance(args[0], str):
+        if name == "sum":
+            raise FormulaError(_('sum 需要一个统计来源：sum("volunteers.service")。'))
         raise FormulaError(_('count 需要一个统计来源：count("cases.case")。'))
     key = args[0]
     where = {kw.arg: _literal(kw.value) for kw in node.keywords}
     asked = (key, repr(sorted(where.items())))
+    if name == "sum":
+        return lambda ev: ev.amount(key, where, asked)
     return lambda ev: Decimal(ev.count(key, where, asked))
 
 

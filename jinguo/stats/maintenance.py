@@ -34,7 +34,7 @@ def _qn(name: str) -> str:
 
 
 def purge_empty() -> int:
-    deleted, _ = StatsCount.objects.filter(n=0, n_sensitive=0).delete()
+    deleted, _ = StatsCount.objects.filter(n=0, n_sensitive=0, amount=0).delete()
     return deleted
 
 
@@ -47,7 +47,7 @@ def _records(src: StatsSource) -> tuple[str, list]:
     inner, params = sources.keyed(src).query.sql_with_params()
     cols = ", ".join(
         f"k.{_qn('k_' + c)} AS {_qn(c if c != 'path' else 'org_path')}"
-        for c in ["path", "day", *VALUE_FIELDS, "sensitive"]
+        for c in ["path", "day", *VALUE_FIELDS, "sensitive", "amount"]
     )
     return f"(SELECT %s AS source, {cols} FROM ({inner}) k)", [src.key, *params]
 
@@ -67,7 +67,7 @@ def rebuild(src: StatsSource, using: str = "default") -> int:
     keyed = sources.keyed(src).using(using)
     inner, inner_params = keyed.query.get_compiler(using=using).as_sql()
     picked = ", ".join(
-        f"k.{qn('k_' + c)}" for c in ["id", "path", "day", *VALUE_FIELDS, "sensitive"]
+        f"k.{qn('k_' + c)}" for c in ["id", "path", "day", *VALUE_FIELDS, "sensitive", "amount"]
     )
     pg = connection.vendor == "postgresql"
     with transaction.atomic(using=using), connection.cursor() as cursor:
@@ -83,7 +83,7 @@ def rebuild(src: StatsSource, using: str = "default") -> int:
             ledger = f"(SELECT * FROM {entry_table} WHERE source = %s)"
             cursor.execute(
                 f"INSERT INTO {count_table} (source, unit_path, dim, month, value, n, "
-                f"n_sensitive) {triggers.grouped(triggers.expanded(ledger, 1, 'postgresql'))}",
+                f"n_sensitive, amount) {triggers.grouped(triggers.expanded(ledger, 1, 'postgresql'))}",
                 [src.key],
             )
             cursor.execute(f"ALTER TABLE {entry_table} ENABLE TRIGGER USER")
@@ -100,20 +100,29 @@ def check(src: StatsSource) -> list[tuple[CountKey, tuple[int, int], tuple[int, 
     counts = _qn(StatsCount._meta.db_table)
     key = "unit_path, dim, month, value"
     sql = (
-        f"SELECT {key}, SUM(hn), SUM(hns), SUM(wn), SUM(wns) FROM ("
-        f"SELECT {key}, n AS hn, n_sensitive AS hns, 0 AS wn, 0 AS wns FROM {counts} "
-        f"WHERE source = %s UNION ALL "
-        f"SELECT {key}, 0, 0, n, ns FROM ({truth}) t) x "
-        f"GROUP BY {key} HAVING SUM(hn) <> SUM(wn) OR SUM(hns) <> SUM(wns) ORDER BY {key}"
+        f"SELECT {key}, SUM(hn), SUM(hns), SUM(ha), SUM(wn), SUM(wns), SUM(wa) FROM ("
+        f"SELECT {key}, n AS hn, n_sensitive AS hns, amount AS ha, 0 AS wn, 0 AS wns, "
+        f"0 AS wa FROM {counts} WHERE source = %s UNION ALL "
+        f"SELECT {key}, 0, 0, 0, n, ns, amount FROM ({truth}) t) x "
+        f"GROUP BY {key} HAVING SUM(hn) <> SUM(wn) OR SUM(hns) <> SUM(wns) "
+        f"OR ROUND(SUM(ha), 2) <> ROUND(SUM(wa), 2) ORDER BY {key}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [src.key, *params])
+        # A source that only counts has every amount 0: its rows compare as (n, n_sensitive).
         return [
-            (CountKey(path, dim, month, value), (hn, hns), (wn, wns))
-            for path, dim, month, value, hn, hns, wn, wns in cursor.fetchall()
+            (
+                CountKey(path, dim, month, value),
+                (hn, hns) if not src.measure else (hn, hns, ha),
+                (wn, wns) if not src.measure else (wn, wns, wa),
+            )
+            for path, dim, month, value, hn, hns, ha, wn, wns, wa in cursor.fetchall()
         ]
 
 
 def summary(src: StatsSource) -> dict[CountKey, tuple[int, int]]:
-    rows = StatsCount.objects.filter(source=src.key).exclude(n=0, n_sensitive=0)
-    return {CountKey(r.unit_path, r.dim, str(r.month), r.value): (r.n, r.n_sensitive) for r in rows}
+    rows = StatsCount.objects.filter(source=src.key).exclude(n=0, n_sensitive=0, amount=0)
+    return {
+        CountKey(r.unit_path, r.dim, str(r.month), r.value): (r.n, r.n_sensitive, r.amount)
+        for r in rows
+    }

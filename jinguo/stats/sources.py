@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import BooleanField, CharField, DateTimeField, F, Value
+from django.db.models import BooleanField, CharField, DateTimeField, DecimalField, F, Value
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
@@ -20,7 +20,15 @@ from jinguo.core.registry import StatsSource
 
 from .models import DIMENSIONS, VALUE_FIELDS, VALUE_LENGTH
 
-KEY_FIELDS = ["k_id", "k_path", "k_day", *(f"k_{v}" for v in VALUE_FIELDS), "k_sensitive"]
+KEY_FIELDS = [
+    "k_id",
+    "k_path",
+    "k_day",
+    *(f"k_{v}" for v in VALUE_FIELDS),
+    "k_sensitive",
+    "k_amount",
+]
+AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 
 
 class Key(NamedTuple):
@@ -75,6 +83,9 @@ def keyed(src: StatsSource):
         "k_sensitive": F(sensitive_field)
         if sensitive_field
         else Value(False, output_field=BooleanField()),
+        "k_amount": Coalesce(Cast(src.measure, AMOUNT), Value(0, output_field=AMOUNT))
+        if src.measure
+        else Value(0, output_field=AMOUNT),
     }
     for i, name in enumerate(VALUE_FIELDS):
         annotations[f"k_{name}"] = (
@@ -101,6 +112,8 @@ def watched_columns(src: StatsSource) -> list[str]:
     """The columns of the source's table whose change can move a record between rows."""
     model = src.model_class()
     names = [path_field(model), src.date_field, *dimensions(src), *src.filters]
+    if src.measure:
+        names.append(src.measure)
     sensitive_field = getattr(model, "scope_sensitive_field", None)
     if sensitive_field:
         names.append(sensitive_field)

@@ -23,6 +23,7 @@ source table must come through a Django connection.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import connections
 
@@ -35,7 +36,7 @@ POSITIONS = "stats_position"
 PATH_MAX = 255
 # A key that no record has: compiled into the key query, then replaced by the written row's id.
 SENTINEL = -918273645546372819
-LEDGER_COLUMNS = ["org_path", "day", *VALUE_FIELDS, "sensitive"]
+LEDGER_COLUMNS = ["org_path", "day", *VALUE_FIELDS, "sensitive", "amount"]
 
 
 def _literal(value, vendor: str) -> str:
@@ -45,6 +46,8 @@ def _literal(value, vendor: str) -> str:
         return ("TRUE" if value else "FALSE") if vendor == "postgresql" else str(int(value))
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, Decimal):
+        return str(value)
     if isinstance(value, datetime.date | datetime.datetime):
         value = value.isoformat()
     if isinstance(value, str):
@@ -77,7 +80,7 @@ def _ledger_upsert(src, connection, row: str) -> str:
     ledger = qn(StatsEntry._meta.db_table)
     cols = ", ".join(qn(c) for c in ["source", "object_id", *LEDGER_COLUMNS])
     picked = ", ".join(
-        f"k.{qn('k_' + c)}" for c in ["id", "path", "day", *VALUE_FIELDS, "sensitive"]
+        f"k.{qn('k_' + c)}" for c in ["id", "path", "day", *VALUE_FIELDS, "sensitive", "amount"]
     )
     sets = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in LEDGER_COLUMNS)
     if connection.vendor == "postgresql":
@@ -202,7 +205,7 @@ def expanded(entries: str, sign: int, vendor: str) -> str:
     return (
         f"SELECT e.source AS source, substr(e.org_path, 1, p.k) AS unit_path, d.k AS dim, "
         f"{month_of('e.day', vendor)} AS month, {value} AS value, {sign} AS dn, "
-        f"{sign} * (CASE WHEN e.sensitive THEN 1 ELSE 0 END) AS ds "
+        f"{sign} * (CASE WHEN e.sensitive THEN 1 ELSE 0 END) AS ds, {sign} * e.amount AS da "
         f"FROM {entries} e "
         f"JOIN {POSITIONS} p ON p.k <= length(e.org_path) "
         f"AND substr(e.org_path, p.k, 1) = '{SEPARATOR}' "
@@ -214,8 +217,8 @@ def grouped(expansions: str) -> str:
     """The expanded rows summed per count row, leaving out those that cancel out."""
     key = "source, unit_path, dim, month, value"
     return (
-        f"SELECT {key}, SUM(dn) AS n, SUM(ds) AS ns FROM ({expansions}) x "
-        f"GROUP BY {key} HAVING SUM(dn) <> 0 OR SUM(ds) <> 0"
+        f"SELECT {key}, SUM(dn) AS n, SUM(ds) AS ns, SUM(da) AS amount FROM ({expansions}) x "
+        f"GROUP BY {key} HAVING SUM(dn) <> 0 OR SUM(ds) <> 0 OR SUM(da) <> 0"
     )
 
 
@@ -226,10 +229,11 @@ def counts_upsert(expansions: str, connection) -> str:
     # Rows in key order, so that concurrent writers lock shared ancestors in the same order.
     order = f" ORDER BY {key}" if connection.vendor == "postgresql" else ""
     return (
-        f"INSERT INTO {counts} ({key}, n, n_sensitive) "
+        f"INSERT INTO {counts} ({key}, n, n_sensitive, amount) "
         f"SELECT * FROM ({grouped(expansions)}) g WHERE true{order} "
         f"ON CONFLICT ({key}) DO UPDATE SET n = {counts}.n + excluded.n, "
-        f"n_sensitive = {counts}.n_sensitive + excluded.n_sensitive"
+        f"n_sensitive = {counts}.n_sensitive + excluded.n_sensitive, "
+        f"amount = {counts}.amount + excluded.amount"
     )
 
 

@@ -177,6 +177,9 @@ registry.stats_source(
     date_field="held_on",
     dimensions={"activity__team__name": _("服务队"), "org__name": _("单位")},
     filters={"attended": True, "confirmed_at__isnull": False},
+    # The confirmed hours are summed beside the count: sum("volunteers.service") in formulas.
+    measure="hours",
+    measure_label=_("服务时长（小时）"),
 )
 registry.stats_source(
     "volunteers.active",

@@ -43,6 +43,8 @@ class StatsEntry(models.Model):
     v7 = models.CharField(max_length=VALUE_LENGTH, default="")
     v8 = models.CharField(max_length=VALUE_LENGTH, default="")
     sensitive = models.BooleanField(default=False)
+    # The record's measure (StatsSource.measure), 0 for a source that only counts.
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     class Meta:
         default_permissions = ()
@@ -69,6 +71,8 @@ class StatsCount(models.Model):
     n = models.IntegerField(default=0)
     # Of ``n``, the records the model flags as sensitive (scope_sensitive_field).
     n_sensitive = models.IntegerField(default=0)
+    # The sum of the counted records' measure (StatsSource.measure).
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
 
     class Meta:
         default_permissions = ()

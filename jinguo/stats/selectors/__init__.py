@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Sum
 
@@ -36,6 +37,7 @@ class Cell:
     label: str = ""
     value: str = ""  # the dimension value or child unit id it stands for
     extra: dict = field(default_factory=dict)
+    amount: Decimal = Decimal(0)  # the sum of the source's measure, if it has one
 
     @property
     def shown(self) -> int | None:
@@ -133,11 +135,6 @@ def rows(src: StatsSource, path: str, period: Period | None = None, where: dict 
     return qs
 
 
-def _sums(qs) -> tuple[int, int]:
-    got = qs.aggregate(n=Sum("n"), ns=Sum("n_sensitive"))
-    return got["n"] or 0, got["ns"] or 0
-
-
 def is_sensitive_where(src: StatsSource, where: dict | None) -> bool:
     for dim, value in (where or {}).items():
         if value is None:
@@ -149,8 +146,15 @@ def is_sensitive_where(src: StatsSource, where: dict | None) -> bool:
 
 
 def total(src, path, period=None, where=None) -> Cell:
-    n, ns = _sums(rows(src, path, period, where))
-    return Cell(n, ns, is_sensitive_where(src, where))
+    got = rows(src, path, period, where).aggregate(
+        n=Sum("n"), ns=Sum("n_sensitive"), amount=Sum("amount")
+    )
+    return Cell(
+        got["n"] or 0,
+        got["ns"] or 0,
+        is_sensitive_where(src, where),
+        amount=got["amount"] or Decimal(0),
+    )
 
 
 def dimension_cells(src, dimension, counted: dict[str, tuple[int, int]]) -> list[Cell]:
