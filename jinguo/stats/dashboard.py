@@ -349,18 +349,20 @@ def other_sources(user, unit, period: Period) -> list[dict]:
     got = {}
     if keys:
         now, before = "month >= %s AND month < %s", "month < %s"
-        for key, tn, tns, bn, bns in _fetch(
+        for key, tn, tns, bn, bns, ta in _fetch(
             f"SELECT source, SUM(CASE WHEN {now} THEN n ELSE 0 END), "  # noqa: S608 - names and placeholders
             f"SUM(CASE WHEN {now} THEN n_sensitive ELSE 0 END), "
             f"SUM(CASE WHEN {before} THEN n ELSE 0 END), "
-            f"SUM(CASE WHEN {before} THEN n_sensitive ELSE 0 END) "
+            f"SUM(CASE WHEN {before} THEN n_sensitive ELSE 0 END), "
+            f"SUM(CASE WHEN {now} THEN amount ELSE 0 END) "
             f"FROM {_COUNTS} WHERE source IN ({', '.join(['%s'] * len(keys))}) "
             f"AND unit_path = %s AND dim = 0 AND month >= %s AND month < %s GROUP BY source",
             [period.start, period.end] * 2
             + [previous.end, previous.end]
+            + [period.start, period.end]
             + [*keys, unit.path, previous.start, period.end],
         ):
-            got[key] = {"tn": tn, "tns": tns, "bn": bn, "bns": bns}
+            got[key] = {"tn": tn, "tns": tns, "bn": bn, "bns": bns, "ta": ta}
     out = []
     for src in visible:
         r = got.get(src.key, {})
@@ -370,11 +372,17 @@ def other_sources(user, unit, period: Period) -> list[dict]:
         change = None
         if now.shown is not None and before.shown is not None:
             change = now.n - before.n
+        # A measured source (hours) shows its sum beside the count, hidden with it.
+        amount = None
+        if src.measure and now.shown is not None:
+            amount = selectors.tidy_amount(r.get("ta") or 0)
         out.append(
             {
                 "key": src.key,
                 "label": str(src.label),
                 "count": now.shown,
+                "amount": amount,
+                "measure_label": str(src.measure_label) if src.measure else "",
                 "previous": before.shown,
                 "change": change,
                 "date_label": str(

@@ -157,6 +157,12 @@ def total(src, path, period=None, where=None) -> Cell:
     )
 
 
+def tidy_amount(value) -> int | float:
+    """A summed measure for display and JSON: whole numbers as int, else two decimals."""
+    value = Decimal(value or 0)
+    return int(value) if value == value.to_integral_value() else float(round(value, 2))
+
+
 def dimension_cells(src, dimension, counted: dict[str, tuple[int, int]]) -> list[Cell]:
     """Cells of a breakdown from {value: (n, n_sensitive)}, labelled, largest first."""
     sensitive = declared_sensitive(src, dimension)

@@ -71,3 +71,24 @@ def test_formulas_sum_the_measure_and_refuse_it_for_a_source_that_only_counts(tr
         check('sum("cases.case")')
     with pytest.raises(FormulaError, match="sum 需要"):
         check("sum(1)")
+
+
+def test_the_dashboard_shows_the_hours_beside_the_count(login, tree):
+    from django.urls import reverse
+
+    from jinguo.testing.factories import user_with_role
+
+    activity = make_activity(tree.community_a, held_on=timezone.localdate())
+    for hours in ("2", "1.5", "3", "1", "2.5"):
+        make_participation(
+            tree.community_a,
+            activity=activity,
+            attended=True,
+            confirmed_at=timezone.now(),
+            hours=Decimal(hours),
+        )
+    leader = user_with_role(tree.district_a, "leader", username="leader_hours")
+    response = login(leader).get(reverse("stats:dashboard"))
+    row = next(s for s in response.context["data"]["sources"] if s["key"] == KEY)
+    assert row["count"] == 5 and row["amount"] == 10
+    assert 'data-testid="source-amount"' in response.content.decode()

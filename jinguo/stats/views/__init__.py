@@ -97,9 +97,15 @@ class DashboardView(ScopedStatsMixin, TemplateView):
             ]
             return self.export(header, _suppressed(rows), f"{title}-下级单位", "children")
         if which == "sources":
-            header = [_("统计项"), _("本期"), _("上期"), _("增减")]
+            header = [_("统计项"), _("本期"), _("上期"), _("增减"), _("本期数量合计")]
             rows = [
-                [s["label"], s["count"], s["previous"], "" if s["change"] is None else s["change"]]
+                [
+                    s["label"],
+                    s["count"],
+                    s["previous"],
+                    "" if s["change"] is None else s["change"],
+                    "" if s.get("amount") is None else f"{s['measure_label']} {s['amount']}",
+                ]
                 for s in self.data["sources"]
             ]
             return self.export(header, _suppressed(rows), f"{title}-综合", "sources")
