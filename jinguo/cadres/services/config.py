@@ -89,26 +89,7 @@ def position_type_update(*, user, position_type: PositionType, **fields) -> Posi
     """Change a type's name, kind, flags, order or switch it off; the code stays (the API and
     the defaults name types by it)."""
     _require(user, "cadres.change_positiontype")
-    unknown = set(fields) - set(POSITION_TYPE_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    with transaction.atomic():
-        row = PositionType.objects.select_for_update().filter(pk=position_type.pk).first()
-        if row is None:
-            raise ValidationError(_("记录不存在。"))
-        before = audit.snapshot(row)
-        for name, value in fields.items():
-            setattr(row, name, value)
-        errors: dict = {}
-        _clean_type(row, errors)
-        if errors:
-            raise ValidationError(errors)
-        after = audit.snapshot(row)
-        changed = [n for n in POSITION_TYPE_FIELDS if after.get(n) != before.get(n)]
-        if changed:
-            row.save(update_fields=changed)
-            audit.record_change(user, row, "update", before=before, after=after)
-    return row
+    return _locked_update(user, position_type, fields, POSITION_TYPE_FIELDS, _clean_type)
 
 
 def _clean_rule(row: RetrainingRule, errors: dict) -> None:
@@ -166,22 +147,28 @@ def retraining_rule_create(
 def retraining_rule_update(*, user, rule: RetrainingRule, **fields) -> RetrainingRule:
     """Change a rule; the list of who is due follows at once (it is computed on reading)."""
     _require(user, "cadres.change_retrainingrule")
-    unknown = set(fields) - set(RULE_FIELDS)
+    return _locked_update(user, rule, fields, RULE_FIELDS, _clean_rule)
+
+
+def _locked_update(user, obj, fields: dict, allowed, clean):
+    """Set ``fields`` on ``obj``'s row, locked; ``clean(row, errors)`` validates; saves and
+    audits only what changed."""
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
     with transaction.atomic():
-        row = RetrainingRule.objects.select_for_update().filter(pk=rule.pk).first()
+        row = type(obj).objects.select_for_update().filter(pk=obj.pk).first()
         if row is None:
             raise ValidationError(_("记录不存在。"))
         before = audit.snapshot(row)
         for name, value in fields.items():
             setattr(row, name, value)
         errors: dict = {}
-        _clean_rule(row, errors)
+        clean(row, errors)
         if errors:
             raise ValidationError(errors)
         after = audit.snapshot(row)
-        changed = [n for n in RULE_FIELDS if _value(after, n) != _value(before, n)]
+        changed = [n for n in allowed if _value(after, n) != _value(before, n)]
         if changed:
             row.save(update_fields=changed)
             audit.record_change(user, row, "update", before=before, after=after)
