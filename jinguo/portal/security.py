@@ -5,15 +5,26 @@ limits that keep a flood off the staff side.
   no caching anywhere (``no-store``: the back button and a shared phone keep no copy), no
   referrer, and no cookie but the CSRF one the appeal form needs.
 - Rate limits counted in Django's cache: per address and overall for submissions, per
-  address for tracking look-ups. The cache is the platform's (per process by default; a
-  shared cache such as Redis makes the limits hold across processes). Staff pages never
-  touch these counters, so a flood on the portal is refused here and nowhere else.
+  address for tracking look-ups. The cache is the platform's: per process in development
+  and tests, Redis in production (``settings/prod.py``), so that every gunicorn worker
+  counts against the same limits. Staff pages never touch these counters, so a flood on the
+  portal is refused here and nowhere else.
+- Fail safe: when the shared cache cannot be reached (Redis down or slow), the counters fall
+  back to this process's own memory for ``FALLBACK_SECONDS`` before the shared cache is tried
+  again. The limits then hold per worker (looser, never absent), a woman can still ask for
+  help, and no request waits on a dead connection or ends in an error page.
 """
 
+import logging
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+
+logger = logging.getLogger(__name__)
+FALLBACK_SECONDS = 30
 
 PORTAL_PREFIX = "/portal/"
 CSP = (
@@ -83,16 +94,49 @@ def client_address(request) -> str:
     return client_ip(request) or "unknown"
 
 
-def _hit(key: str, window: int) -> int:
-    """Counts one hit in the current window of ``window`` seconds; returns the count."""
-    bucket = f"portal:{key}:{int(time.time()) // window}"
-    if cache.add(bucket, 1, timeout=window + 5):
+_local = LocMemCache("jinguo-portal-fallback", {"OPTIONS": {"MAX_ENTRIES": 50_000}})
+_shared_down_until = 0.0
+_state_lock = threading.Lock()
+
+
+def _count(store, bucket: str, window: int) -> int:
+    if store.add(bucket, 1, timeout=window + 5):
         return 1
     try:
-        return cache.incr(bucket)
+        return store.incr(bucket)
     except ValueError:  # expired between add and incr
-        cache.add(bucket, 1, timeout=window + 5)
+        store.add(bucket, 1, timeout=window + 5)
         return 1
+
+
+def _hit(key: str, window: int) -> int:
+    """Counts one hit in the current window of ``window`` seconds; returns the count.
+
+    Counted in the shared cache; if that fails, in this process's memory instead, and the
+    shared cache is left alone for FALLBACK_SECONDS."""
+    global _shared_down_until
+    bucket = f"portal:{key}:{int(time.time()) // window}"
+    if time.monotonic() >= _shared_down_until:
+        try:
+            return _count(cache, bucket, window)
+        except Exception as exc:  # any client error: connection refused, timeout, auth …
+            with _state_lock:
+                _shared_down_until = time.monotonic() + FALLBACK_SECONDS
+            # Only the kind of failure is logged: no key, no address.
+            logger.warning(
+                "portal rate limits: shared cache unavailable (%s); counting per process for %d s",
+                type(exc).__name__,
+                FALLBACK_SECONDS,
+            )
+    return _count(_local, bucket, window)
+
+
+def reset_fallback() -> None:
+    """Forget a recorded cache failure and the per-process counters (tests, health checks)."""
+    global _shared_down_until
+    with _state_lock:
+        _shared_down_until = 0.0
+    _local.clear()
 
 
 def submission_allowed(request) -> bool:
