@@ -107,25 +107,46 @@ def route_unit(unit):
     return unit
 
 
-def portal_intake_user(org) -> User:
-    """The intake account of ``org`` (created on first use): no password, no sign-in."""
-    role, _created = Role.objects.get_or_create(
-        code=INTAKE_ROLE,
-        defaults={
-            "name": _("网上平台受理账号"),
-            "description": _("公众服务平台登记网上求助所用的系统账号，不能登录。"),
-        },
-    )
-    if _created:
-        from django.contrib.auth.models import Permission
+def _intake_role() -> Role:
+    """The intake role with its two permissions. Safe when several workers set it up at once:
+    every step is idempotent, and a lost race on a unique row is read back, not raised."""
+    from django.contrib.auth.models import Permission
 
-        role.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="cases",
-                codename__in=[c for _a, c in INTAKE_PERMISSIONS],
+    try:
+        with transaction.atomic():
+            role, _created = Role.objects.get_or_create(
+                code=INTAKE_ROLE,
+                defaults={
+                    "name": _("网上平台受理账号"),
+                    "description": _("公众服务平台登记网上求助所用的系统账号，不能登录。"),
+                },
             )
-        )
+    except IntegrityError:
+        role = Role.objects.get(code=INTAKE_ROLE)
+    wanted = Permission.objects.filter(
+        content_type__app_label="cases", codename__in=[c for _a, c in INTAKE_PERMISSIONS]
+    )
+    missing = wanted.exclude(pk__in=role.permissions.values("pk"))
+    if missing.exists():
+        try:
+            with transaction.atomic():
+                role.permissions.add(*missing)
+        except IntegrityError:
+            pass  # another worker added them in the meantime
+    return role
+
+
+def portal_intake_user(org) -> User:
+    """The intake account of ``org`` (created on first use): no password, no sign-in.
+
+    Returned only once it holds the intake role: the first appeals to a unit may arrive
+    together in several workers, and an account another worker has created but not yet given
+    its role must not file a case (the permission check would refuse it)."""
     username = f"portal-intake-{org.code}"[:150]
+    user = User.objects.filter(username=username, roles__code=INTAKE_ROLE).first()
+    if user is not None:
+        return user
+    role = _intake_role()
     user = User.objects.filter(username=username).first()
     if user is None:
         try:
@@ -135,8 +156,12 @@ def portal_intake_user(org) -> User:
                 )
         except IntegrityError:
             user = User.objects.get(username=username)
-        user.roles.add(role)
-    return user
+    try:
+        with transaction.atomic():
+            user.roles.add(role)
+    except IntegrityError:
+        pass  # another worker gave it the role in the meantime
+    return User.objects.get(pk=user.pk)
 
 
 def topic_category(topic: str):
