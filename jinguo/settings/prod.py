@@ -47,3 +47,8 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
+
+# Portal appeals go through the intake queue whenever the queue has its worker (intake not
+# inline): the woman's request stores one row and gets her code, `process_intake` files the
+# case within seconds. See jinguo/portal/services/appeals.py.
+JINGUO_PORTAL_QUEUE = env_bool("JINGUO_PORTAL_QUEUE", not JINGUO_INTAKE_INLINE)  # noqa: F405

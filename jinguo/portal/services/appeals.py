@@ -7,7 +7,11 @@ CONTRACT:
     unit the place she chose is routed to (route_unit), with its deadlines, then the
     attachments through cases.services.attachments. Returns the appeal and the tracking code,
     which is shown once and stored only as a keyed hash. ValidationError in Chinese.
+    Queued (JINGUO_PORTAL_QUEUE, production) and without files: everything is validated, then
+    only the intake-queue row (cases.services.inbox.submission_accept) and the appeal are
+    stored; the appeal's case is None until ``process_intake`` files it and link_case ties it.
 - appeal_lookup(*, code, pin) -> PortalAppeal   raises LookupRefused(reason)
+- link_case(case) -> int   (the portal's post_save receiver on a new case calls it)
 - route_unit(unit) -> OrgUnit
 
 Who files it: the intake account of the receiving unit (``portal_intake_user``), a user with
@@ -34,8 +38,10 @@ from jinguo.accounts.models import Role, User
 from jinguo.cases import choices as case_choices
 from jinguo.cases.models import Category
 from jinguo.cases.services.attachments import attachment_add
+from jinguo.cases.services.inbox import submission_accept
 from jinguo.cases.services.intake import case_create
 from jinguo.core import audit, crypto
+from jinguo.core.identity import validate_phone
 from jinguo.core.sharing import share_grant
 from jinguo.orgs.choices import UnitKind
 
@@ -97,14 +103,13 @@ def clean_pin(pin: str, errors: dict) -> str:
 def route_unit(unit):
     """The unit whose queue receives an appeal about ``unit``: the nearest federation of the
     routing level (JINGUO_PORTAL_ROUTE_KIND, default the county/district federation, where the
-    rights officers and 12338 sit) at or above it; the unit itself when there is none."""
+    rights officers and 12338 sit) at or above it; the unit itself when there is none.
+    One query over the unit's path, not a walk up the tree."""
     kind = setting("ROUTE_KIND", UnitKind.COUNTY)
-    node = unit
-    while node is not None:
-        if node.kind == kind and node.is_active:
-            return node
-        node = node.parent
-    return unit
+    if unit.kind == kind and unit.is_active:
+        return unit
+    found = unit.ancestors().filter(kind=kind, is_active=True).order_by("-level").first()
+    return found or unit
 
 
 def _intake_role() -> Role:
@@ -235,35 +240,39 @@ def appeal_submit(
     pin = clean_pin(pin, errors)
     if errors:
         raise ValidationError(errors)
+    if queued() and not uploads:
+        return _submit_queued(
+            unit=unit,
+            topic=topic,
+            story=story,
+            in_danger=in_danger,
+            contact_way=contact_way,
+            phone=phone,
+            safe_time=safe_time,
+            name=name,
+            anonymous=anonymous,
+            pin=pin,
+        )
     target = route_unit(unit)
     intake = portal_intake_user(target)
-    topic_label = str(choices.HelpTopic(topic).label)
-    summary = (_("网上求助：%(topic)s") % {"topic": topic_label})[:90]
     now = timezone.now()
     with transaction.atomic():
         try:
             case = case_create(
                 user=intake,
-                channel=case_choices.Channel.PORTAL,
-                summary=summary,
-                category=topic_category(topic),
-                gbv_type=choices.TOPIC_GBV_TYPE.get(topic, ""),
-                narrative=_narrative(
+                **_case_fields(
                     unit=unit,
                     topic=topic,
                     story=story,
                     in_danger=in_danger,
                     contact_way=contact_way,
                     phone=phone,
-                    safe_time=(safe_time or "").strip()[:100],
-                    name=(name or "").strip()[:50],
+                    safe_time=safe_time,
+                    name=name,
                     anonymous=anonymous,
                 ),
-                urgency=case_choices.Urgency.URGENT if in_danger else case_choices.Urgency.NORMAL,
-                anonymous=bool(anonymous),
-                caller_phone=phone,
+                category=topic_category(topic),
                 org=target,
-                involves_minor=topic == choices.HelpTopic.CHILD,
             )
         except ValidationError as exc:
             # Only the phone is hers to fix; anything else is ours, said plainly.
@@ -271,21 +280,8 @@ def appeal_submit(
             if "caller_phone" in messages:
                 raise ValidationError({"phone": _("电话号码格式不对，请检查。")}) from None
             raise ValidationError(_("暂时无法提交，请稍后再试，或直接拨打 12338。")) from None
-        for _attempt in range(5):
-            code = new_code()
-            if not PortalAppeal.objects.filter(code_index=code_index(code)).exists():
-                break
-        salt = secrets.token_hex(8)
-        appeal = PortalAppeal.objects.create(
-            case=case,
-            code_index=code_index(code),
-            pin_salt=salt,
-            pin_hash=pin_digest(pin, salt),
-            topic=topic,
-            in_danger=bool(in_danger),
-            contact_way=contact_way,
-            created_at=now,
-            expires_at=now + timedelta(days=setting("CODE_DAYS", 365)),
+        appeal, code = _new_appeal(
+            pin=pin, topic=topic, in_danger=in_danger, contact_way=contact_way, now=now, case=case
         )
         if uploads:
             # The intake account may add files only to the case it has just filed.
@@ -307,6 +303,124 @@ def appeal_submit(
     return appeal, code
 
 
+def queued() -> bool:
+    """Whether appeals go through the platform's intake queue (JINGUO_PORTAL_QUEUE; the
+    production settings turn it on whenever the queue has its worker, i.e. intake is not
+    inline)."""
+    return bool(setting("QUEUE", False))
+
+
+def _case_fields(
+    *, unit, topic, story, in_danger, contact_way, phone, safe_time, name, anonymous
+) -> dict:
+    """What the case is filed with, the same on both paths (category and unit apart)."""
+    topic_label = str(choices.HelpTopic(topic).label)
+    return {
+        "channel": case_choices.Channel.PORTAL,
+        "summary": (_("网上求助：%(topic)s") % {"topic": topic_label})[:90],
+        "gbv_type": choices.TOPIC_GBV_TYPE.get(topic, ""),
+        "narrative": _narrative(
+            unit=unit,
+            topic=topic,
+            story=story,
+            in_danger=in_danger,
+            contact_way=contact_way,
+            phone=phone,
+            safe_time=(safe_time or "").strip()[:100],
+            name=(name or "").strip()[:50],
+            anonymous=anonymous,
+        ),
+        "urgency": case_choices.Urgency.URGENT if in_danger else case_choices.Urgency.NORMAL,
+        "anonymous": bool(anonymous),
+        "caller_phone": phone,
+        "involves_minor": topic == choices.HelpTopic.CHILD,
+    }
+
+
+def _new_appeal(*, pin, topic, in_danger, contact_way, now, case=None, submission=None):
+    salt = secrets.token_hex(8)
+    fields = {
+        "case": case,
+        "submission": submission,
+        "pin_salt": salt,
+        "pin_hash": pin_digest(pin, salt),
+        "topic": topic,
+        "in_danger": bool(in_danger),
+        "contact_way": contact_way,
+        "created_at": now,
+        "expires_at": now + timedelta(days=setting("CODE_DAYS", 365)),
+    }
+    # 31^12 codes: a collision is next to impossible; the unique index catches one anyway.
+    for attempt in range(5):
+        code = new_code()
+        try:
+            with transaction.atomic():
+                return PortalAppeal.objects.create(code_index=code_index(code), **fields), code
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _submit_queued(*, unit, topic, pin, in_danger, contact_way, phone, **rest):
+    """The request only stores the appeal in the intake queue (one encrypted row) and her
+    code; ``manage.py process_intake`` files the case within seconds through the same intake
+    service, with deadlines from when she sent it, and ``link_case`` ties her code to it.
+
+    Everything the worker would check is checked here first, so that what is accepted from
+    her is never refused later, out of her sight."""
+    if phone:
+        try:
+            phone = validate_phone(phone)
+        except ValidationError:
+            raise ValidationError({"phone": _("电话号码格式不对，请检查。")}) from None
+    target = route_unit(unit)
+    intake = portal_intake_user(target)
+    category = topic_category(topic)
+    if category is None:
+        raise ValidationError(_("暂时无法提交，请稍后再试，或直接拨打 12338。"))
+    fields = _case_fields(
+        unit=unit,
+        topic=topic,
+        in_danger=in_danger,
+        contact_way=contact_way,
+        phone=phone,
+        **rest,
+    )
+    reference = f"portal-{secrets.token_hex(12)}"
+    body = {
+        **fields,
+        "channel": str(fields["channel"]),
+        "urgency": str(fields["urgency"]),
+        "category": category.code,
+        "client_reference": reference,
+    }
+    now = timezone.now()
+    with transaction.atomic():
+        submission, _created = submission_accept(user=intake, body=body)
+        return _new_appeal(
+            pin=pin,
+            topic=topic,
+            in_danger=in_danger,
+            contact_way=contact_way,
+            now=now,
+            submission=submission,
+        )
+
+
+def link_case(case) -> int:
+    """Ties a queued appeal to the case the intake worker has just filed for it (called on the
+    case's first save, in the same transaction). Returns the number of appeals linked."""
+    reference = case.client_reference or ""
+    if case.channel != case_choices.Channel.PORTAL or not reference.startswith("portal-"):
+        return 0
+    return PortalAppeal.objects.filter(
+        case__isnull=True,
+        submission__client_reference=reference,
+        submission__submitted_by=case.created_by_id,
+    ).update(case=case)
+
+
 # --- follow --------------------------------------------------------------------------------
 
 
@@ -319,8 +433,9 @@ def appeal_lookup(*, code: str, pin: str) -> PortalAppeal:
     now = timezone.now()
     with transaction.atomic():
         appeal = (
-            PortalAppeal.objects.select_for_update()
-            .select_related("case")
+            # Only her row is locked; the case (none yet while queued) is read, not locked.
+            PortalAppeal.objects.select_for_update(of=("self",))
+            .select_related("case", "submission")
             .filter(code_index=code_index(code))
             .first()
         )
@@ -344,7 +459,7 @@ def appeal_lookup(*, code: str, pin: str) -> PortalAppeal:
                 # page's audit finds it. Nothing she typed is recorded.
                 audit.record_security(
                     action="portal_lock",
-                    obj=appeal.case,
+                    obj=appeal.case or appeal,
                     username="",
                     locked_until=appeal.locked_until.isoformat(),
                 )

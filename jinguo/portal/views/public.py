@@ -131,7 +131,8 @@ def nearby(request):
 @require_http_methods(["GET", "POST"])
 def appeal(request):
     unit = _unit_or_404(request.POST.get("unit") or request.GET.get("unit"))
-    ctx = {"unit": unit, "trail": selectors.unit_trail(unit)}
+    # The trail is read only if the form is shown again, not for an accepted appeal.
+    ctx = {"unit": unit, "trail": lambda: selectors.unit_trail(unit)}
     if request.method == "GET":
         form = AppealForm(initial={"unit": unit.pk, "started": started_token()})
         return _render(request, "portal/public/appeal.html", {**ctx, "form": form})

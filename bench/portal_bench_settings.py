@@ -1,0 +1,19 @@
+"""Settings of the gunicorn server bench_portal.py --server starts: the test settings (fixed
+throw-away keys, DATABASE_URL) with the portal's limits out of the way and production's
+choices where they matter for speed: tasks in the database, the intake queue per
+JINGUO_PORTAL_QUEUE (set by the bench)."""
+
+import os
+
+from jinguo.settings.test import *  # noqa: F403
+
+DEBUG = False
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JINGUO_PORTAL_MIN_FILL_SECONDS = 0
+JINGUO_PORTAL_SUBMIT_PER_ADDRESS = 10**9
+JINGUO_PORTAL_SUBMIT_PER_MINUTE = 10**9
+JINGUO_PORTAL_LOOKUP_PER_ADDRESS = 10**9
+JINGUO_PORTAL_QUEUE = os.environ.get("JINGUO_PORTAL_QUEUE", "1") == "1"
+JINGUO_INTAKE_INLINE = False
+# Persistent connections, as a production deployment would configure.
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
