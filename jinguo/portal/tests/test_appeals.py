@@ -188,3 +188,30 @@ def test_an_intake_account_another_worker_created_without_its_role_yet_still_fil
     User.objects.filter(username=f"portal-intake-{tree.district_b.code}").delete()
     assert send(tree.community_b)[0].case.org == tree.district_b
     assert Role.objects.get(code=INTAKE_ROLE).permissions.count() == 2
+
+
+def test_a_repeated_right_lookup_reads_without_writing_and_a_wrong_pin_still_counts(tree):
+    from django.test.utils import CaptureQueriesContext
+
+    appeal, code = send(tree.community_a)
+    appeal_lookup(code=code, pin="2580")  # stamps last_viewed_at
+    with CaptureQueriesContext(connection) as ctx:
+        assert appeal_lookup(code=code, pin="2580").pk == appeal.pk
+    assert len(ctx.captured_queries) == 1
+    assert not any(q["sql"].startswith("UPDATE") for q in ctx.captured_queries)
+    with pytest.raises(LookupRefused):
+        appeal_lookup(code=code, pin="9999")
+    appeal.refresh_from_db()
+    assert appeal.failed_pins == 1
+    # The next right PIN forgets the wrong one (the locked path, with its write).
+    appeal_lookup(code=code, pin="2580")
+    appeal.refresh_from_db()
+    assert appeal.failed_pins == 0
+    # A stamp older than VIEW_STAMP is renewed.
+    from jinguo.portal.services.appeals import VIEW_STAMP
+
+    old = timezone.now() - VIEW_STAMP - timedelta(minutes=1)
+    PortalAppeal.objects.filter(pk=appeal.pk).update(last_viewed_at=old)
+    appeal_lookup(code=code, pin="2580")
+    appeal.refresh_from_db()
+    assert appeal.last_viewed_at > old
