@@ -111,3 +111,12 @@ def link_queued_appeal(sender, instance, created=False, raw=False, **kwargs):
         from .services.appeals import link_case
 
         link_case(instance)
+
+
+def _check_refused(now=None):
+    from .services.appeals import check_refused
+
+    return check_refused(now=now)
+
+
+registry.job("portal.queue_refused", _("网上求助登记检查"), _check_refused, every_minutes=60)

@@ -495,3 +495,46 @@ def appeal_lookup(*, code: str, pin: str) -> PortalAppeal:
             appeal.save(update_fields=["failed_pins", "locked_until", "last_viewed_at"])
             return appeal
     raise LookupRefused(raise_after)
+
+
+# --- a queued appeal the intake worker refused -----------------------------------------------
+
+
+def check_refused(now=None) -> str:
+    """For the scheduler: a queued appeal the intake worker could not file has no case, so no
+    worker sees it; she is told to call 12338 when she looks it up. The system administrators
+    are told too (at most once a day each), to look at the intake worker's log."""
+    from django.contrib.auth import get_user_model
+
+    from jinguo.cases.models import SubmissionStatus
+    from jinguo.core.models import Notification
+    from jinguo.core.notifications import notify
+
+    now = now or timezone.now()
+    refused = PortalAppeal.objects.filter(
+        case__isnull=True, submission__status=SubmissionStatus.REJECTED
+    ).count()
+    if not refused:
+        return _("网上求助登记正常")
+    title = _("网上求助登记未成功")
+    told = Notification.objects.filter(title=title, created_at__gte=now - timedelta(days=1)).values(
+        "recipient_id"
+    )
+    admins = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            roles__permissions__content_type__app_label="core",
+            roles__permissions__codename="manage_users",
+        )
+        .exclude(pk__in=told)
+        .distinct()
+    )
+    body = _(
+        "公众服务平台有 %(n)d 条网上求助在接入队列中未能登记为个案，工作人员看不到它们；"
+        "求助人查询时会看到请拨打 12338 的提示。请查看接入队列处理进程（manage.py "
+        "process_intake）的日志，排除原因。"
+    ) % {"n": refused}
+    for admin in admins:
+        notify(admin, title, body, level="warning")
+    return _("网上求助登记未成功 %(n)d 条") % {"n": refused}

@@ -155,3 +155,23 @@ def test_a_case_from_another_account_with_a_portal_like_reference_links_nothing(
     )
     appeal.refresh_from_db()
     assert appeal.case is None
+
+
+def test_administrators_hear_of_a_refused_queued_appeal_once_a_day(
+    tree, sysadmin, django_capture_on_commit_callbacks
+):
+    from jinguo.core.models import Notification
+    from jinguo.portal.services.appeals import check_refused
+
+    assert check_refused() == "网上求助登记正常"
+    appeal, _code = send(tree.community_a)
+    IntakeSubmission.objects.filter(pk=appeal.submission_id).update(
+        status=SubmissionStatus.REJECTED
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "1" in check_refused()
+    told = Notification.objects.filter(recipient=sysadmin, title="网上求助登记未成功")
+    assert told.count() == 1 and STORY not in told.get().body
+    with django_capture_on_commit_callbacks(execute=True):
+        check_refused()
+    assert told.count() == 1
