@@ -2,14 +2,15 @@
 
 CONTRACT:
 - appeal_submit(*, unit, topic, story, in_danger, contact_way, phone, safe_time, name,
-  anonymous, pin, uploads=()) -> tuple[PortalAppeal, str]
+  anonymous, pin, uploads=(), queued=None) -> tuple[PortalAppeal, str]
     Creates the case through cases.services.intake.case_create (channel "portal") in the
     unit the place she chose is routed to (route_unit), with its deadlines, then the
     attachments through cases.services.attachments. Returns the appeal and the tracking code,
     which is shown once and stored only as a keyed hash. ValidationError in Chinese.
-    Queued (JINGUO_PORTAL_QUEUE, production) and without files: everything is validated, then
-    only the intake-queue row (cases.services.inbox.submission_accept) and the appeal are
-    stored; the appeal's case is None until ``process_intake`` files it and link_case ties it.
+    Queued (``queued``, default JINGUO_PORTAL_QUEUE: on in production) and without files:
+    everything is validated, then only the intake-queue row (cases.services.inbox.
+    submission_accept) and the appeal are stored; the appeal's case is None until
+    ``process_intake`` files it and link_case ties it.
 - appeal_lookup(*, code, pin) -> PortalAppeal   raises LookupRefused(reason)
 - link_case(case) -> int   (the portal's post_save receiver on a new case calls it)
 - route_unit(unit) -> OrgUnit
@@ -217,6 +218,7 @@ def appeal_submit(
     anonymous=False,
     pin,
     uploads=(),
+    queued: bool | None = None,
 ):
     errors: dict = {}
     story = (story or "").strip()
@@ -240,7 +242,7 @@ def appeal_submit(
     pin = clean_pin(pin, errors)
     if errors:
         raise ValidationError(errors)
-    if queued() and not uploads:
+    if (use_queue() if queued is None else queued) and not uploads:
         return _submit_queued(
             unit=unit,
             topic=topic,
@@ -303,7 +305,7 @@ def appeal_submit(
     return appeal, code
 
 
-def queued() -> bool:
+def use_queue() -> bool:
     """Whether appeals go through the platform's intake queue (JINGUO_PORTAL_QUEUE; the
     production settings turn it on whenever the queue has its worker, i.e. intake is not
     inline)."""

@@ -49,18 +49,20 @@ def test_production_settings_cache_in_redis_from_the_environment():
         "import json, django; django.setup(); from django.conf import settings; "
         "from django.core.cache import caches; c = settings.CACHES['default']; "
         "print(json.dumps([c['BACKEND'], c['LOCATION'], type(caches['default']).__name__, "
-        "settings.SESSION_ENGINE]))"
+        "settings.SESSION_ENGINE, settings.JINGUO_PORTAL_QUEUE]))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert out.returncode == 0, out.stderr
-    backend, location, cache_class, sessions = json.loads(out.stdout.splitlines()[-1])
+    backend, location, cache_class, sessions, queue = json.loads(out.stdout.splitlines()[-1])
     assert backend == "django.core.cache.backends.redis.RedisCache"
     assert location == "redis://10.9.8.7:6390/3"
     assert cache_class == "RedisCache"
     # The staff side's sessions do not depend on Redis.
     assert sessions == "django.contrib.sessions.backends.db"
+    # Production sends portal appeals through the intake queue (its worker runs there).
+    assert queue is True
 
 
 def test_two_workers_share_the_per_address_limit(monkeypatch, tree, submit, settings):
