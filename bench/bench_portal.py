@@ -354,7 +354,9 @@ def serve_and_post(args) -> None:
     try:
         load = os.getloadavg()
         print(
-            f"{connection.vendor}: gunicorn {args.workers} workers, queue {args.queue}"
+            f"{connection.vendor}: gunicorn {args.workers} workers, rate limits in "
+            f"{'Redis' if os.environ.get('JINGUO_REDIS_URL', 'redis') else 'each process'}, "
+            f"queue {args.queue}"
             f"{f' ({args.intake_workers} process_intake)' if args.queue == 'on' else ''}; "
             f"{args.appeals} appeals from {args.clients} client threads; load average "
             f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"

@@ -22,6 +22,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 FALLBACK_SECONDS = 30
@@ -99,26 +100,38 @@ _shared_down_until = 0.0
 _state_lock = threading.Lock()
 
 
-def _count(store, bucket: str, window: int) -> int:
-    if store.add(bucket, 1, timeout=window + 5):
-        return 1
-    try:
-        return store.incr(bucket)
-    except ValueError:  # expired between add and incr
-        store.add(bucket, 1, timeout=window + 5)
-        return 1
+def _count(store, counters: list[tuple[str, int]], delta: int = 1) -> list[int]:
+    """Adds ``delta`` to each (bucket, window) counter of ``store``; returns the new counts."""
+    if isinstance(store, RedisCache):
+        # All counters in one round trip (INCRBY and EXPIRE pipelined), instead of three per
+        # counter through the cache API (add, then an incr that first checks the key exists).
+        keys = [(store.make_and_validate_key(b), w) for b, w in counters]
+        pipe = store._cache.get_client(keys[0][0], write=True).pipeline(transaction=False)
+        for key, window in keys:
+            pipe.incrby(key, delta)
+            pipe.expire(key, window + 5)
+        return [int(n) for n in pipe.execute()[::2]]
+    counts = []
+    for bucket, window in counters:
+        if delta > 0 and store.add(bucket, delta, timeout=window + 5):
+            counts.append(delta)
+            continue
+        try:
+            counts.append(store.incr(bucket, delta))
+        except ValueError:  # expired (or never there): nothing to take back
+            if delta > 0:
+                store.add(bucket, delta, timeout=window + 5)
+            counts.append(max(delta, 0))
+    return counts
 
 
-def _hit(key: str, window: int) -> int:
-    """Counts one hit in the current window of ``window`` seconds; returns the count.
-
-    Counted in the shared cache; if that fails, in this process's memory instead, and the
-    shared cache is left alone for FALLBACK_SECONDS."""
+def _counted(counters: list[tuple[str, int]], delta: int = 1) -> list[int]:
+    """In the shared cache; if that fails, in this process's memory instead, and the shared
+    cache is left alone for FALLBACK_SECONDS."""
     global _shared_down_until
-    bucket = f"portal:{key}:{int(time.time()) // window}"
     if time.monotonic() >= _shared_down_until:
         try:
-            return _count(cache, bucket, window)
+            return _count(cache, counters, delta)
         except Exception as exc:  # any client error: connection refused, timeout, auth …
             with _state_lock:
                 _shared_down_until = time.monotonic() + FALLBACK_SECONDS
@@ -128,7 +141,16 @@ def _hit(key: str, window: int) -> int:
                 type(exc).__name__,
                 FALLBACK_SECONDS,
             )
-    return _count(_local, bucket, window)
+    return _count(_local, counters, delta)
+
+
+def _bucket(key: str, window: int) -> tuple[str, int]:
+    return f"portal:{key}:{int(time.time()) // window}", window
+
+
+def _hit(key: str, window: int) -> int:
+    """Counts one hit in the current window of ``window`` seconds; returns the count."""
+    return _counted([_bucket(key, window)])[0]
 
 
 def reset_fallback() -> None:
@@ -144,9 +166,14 @@ def submission_allowed(request) -> bool:
     (default 300 a minute; raise it with the deployment's capacity)."""
     per_address = setting("SUBMIT_PER_ADDRESS", 20)
     overall = setting("SUBMIT_PER_MINUTE", 300)
-    if _hit(f"submit:ip:{client_address(request)}", 3600) > per_address:
+    address = _bucket(f"submit:ip:{client_address(request)}", 3600)
+    everyone = _bucket("submit:all", 60)
+    from_address, in_all = _counted([address, everyone])
+    if from_address > per_address:
+        # A refused address does not use up everyone's budget: its hit is taken back.
+        _counted([everyone], delta=-1)
         return False
-    return _hit("submit:all", 60) <= overall
+    return in_all <= overall
 
 
 def lookup_allowed(request) -> bool:

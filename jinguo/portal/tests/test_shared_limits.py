@@ -176,6 +176,10 @@ def test_two_workers_share_the_limit_in_real_redis(monkeypatch, tree, submit, se
             assert submit(tree.community_a, meta={"REMOTE_ADDR": f"10.1.0.{i}"}).status_code == 200
         worker(monkeypatch, second)
         assert submit(tree.community_a, meta={"REMOTE_ADDR": "10.1.0.9"}).status_code == 429
+        # Each counter expires with its window.
+        raw = first._cache.get_client(write=True)
+        keys = list(raw.scan_iter(f"{prefix}:*portal:submit:all:*"))
+        assert keys and 0 < raw.ttl(keys[0]) <= 65
     finally:
         raw = first._cache.get_client(write=True)
         for key in raw.scan_iter(f"{prefix}:*"):
@@ -189,3 +193,19 @@ def test_an_unreachable_redis_falls_back_without_an_error(monkeypatch, tree, sub
     worker(monkeypatch, dead)
     assert submit(tree.community_a).status_code == 200
     assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("store", ["locmem", "redis"])
+def test_a_refused_address_does_not_use_up_everyones_budget(
+    monkeypatch, tree, submit, settings, store
+):
+    if store == "redis":
+        prefix = f"jinguo-test-{uuid.uuid4()}"
+        worker(monkeypatch, _redis_or_skip(prefix))
+    settings.JINGUO_PORTAL_SUBMIT_PER_ADDRESS = 1
+    settings.JINGUO_PORTAL_SUBMIT_PER_MINUTE = 2
+    assert submit(tree.community_a).status_code == 200
+    for _ in range(3):
+        assert submit(tree.community_a).status_code == 429
+    assert submit(tree.community_a, meta={"REMOTE_ADDR": "10.2.0.1"}).status_code == 200
+    assert submit(tree.community_a, meta={"REMOTE_ADDR": "10.2.0.2"}).status_code == 429
