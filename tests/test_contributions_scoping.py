@@ -24,6 +24,7 @@ from jinguo.cases.tests.factories import make_case
 from jinguo.core import registry
 from jinguo.core.navigation import menu_for
 from jinguo.people.tests.factories import HouseholdFactory, PersonFactory
+from jinguo.places.tests.factories import make_place, meet
 from jinguo.testing import samples
 from jinguo.testing.factories import UserFactory, grant
 from jinguo.volunteers.tests.factories import make_resolution
@@ -88,6 +89,7 @@ def section_objects(tree) -> dict:
         "people.person": person,
         "people.household": HouseholdFactory(org=tree.community_b),
         "cases.case": make_case(tree.community_b, complainant=person),
+        "orgs.orgunit": tree.district_b,
     }
 
 
@@ -147,6 +149,9 @@ def fill_branch_a(tree, officer, person_b, case_b=None):
     make_point(tree.street_a, place=tree.community_a, due_in_days=-5)
     # 妇女议事会: an overdue resolution of A's council.
     make_resolution(tree.community_a, due_in_days=-3)
+    # 服务阵地: a 妇女之家 meeting its standard and a shelter in A.
+    meet(make_place(tree.community_a, name="甲方妇女之家"))
+    make_place(tree.district_a, kind_code="shelter", name="甲方庇护点")
 
 
 def test_nothing_registered_shows_another_branchs_records(tree):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.roles import crud
 from jinguo.core import registry
 
-from .selectors import attention_counts
+from .selectors import attention_counts, unit_places
 
 registry.menu_group("places", _("服务阵地"), order=35)
 registry.menu_item(
@@ -81,6 +81,32 @@ registry.home_panel(
     context=attention_panel,
     order=40,
     permissions=("places.view_place",),
+)
+
+
+def unit_section(user, unit) -> dict | None:
+    """服务阵地 on a unit's page: its own places (standard status, last check; no address, so
+    a shelter's stays where only its staff see it), and the coverage of the level below."""
+    found = unit_places(user, unit)
+    if found is None:
+        return None
+    level = found["places_coverage"]["level"] if found["places_coverage"] else ""
+    return {
+        **found,
+        "places_list_url": _url(unit=unit.pk),
+        "places_coverage_url": reverse("places:coverage")
+        + "?"
+        + urlencode({"unit": unit.pk, "level": level}),
+    }
+
+
+registry.section(
+    "orgs.orgunit",
+    "places.unit",
+    "places/sections/unit_places.html",
+    context=unit_section,
+    permissions=("places.view_place",),
+    order=20,
 )
 
 _WORKER = [

@@ -14,6 +14,9 @@ CONTRACT:
 - attention_counts(user, today=None) -> dict(failing=…, unchecked=…)
 - coverage(user, unit, level) -> Coverage   (path-range queries only, see below)
 - coverage_gaps(user, unit, kind, level) -> QuerySet[OrgUnit]
+- unit_places(user, unit) -> dict | None: the unit page's section — the unit's own places in
+  her scope, how many her scope has in its subtree, and the coverage summary of the level
+  below it (only when the unit itself is in her scope); None when there is nothing to show
 """
 
 from __future__ import annotations
@@ -266,3 +269,43 @@ def coverage_gaps(unit: OrgUnit, kind: PlaceKind, level: str) -> QuerySet:
         .filter(~Exists(has))
         .order_by("path")
     )
+
+
+# --- the unit page -----------------------------------------------------------------------------
+
+UNIT_SECTION_ROWS = 20
+
+
+def unit_coverage_level(unit: OrgUnit) -> str | None:
+    """The coverage level a unit's page sums up: villages and communities under a township,
+    townships under anything above; nothing for a community or a non-territorial unit."""
+    if unit.kind == UnitKind.TOWNSHIP:
+        return CoverageLevel.COMMUNITY
+    if unit.kind in (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY):
+        return CoverageLevel.TOWNSHIP
+    return None
+
+
+def unit_places(user, unit: OrgUnit) -> dict | None:
+    places = visible_places(user).filter(is_active=True)
+    own = places.filter(org=unit).order_by("kind__order", "name")
+    rows = list(own[: UNIT_SECTION_ROWS + 1])
+    in_subtree = places.filter(org_path__subtree=unit.path).count()
+    level = unit_coverage_level(unit)
+    summary = None
+    if level is not None and scoping.may(user, "view", unit):
+        result = coverage(user, unit, level)
+        if any(cell.total for cell in result.total.cells.values()):
+            summary = {
+                "level": level,
+                "level_label": CoverageLevel(level).label,
+                "cells": result.total.cell_list(result.kinds),
+            }
+    if not rows and not in_subtree and summary is None:
+        return None
+    return {
+        "places_rows": rows[:UNIT_SECTION_ROWS],
+        "places_more": len(rows) > UNIT_SECTION_ROWS,
+        "places_in_subtree": in_subtree,
+        "places_coverage": summary,
+    }

@@ -6,9 +6,12 @@ Who does what (role grants):
 - community_chair: edits nothing here; her federation's leader or officer publishes.
 """
 
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.roles import crud
+from jinguo.cases.models import Case
 from jinguo.core import registry
 
 CONTENT = [*crud("portal", "knowledgepage", "consultationslot")]
@@ -97,3 +100,23 @@ registry.role_grants("hotline_operator", REPLY)
 registry.audit_labels(
     {"publish_reply": _("发布网上公开回复"), "portal_lock": _("网上查询码因密码错误锁定")}
 )
+
+
+@receiver(post_save, sender=Case, dispatch_uid="portal.link_queued_appeal")
+def link_queued_appeal(sender, instance, created=False, raw=False, **kwargs):
+    """A queued portal appeal gets its case the moment the intake worker files it, in the same
+    transaction: her code shows the case's status from then on, and the case page its
+    portal section."""
+    if created and not raw and (instance.client_reference or "").startswith("portal-"):
+        from .services.appeals import link_case
+
+        link_case(instance)
+
+
+def _check_refused(now=None):
+    from .services.appeals import check_refused
+
+    return check_refused(now=now)
+
+
+registry.job("portal.queue_refused", _("网上求助登记检查"), _check_refused, every_minutes=60)

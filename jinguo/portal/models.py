@@ -3,6 +3,9 @@
 An appeal a woman sends is a ``cases.Case`` (channel "online portal"); ``PortalAppeal`` keeps
 only what the portal itself needs beside it: the keyed hash of her tracking code, the hash of
 her PIN, the lock after wrong PINs and the expiry. Nothing here is shown on a staff page.
+
+With the intake queue on (JINGUO_PORTAL_QUEUE), the appeal first points at its row in the
+queue (``submission``) and gets its case a few seconds later, when the intake worker files it.
 """
 
 from django.conf import settings
@@ -17,7 +20,20 @@ from . import choices
 
 class PortalAppeal(models.Model):
     case = models.OneToOneField(
-        "cases.Case", on_delete=models.CASCADE, related_name="portal", verbose_name=_("个案")
+        "cases.Case",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="portal",
+        verbose_name=_("个案"),
+    )
+    submission = models.OneToOneField(
+        "cases.IntakeSubmission",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("接入队列诉求"),
     )
     # HMAC of the code (core.crypto.blind_index): a copy of the database does not give the codes.
     code_index = models.CharField(max_length=64, unique=True, editable=False)

@@ -5,15 +5,27 @@ limits that keep a flood off the staff side.
   no caching anywhere (``no-store``: the back button and a shared phone keep no copy), no
   referrer, and no cookie but the CSRF one the appeal form needs.
 - Rate limits counted in Django's cache: per address and overall for submissions, per
-  address for tracking look-ups. The cache is the platform's (per process by default; a
-  shared cache such as Redis makes the limits hold across processes). Staff pages never
-  touch these counters, so a flood on the portal is refused here and nowhere else.
+  address for tracking look-ups. The cache is the platform's: per process in development
+  and tests, Redis in production (``settings/prod.py``), so that every gunicorn worker
+  counts against the same limits. Staff pages never touch these counters, so a flood on the
+  portal is refused here and nowhere else.
+- Fail safe: when the shared cache cannot be reached (Redis down or slow), the counters fall
+  back to this process's own memory for ``FALLBACK_SECONDS`` before the shared cache is tried
+  again. The limits then hold per worker (looser, never absent), a woman can still ask for
+  help, and no request waits on a dead connection or ends in an error page.
 """
 
+import logging
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+FALLBACK_SECONDS = 30
 
 PORTAL_PREFIX = "/portal/"
 CSP = (
@@ -83,16 +95,70 @@ def client_address(request) -> str:
     return client_ip(request) or "unknown"
 
 
+_local = LocMemCache("jinguo-portal-fallback", {"OPTIONS": {"MAX_ENTRIES": 50_000}})
+_shared_down_until = 0.0
+_state_lock = threading.Lock()
+
+
+def _count(store, counters: list[tuple[str, int]], delta: int = 1) -> list[int]:
+    """Adds ``delta`` to each (bucket, window) counter of ``store``; returns the new counts."""
+    if isinstance(store, RedisCache):
+        # All counters in one round trip (INCRBY and EXPIRE pipelined), instead of three per
+        # counter through the cache API (add, then an incr that first checks the key exists).
+        keys = [(store.make_and_validate_key(b), w) for b, w in counters]
+        pipe = store._cache.get_client(keys[0][0], write=True).pipeline(transaction=False)
+        for key, window in keys:
+            pipe.incrby(key, delta)
+            pipe.expire(key, window + 5)
+        return [int(n) for n in pipe.execute()[::2]]
+    counts = []
+    for bucket, window in counters:
+        if delta > 0 and store.add(bucket, delta, timeout=window + 5):
+            counts.append(delta)
+            continue
+        try:
+            counts.append(store.incr(bucket, delta))
+        except ValueError:  # expired (or never there): nothing to take back
+            if delta > 0:
+                store.add(bucket, delta, timeout=window + 5)
+            counts.append(max(delta, 0))
+    return counts
+
+
+def _counted(counters: list[tuple[str, int]], delta: int = 1) -> list[int]:
+    """In the shared cache; if that fails, in this process's memory instead, and the shared
+    cache is left alone for FALLBACK_SECONDS."""
+    global _shared_down_until
+    if time.monotonic() >= _shared_down_until:
+        try:
+            return _count(cache, counters, delta)
+        except Exception as exc:  # any client error: connection refused, timeout, auth …
+            with _state_lock:
+                _shared_down_until = time.monotonic() + FALLBACK_SECONDS
+            # Only the kind of failure is logged: no key, no address.
+            logger.warning(
+                "portal rate limits: shared cache unavailable (%s); counting per process for %d s",
+                type(exc).__name__,
+                FALLBACK_SECONDS,
+            )
+    return _count(_local, counters, delta)
+
+
+def _bucket(key: str, window: int) -> tuple[str, int]:
+    return f"portal:{key}:{int(time.time()) // window}", window
+
+
 def _hit(key: str, window: int) -> int:
     """Counts one hit in the current window of ``window`` seconds; returns the count."""
-    bucket = f"portal:{key}:{int(time.time()) // window}"
-    if cache.add(bucket, 1, timeout=window + 5):
-        return 1
-    try:
-        return cache.incr(bucket)
-    except ValueError:  # expired between add and incr
-        cache.add(bucket, 1, timeout=window + 5)
-        return 1
+    return _counted([_bucket(key, window)])[0]
+
+
+def reset_fallback() -> None:
+    """Forget a recorded cache failure and the per-process counters (tests, health checks)."""
+    global _shared_down_until
+    with _state_lock:
+        _shared_down_until = 0.0
+    _local.clear()
 
 
 def submission_allowed(request) -> bool:
@@ -100,9 +166,14 @@ def submission_allowed(request) -> bool:
     (default 300 a minute; raise it with the deployment's capacity)."""
     per_address = setting("SUBMIT_PER_ADDRESS", 20)
     overall = setting("SUBMIT_PER_MINUTE", 300)
-    if _hit(f"submit:ip:{client_address(request)}", 3600) > per_address:
+    address = _bucket(f"submit:ip:{client_address(request)}", 3600)
+    everyone = _bucket("submit:all", 60)
+    from_address, in_all = _counted([address, everyone])
+    if from_address > per_address:
+        # A refused address does not use up everyone's budget: its hit is taken back.
+        _counted([everyone], delta=-1)
         return False
-    return _hit("submit:all", 60) <= overall
+    return in_all <= overall
 
 
 def lookup_allowed(request) -> bool:

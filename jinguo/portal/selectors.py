@@ -27,14 +27,32 @@ PLAIN_STATUS = {
 UNIT_RESULTS = 20
 
 
+QUEUED_STATUS = _("已收到，正在登记，请稍后再来查看。")
+QUEUE_REFUSED_STATUS = _(
+    "网上登记没有成功，很抱歉。请拨打 12338 妇女维权热线说明情况，或重新提交一次求助。"
+)
+
+
 def plain_status(case) -> str:
     return str(PLAIN_STATUS.get(case.status, _("正在处理。")))
+
+
+def appeal_status(appeal) -> str:
+    """Her status words; an appeal still in the intake queue has no case yet."""
+    if appeal.case_id is not None:
+        return plain_status(appeal.case)
+    from jinguo.cases.models import SubmissionStatus
+
+    submission = appeal.submission
+    if submission is not None and submission.status == SubmissionStatus.REJECTED:
+        return str(QUEUE_REFUSED_STATUS)
+    return str(QUEUED_STATUS)
 
 
 def public_view(appeal) -> dict:
     """Everything the follow page shows: status words, dates, published replies."""
     return {
-        "status": plain_status(appeal.case),
+        "status": appeal_status(appeal),
         "submitted_on": timezone.localtime(appeal.created_at).date(),
         "topic": choices.HelpTopic(appeal.topic).label,
         "replies": [
@@ -68,12 +86,8 @@ def unit_search(text: str):
 
 
 def unit_trail(unit) -> list:
-    trail = []
-    node = unit
-    while node is not None:
-        trail.append(node)
-        node = node.parent
-    return list(reversed(trail))
+    """From the top of the tree down to ``unit``: one query over its path."""
+    return [*unit.ancestors(), unit]
 
 
 def published_pages(kind: str):

@@ -32,3 +32,23 @@ SECURE_HSTS_SECONDS = int(os.environ.get("JINGUO_HSTS_SECONDS", "31536000"))  # 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# The cache is shared by every gunicorn worker, so that the public portal's rate limits (per
+# address and overall) hold for the whole site and not once per worker. Redis through
+# Django's own backend; short timeouts, because the portal falls back to per-process counting
+# rather than wait on a dead Redis (jinguo/portal/security.py). Nothing else depends on it:
+# sessions stay in the database, so the staff side works with Redis down.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("JINGUO_REDIS_URL", "redis://127.0.0.1:6379/0"),  # noqa: F405
+        "KEY_PREFIX": os.environ.get("JINGUO_CACHE_PREFIX", "jinguo"),  # noqa: F405
+        "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
+# Portal appeals go through the intake queue whenever the queue has its worker (intake not
+# inline): the woman's request stores one row and gets her code, `process_intake` files the
+# case within seconds. See jinguo/portal/services/appeals.py.
+JINGUO_PORTAL_QUEUE = env_bool("JINGUO_PORTAL_QUEUE", not JINGUO_INTAKE_INLINE)  # noqa: F405

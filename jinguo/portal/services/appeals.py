@@ -2,12 +2,17 @@
 
 CONTRACT:
 - appeal_submit(*, unit, topic, story, in_danger, contact_way, phone, safe_time, name,
-  anonymous, pin, uploads=()) -> tuple[PortalAppeal, str]
+  anonymous, pin, uploads=(), queued=None) -> tuple[PortalAppeal, str]
     Creates the case through cases.services.intake.case_create (channel "portal") in the
     unit the place she chose is routed to (route_unit), with its deadlines, then the
     attachments through cases.services.attachments. Returns the appeal and the tracking code,
     which is shown once and stored only as a keyed hash. ValidationError in Chinese.
+    Queued (``queued``, default JINGUO_PORTAL_QUEUE: on in production) and without files:
+    everything is validated, then only the intake-queue row (cases.services.inbox.
+    submission_accept) and the appeal are stored; the appeal's case is None until
+    ``process_intake`` files it and link_case ties it.
 - appeal_lookup(*, code, pin) -> PortalAppeal   raises LookupRefused(reason)
+- link_case(case) -> int   (the portal's post_save receiver on a new case calls it)
 - route_unit(unit) -> OrgUnit
 
 Who files it: the intake account of the receiving unit (``portal_intake_user``), a user with
@@ -34,8 +39,10 @@ from jinguo.accounts.models import Role, User
 from jinguo.cases import choices as case_choices
 from jinguo.cases.models import Category
 from jinguo.cases.services.attachments import attachment_add
+from jinguo.cases.services.inbox import submission_accept
 from jinguo.cases.services.intake import case_create
 from jinguo.core import audit, crypto
+from jinguo.core.identity import validate_phone
 from jinguo.core.sharing import share_grant
 from jinguo.orgs.choices import UnitKind
 
@@ -97,35 +104,55 @@ def clean_pin(pin: str, errors: dict) -> str:
 def route_unit(unit):
     """The unit whose queue receives an appeal about ``unit``: the nearest federation of the
     routing level (JINGUO_PORTAL_ROUTE_KIND, default the county/district federation, where the
-    rights officers and 12338 sit) at or above it; the unit itself when there is none."""
+    rights officers and 12338 sit) at or above it; the unit itself when there is none.
+    One query over the unit's path, not a walk up the tree."""
     kind = setting("ROUTE_KIND", UnitKind.COUNTY)
-    node = unit
-    while node is not None:
-        if node.kind == kind and node.is_active:
-            return node
-        node = node.parent
-    return unit
+    if unit.kind == kind and unit.is_active:
+        return unit
+    found = unit.ancestors().filter(kind=kind, is_active=True).order_by("-level").first()
+    return found or unit
+
+
+def _intake_role() -> Role:
+    """The intake role with its two permissions. Safe when several workers set it up at once:
+    every step is idempotent, and a lost race on a unique row is read back, not raised."""
+    from django.contrib.auth.models import Permission
+
+    try:
+        with transaction.atomic():
+            role, _created = Role.objects.get_or_create(
+                code=INTAKE_ROLE,
+                defaults={
+                    "name": _("网上平台受理账号"),
+                    "description": _("公众服务平台登记网上求助所用的系统账号，不能登录。"),
+                },
+            )
+    except IntegrityError:
+        role = Role.objects.get(code=INTAKE_ROLE)
+    wanted = Permission.objects.filter(
+        content_type__app_label="cases", codename__in=[c for _a, c in INTAKE_PERMISSIONS]
+    )
+    missing = wanted.exclude(pk__in=role.permissions.values("pk"))
+    if missing.exists():
+        try:
+            with transaction.atomic():
+                role.permissions.add(*missing)
+        except IntegrityError:
+            pass  # another worker added them in the meantime
+    return role
 
 
 def portal_intake_user(org) -> User:
-    """The intake account of ``org`` (created on first use): no password, no sign-in."""
-    role, _created = Role.objects.get_or_create(
-        code=INTAKE_ROLE,
-        defaults={
-            "name": _("网上平台受理账号"),
-            "description": _("公众服务平台登记网上求助所用的系统账号，不能登录。"),
-        },
-    )
-    if _created:
-        from django.contrib.auth.models import Permission
+    """The intake account of ``org`` (created on first use): no password, no sign-in.
 
-        role.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="cases",
-                codename__in=[c for _a, c in INTAKE_PERMISSIONS],
-            )
-        )
+    Returned only once it holds the intake role: the first appeals to a unit may arrive
+    together in several workers, and an account another worker has created but not yet given
+    its role must not file a case (the permission check would refuse it)."""
     username = f"portal-intake-{org.code}"[:150]
+    user = User.objects.filter(username=username, roles__code=INTAKE_ROLE).first()
+    if user is not None:
+        return user
+    role = _intake_role()
     user = User.objects.filter(username=username).first()
     if user is None:
         try:
@@ -135,8 +162,12 @@ def portal_intake_user(org) -> User:
                 )
         except IntegrityError:
             user = User.objects.get(username=username)
-        user.roles.add(role)
-    return user
+    try:
+        with transaction.atomic():
+            user.roles.add(role)
+    except IntegrityError:
+        pass  # another worker gave it the role in the meantime
+    return User.objects.get(pk=user.pk)
 
 
 def topic_category(topic: str):
@@ -187,6 +218,7 @@ def appeal_submit(
     anonymous=False,
     pin,
     uploads=(),
+    queued: bool | None = None,
 ):
     errors: dict = {}
     story = (story or "").strip()
@@ -210,35 +242,39 @@ def appeal_submit(
     pin = clean_pin(pin, errors)
     if errors:
         raise ValidationError(errors)
+    if (use_queue() if queued is None else queued) and not uploads:
+        return _submit_queued(
+            unit=unit,
+            topic=topic,
+            story=story,
+            in_danger=in_danger,
+            contact_way=contact_way,
+            phone=phone,
+            safe_time=safe_time,
+            name=name,
+            anonymous=anonymous,
+            pin=pin,
+        )
     target = route_unit(unit)
     intake = portal_intake_user(target)
-    topic_label = str(choices.HelpTopic(topic).label)
-    summary = (_("网上求助：%(topic)s") % {"topic": topic_label})[:90]
     now = timezone.now()
     with transaction.atomic():
         try:
             case = case_create(
                 user=intake,
-                channel=case_choices.Channel.PORTAL,
-                summary=summary,
-                category=topic_category(topic),
-                gbv_type=choices.TOPIC_GBV_TYPE.get(topic, ""),
-                narrative=_narrative(
+                **_case_fields(
                     unit=unit,
                     topic=topic,
                     story=story,
                     in_danger=in_danger,
                     contact_way=contact_way,
                     phone=phone,
-                    safe_time=(safe_time or "").strip()[:100],
-                    name=(name or "").strip()[:50],
+                    safe_time=safe_time,
+                    name=name,
                     anonymous=anonymous,
                 ),
-                urgency=case_choices.Urgency.URGENT if in_danger else case_choices.Urgency.NORMAL,
-                anonymous=bool(anonymous),
-                caller_phone=phone,
+                category=topic_category(topic),
                 org=target,
-                involves_minor=topic == choices.HelpTopic.CHILD,
             )
         except ValidationError as exc:
             # Only the phone is hers to fix; anything else is ours, said plainly.
@@ -246,21 +282,8 @@ def appeal_submit(
             if "caller_phone" in messages:
                 raise ValidationError({"phone": _("电话号码格式不对，请检查。")}) from None
             raise ValidationError(_("暂时无法提交，请稍后再试，或直接拨打 12338。")) from None
-        for _attempt in range(5):
-            code = new_code()
-            if not PortalAppeal.objects.filter(code_index=code_index(code)).exists():
-                break
-        salt = secrets.token_hex(8)
-        appeal = PortalAppeal.objects.create(
-            case=case,
-            code_index=code_index(code),
-            pin_salt=salt,
-            pin_hash=pin_digest(pin, salt),
-            topic=topic,
-            in_danger=bool(in_danger),
-            contact_way=contact_way,
-            created_at=now,
-            expires_at=now + timedelta(days=setting("CODE_DAYS", 365)),
+        appeal, code = _new_appeal(
+            pin=pin, topic=topic, in_danger=in_danger, contact_way=contact_way, now=now, case=case
         )
         if uploads:
             # The intake account may add files only to the case it has just filed.
@@ -282,7 +305,130 @@ def appeal_submit(
     return appeal, code
 
 
+def use_queue() -> bool:
+    """Whether appeals go through the platform's intake queue (JINGUO_PORTAL_QUEUE; the
+    production settings turn it on whenever the queue has its worker, i.e. intake is not
+    inline)."""
+    return bool(setting("QUEUE", False))
+
+
+def _case_fields(
+    *, unit, topic, story, in_danger, contact_way, phone, safe_time, name, anonymous
+) -> dict:
+    """What the case is filed with, the same on both paths (category and unit apart)."""
+    topic_label = str(choices.HelpTopic(topic).label)
+    return {
+        "channel": case_choices.Channel.PORTAL,
+        "summary": (_("网上求助：%(topic)s") % {"topic": topic_label})[:90],
+        "gbv_type": choices.TOPIC_GBV_TYPE.get(topic, ""),
+        "narrative": _narrative(
+            unit=unit,
+            topic=topic,
+            story=story,
+            in_danger=in_danger,
+            contact_way=contact_way,
+            phone=phone,
+            safe_time=(safe_time or "").strip()[:100],
+            name=(name or "").strip()[:50],
+            anonymous=anonymous,
+        ),
+        "urgency": case_choices.Urgency.URGENT if in_danger else case_choices.Urgency.NORMAL,
+        "anonymous": bool(anonymous),
+        "caller_phone": phone,
+        "involves_minor": topic == choices.HelpTopic.CHILD,
+    }
+
+
+def _new_appeal(*, pin, topic, in_danger, contact_way, now, case=None, submission=None):
+    salt = secrets.token_hex(8)
+    fields = {
+        "case": case,
+        "submission": submission,
+        "pin_salt": salt,
+        "pin_hash": pin_digest(pin, salt),
+        "topic": topic,
+        "in_danger": bool(in_danger),
+        "contact_way": contact_way,
+        "created_at": now,
+        "expires_at": now + timedelta(days=setting("CODE_DAYS", 365)),
+    }
+    # 31^12 codes: a collision is next to impossible; the unique index catches one anyway.
+    for attempt in range(5):
+        code = new_code()
+        try:
+            with transaction.atomic():
+                return PortalAppeal.objects.create(code_index=code_index(code), **fields), code
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _submit_queued(*, unit, topic, pin, in_danger, contact_way, phone, **rest):
+    """The request only stores the appeal in the intake queue (one encrypted row) and her
+    code; ``manage.py process_intake`` files the case within seconds through the same intake
+    service, with deadlines from when she sent it, and ``link_case`` ties her code to it.
+
+    Everything the worker would check is checked here first, so that what is accepted from
+    her is never refused later, out of her sight."""
+    if phone:
+        try:
+            phone = validate_phone(phone)
+        except ValidationError:
+            raise ValidationError({"phone": _("电话号码格式不对，请检查。")}) from None
+    target = route_unit(unit)
+    intake = portal_intake_user(target)
+    category = topic_category(topic)
+    if category is None:
+        raise ValidationError(_("暂时无法提交，请稍后再试，或直接拨打 12338。"))
+    fields = _case_fields(
+        unit=unit,
+        topic=topic,
+        in_danger=in_danger,
+        contact_way=contact_way,
+        phone=phone,
+        **rest,
+    )
+    reference = f"portal-{secrets.token_hex(12)}"
+    body = {
+        **fields,
+        "channel": str(fields["channel"]),
+        "urgency": str(fields["urgency"]),
+        "category": category.code,
+        "client_reference": reference,
+    }
+    now = timezone.now()
+    with transaction.atomic():
+        submission, _created = submission_accept(user=intake, body=body)
+        return _new_appeal(
+            pin=pin,
+            topic=topic,
+            in_danger=in_danger,
+            contact_way=contact_way,
+            now=now,
+            submission=submission,
+        )
+
+
+def link_case(case) -> int:
+    """Ties a queued appeal to the case the intake worker has just filed for it (called on the
+    case's first save, in the same transaction). Returns the number of appeals linked."""
+    reference = case.client_reference or ""
+    if case.channel != case_choices.Channel.PORTAL or not reference.startswith("portal-"):
+        return 0
+    return PortalAppeal.objects.filter(
+        case__isnull=True,
+        submission__client_reference=reference,
+        submission__submitted_by=case.created_by_id,
+    ).update(case=case)
+
+
 # --- follow --------------------------------------------------------------------------------
+
+
+# How often a look-up records when she last looked (a write on every look-up would make each
+# one wait for a commit).
+VIEW_STAMP = timedelta(minutes=10)
 
 
 def appeal_lookup(*, code: str, pin: str) -> PortalAppeal:
@@ -292,10 +438,29 @@ def appeal_lookup(*, code: str, pin: str) -> PortalAppeal:
     if len(code) != CODE_LENGTH:
         raise LookupRefused("wrong")
     now = timezone.now()
+    # Her usual visit: the right PIN, no wrong ones to forget, seen a little while ago. One
+    # read and no write (no lock, no commit to wait for); anything else takes the locked path.
+    appeal = (
+        PortalAppeal.objects.select_related("case", "submission")
+        .filter(code_index=code_index(code))
+        .first()
+    )
+    if appeal is None:
+        raise LookupRefused("wrong")
+    if (
+        appeal.failed_pins == 0
+        and appeal.locked_until is None
+        and appeal.expires_at > now
+        and appeal.last_viewed_at is not None
+        and appeal.last_viewed_at > now - VIEW_STAMP
+        and hmac.compare_digest(pin_digest((pin or "").strip(), appeal.pin_salt), appeal.pin_hash)
+    ):
+        return appeal
     with transaction.atomic():
         appeal = (
-            PortalAppeal.objects.select_for_update()
-            .select_related("case")
+            # Only her row is locked; the case (none yet while queued) is read, not locked.
+            PortalAppeal.objects.select_for_update(of=("self",))
+            .select_related("case", "submission")
             .filter(code_index=code_index(code))
             .first()
         )
@@ -319,7 +484,7 @@ def appeal_lookup(*, code: str, pin: str) -> PortalAppeal:
                 # page's audit finds it. Nothing she typed is recorded.
                 audit.record_security(
                     action="portal_lock",
-                    obj=appeal.case,
+                    obj=appeal.case or appeal,
                     username="",
                     locked_until=appeal.locked_until.isoformat(),
                 )
@@ -332,3 +497,46 @@ def appeal_lookup(*, code: str, pin: str) -> PortalAppeal:
             appeal.save(update_fields=["failed_pins", "locked_until", "last_viewed_at"])
             return appeal
     raise LookupRefused(raise_after)
+
+
+# --- a queued appeal the intake worker refused -----------------------------------------------
+
+
+def check_refused(now=None) -> str:
+    """For the scheduler: a queued appeal the intake worker could not file has no case, so no
+    worker sees it; she is told to call 12338 when she looks it up. The system administrators
+    are told too (at most once a day each), to look at the intake worker's log."""
+    from django.contrib.auth import get_user_model
+
+    from jinguo.cases.models import SubmissionStatus
+    from jinguo.core.models import Notification
+    from jinguo.core.notifications import notify
+
+    now = now or timezone.now()
+    refused = PortalAppeal.objects.filter(
+        case__isnull=True, submission__status=SubmissionStatus.REJECTED
+    ).count()
+    if not refused:
+        return _("网上求助登记正常")
+    title = _("网上求助登记未成功")
+    told = Notification.objects.filter(title=title, created_at__gte=now - timedelta(days=1)).values(
+        "recipient_id"
+    )
+    admins = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            roles__permissions__content_type__app_label="core",
+            roles__permissions__codename="manage_users",
+        )
+        .exclude(pk__in=told)
+        .distinct()
+    )
+    body = _(
+        "公众服务平台有 %(n)d 条网上求助在接入队列中未能登记为个案，工作人员看不到它们；"
+        "求助人查询时会看到请拨打 12338 的提示。请查看接入队列处理进程（manage.py "
+        "process_intake）的日志，排除原因。"
+    ) % {"n": refused}
+    for admin in admins:
+        notify(admin, title, body, level="warning")
+    return _("网上求助登记未成功 %(n)d 条") % {"n": refused}

@@ -170,3 +170,48 @@ def test_attachments_are_checked_and_stored_encrypted_on_the_case(tree):
     with pytest.raises(ValidationError):
         send(tree.community_a, uploads=[SimpleUploadedFile("a.pdf", b"MZ\x90\x00", "a/b")])
     assert Case.objects.count() == 1
+
+
+def test_an_intake_account_another_worker_created_without_its_role_yet_still_files(tree):
+    """The first appeals to a district can arrive together in two workers: one has created
+    the intake account and not yet given it its role when the other reads it."""
+    from jinguo.accounts.models import Role, User
+    from jinguo.portal.services.appeals import INTAKE_ROLE, route_unit
+
+    district = route_unit(tree.community_a)
+    User.objects.create_user(username=f"portal-intake-{district.code}", home_unit=district)
+    Role.objects.filter(code=INTAKE_ROLE).delete()
+    appeal, _code = send(tree.community_a)
+    assert appeal.case.org == district
+    # A role another worker has created and not yet given its permissions is completed.
+    Role.objects.get(code=INTAKE_ROLE).permissions.clear()
+    User.objects.filter(username=f"portal-intake-{tree.district_b.code}").delete()
+    assert send(tree.community_b)[0].case.org == tree.district_b
+    assert Role.objects.get(code=INTAKE_ROLE).permissions.count() == 2
+
+
+def test_a_repeated_right_lookup_reads_without_writing_and_a_wrong_pin_still_counts(tree):
+    from django.test.utils import CaptureQueriesContext
+
+    appeal, code = send(tree.community_a)
+    appeal_lookup(code=code, pin="2580")  # stamps last_viewed_at
+    with CaptureQueriesContext(connection) as ctx:
+        assert appeal_lookup(code=code, pin="2580").pk == appeal.pk
+    assert len(ctx.captured_queries) == 1
+    assert not any(q["sql"].startswith("UPDATE") for q in ctx.captured_queries)
+    with pytest.raises(LookupRefused):
+        appeal_lookup(code=code, pin="9999")
+    appeal.refresh_from_db()
+    assert appeal.failed_pins == 1
+    # The next right PIN forgets the wrong one (the locked path, with its write).
+    appeal_lookup(code=code, pin="2580")
+    appeal.refresh_from_db()
+    assert appeal.failed_pins == 0
+    # A stamp older than VIEW_STAMP is renewed.
+    from jinguo.portal.services.appeals import VIEW_STAMP
+
+    old = timezone.now() - VIEW_STAMP - timedelta(minutes=1)
+    PortalAppeal.objects.filter(pk=appeal.pk).update(last_viewed_at=old)
+    appeal_lookup(code=code, pin="2580")
+    appeal.refresh_from_db()
+    assert appeal.last_viewed_at > old

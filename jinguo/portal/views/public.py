@@ -127,14 +127,38 @@ def nearby(request):
     )
 
 
+_BLANK_FIELDS: dict[str, str] = {}
+
+
+def blank_fields(form) -> str:
+    """The visible fields of an empty appeal form, rendered once per process and language:
+    they hold nothing of hers and nothing per request (the unit, start token and CSRF token
+    are outside them), and rendering a dozen widgets was most of the form page's time."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    key = get_language() or ""
+    html = _BLANK_FIELDS.get(key)
+    if html is None:
+        html = render_to_string("portal/public/_appeal_fields.html", {"form": form})
+        _BLANK_FIELDS[key] = html
+    return mark_safe(html)  # noqa: S308 — an auto-escaped template's output
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def appeal(request):
     unit = _unit_or_404(request.POST.get("unit") or request.GET.get("unit"))
-    ctx = {"unit": unit, "trail": selectors.unit_trail(unit)}
+    # The trail is read only if the form is shown again, not for an accepted appeal.
+    ctx = {"unit": unit, "trail": lambda: selectors.unit_trail(unit)}
     if request.method == "GET":
         form = AppealForm(initial={"unit": unit.pk, "started": started_token()})
-        return _render(request, "portal/public/appeal.html", {**ctx, "form": form})
+        return _render(
+            request,
+            "portal/public/appeal.html",
+            {**ctx, "form": form, "blank_fields": blank_fields(form)},
+        )
 
     form = AppealForm(request.POST, request.FILES)
     if _csrf_failed(request):
