@@ -5,7 +5,6 @@ at people's doors) appear only in the detail response, and each such reading is 
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.response import Response
@@ -482,21 +481,21 @@ class RetrainingDueViewSet(viewsets.ViewSet):
     def list(self, request):
         if not request.user.has_perm("cadres.view_training"):
             raise exceptions.PermissionDenied
-        query = DueQuery(data=request.query_params.dict())
+        # An empty parameter (?unit=) is no filter, as in the other lists.
+        query = DueQuery(data={k: v for k, v in request.query_params.items() if v != ""})
         query.is_valid(raise_exception=True)
         d = query.validated_data
         unit = rule = None
         if "unit" in d:
             unit = OrgUnit.objects.restrict(request.user, "view").filter(pk=d["unit"]).first()
-            if unit is None:
-                raise exceptions.ValidationError(
-                    {"unit": [_("所选单位不存在或不在您的管辖范围内。")]}
-                )
         if "rule" in d:
             rule = RetrainingRule.objects.filter(pk=d["rule"], is_active=True).first()
-            if rule is None:
-                raise exceptions.ValidationError({"rule": [_("复训规则不存在或已停用。")]})
-        rows = [_due_row(r) for r in due_for_retraining(request.user, unit=unit, rule=rule)]
+        # A unit outside her scope, or a rule that does not exist or is off, matches nothing
+        # (as the other lists' filters do), rather than telling which ids exist.
+        if ("unit" in d and unit is None) or ("rule" in d and rule is None):
+            rows = []
+        else:
+            rows = [_due_row(r) for r in due_for_retraining(request.user, unit=unit, rule=rule)]
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(RetrainingDueSerializer(page, many=True).data)

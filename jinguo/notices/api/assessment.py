@@ -313,7 +313,11 @@ class AssessmentRankingView(APIView):
     @extend_schema(
         summary="下级单位考核排名：一个单位所设指标下各直属下级单位的得分、总分和名次",
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, description="年度，默认今年"),
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX},
+                description="年度，默认今年",
+            ),
             OpenApiParameter(
                 "unit",
                 OpenApiTypes.INT,

@@ -143,6 +143,7 @@ class ResolutionReopenInput(Serializer):
 @extend_schema_view(
     list=extend_schema(summary="议定事项及其落实", parameters=[UNIT_PARAM]),
     retrieve=extend_schema(summary="议定事项详情"),
+    create=extend_schema(exclude=True),  # resolutions are made at a meeting: POST here is 405
 )
 class ResolutionViewSet(ActionsViewSet):
     model = Resolution

@@ -305,6 +305,7 @@ class ParticipationSerializer(ModelSerializer):
 @extend_schema_view(
     list=extend_schema(summary="志愿服务活动", parameters=[UNIT_PARAM]),
     retrieve=extend_schema(summary="志愿服务活动详情"),
+    create=extend_schema(exclude=True),  # activities are made on the page: POST here is 405
 )
 class ActivityViewSet(ActionsViewSet):
     model = Activity
@@ -382,6 +383,7 @@ class HoursSerializer(Serializer):
 @extend_schema_view(
     list=extend_schema(summary="活动报名与出勤（含服务时长和确认状态）", parameters=[UNIT_PARAM]),
     retrieve=extend_schema(summary="一条报名记录"),
+    create=extend_schema(exclude=True),  # one signs up through the activity: POST here is 405
 )
 class ParticipationViewSet(ActionsViewSet):
     model = Participation
@@ -467,6 +469,8 @@ class CarePairingViewSet(ReadOnlyViewSet):
 
 # --- the hours statistics ----------------------------------------------------------------------
 
+YEAR_SCHEMA = {"type": "integer", "minimum": 2000, "maximum": 2100}
+
 
 class TeamHoursSerializer(Serializer):
     team = serializers.IntegerField(source="team_id")
@@ -505,13 +509,16 @@ class HoursSummaryView(APIView):
 
     @extend_schema(
         summary="服务时长统计（辖区内某年度已确认的时长，按单位和服务队）",
-        parameters=[OpenApiParameter("year", int, description="年度，默认今年（2000–2100）")],
+        parameters=[
+            OpenApiParameter("year", YEAR_SCHEMA, description="年度，默认今年（2000–2100）")
+        ],
         responses=HoursSummarySerializer,
     )
     def get(self, request):
         if not request.user.has_perm("volunteers.view_participation"):
             raise PermissionDenied
-        query = YearQuerySerializer(data=request.query_params)
+        # An empty parameter (?year=) means the default, as in the other lists.
+        query = YearQuerySerializer(data={k: v for k, v in request.query_params.items() if v != ""})
         query.is_valid(raise_exception=True)
         year = query.validated_data.get("year") or timezone.localdate().year
         rows = selectors.hours_by_team(request.user, year)
