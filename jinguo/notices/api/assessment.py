@@ -14,12 +14,12 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jinguo.core.api import IdLookupMixin, ModelActionPermission, valid_id
+from jinguo.core.api import valid_id
 from jinguo.core.serializers import ModelSerializer, Serializer
 from jinguo.orgs.models import OrgUnit
 
@@ -29,6 +29,7 @@ from ..filtersets import AssessmentFilterSet, IndicatorFilterSet
 from ..models import Assessment, Indicator
 from ..services import assessment as services
 from ..tables import shown_actual
+from .views import ReadOnlyScoped
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
@@ -172,21 +173,11 @@ class RankingSerializer(Serializer):
     rows = RankingRowSerializer(many=True)
 
 
-class _Scoped(
-    IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    model = None
-    permission_classes = [permissions.IsAuthenticated, ModelActionPermission]
-
-    def queryset_model(self):
-        return self.model
-
-
 @extend_schema_view(
     list=extend_schema(summary="考核指标（本单位设置的及下级设置的）"),
     retrieve=extend_schema(summary="一项考核指标"),
 )
-class IndicatorViewSet(mixins.CreateModelMixin, _Scoped):
+class IndicatorViewSet(mixins.CreateModelMixin, ReadOnlyScoped):
     model = Indicator
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilterSet
@@ -230,7 +221,7 @@ class IndicatorViewSet(mixins.CreateModelMixin, _Scoped):
     list=extend_schema(summary="考核得分（含佐证说明），本单位及下级的"),
     retrieve=extend_schema(summary="一个单位在一项指标上的得分和佐证"),
 )
-class AssessmentViewSet(_Scoped):
+class AssessmentViewSet(ReadOnlyScoped):
     model = Assessment
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet
