@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,7 +50,3 @@ class StatsConfig(AppConfig):
         pre_migrate.connect(drop_sqlite_triggers, sender=self)
         post_migrate.connect(install_triggers, sender=self)
         post_migrate.connect(create_defaults, sender=self)
-        from .selectors import forget_labels
-
-        post_save.connect(forget_labels, dispatch_uid="stats_forget_labels")
-        post_delete.connect(forget_labels, dispatch_uid="stats_forget_labels_delete")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.db.models.signals import post_delete, post_save
 
 from jinguo.core.registry import StatsSource
 from jinguo.core.scoping import VIEW_SENSITIVE, subtree_granted
@@ -254,14 +255,18 @@ def _final_field(model, lookup: str):
 LABELS_TTL = 60.0
 LABELS_KEPT = 256
 _labels: dict[tuple, tuple[float, dict[str, str]]] = {}
-_label_models: set[str] = set()
 
 
 def forget_labels(sender, **kwargs) -> None:
-    """post_save/post_delete of any model: a row of a model whose names are kept was written,
-    so this process reads them afresh (connected in apps.py)."""
-    if sender._meta.label in _label_models:
-        _labels.clear()
+    """A row of a model whose names are kept was written: this process reads them afresh.
+    Connected to that model's post_save and post_delete when its names are first kept."""
+    _labels.clear()
+
+
+def _watch(model) -> None:
+    uid = f"stats_forget_labels_{model._meta.label}"
+    post_save.connect(forget_labels, sender=model, dispatch_uid=uid)
+    post_delete.connect(forget_labels, sender=model, dispatch_uid=uid + "_delete")
 
 
 def _related_labels(model, values: frozenset[str]) -> dict[str, str]:
@@ -278,7 +283,7 @@ def _related_labels(model, values: frozenset[str]) -> dict[str, str]:
         pk__in=[v for v in values if v.isdigit()]
     )
     labels = {str(obj.pk): str(obj) for obj in related}
-    _label_models.add(model._meta.label)
+    _watch(model)
     if len(_labels) >= LABELS_KEPT:
         _labels.clear()
     _labels[key] = (now + LABELS_TTL, labels)
