@@ -271,3 +271,8 @@ JINGUO_INTAKE_INLINE = env_bool("JINGUO_INTAKE_INLINE", False)
 # The model of the federation tree's units. Core knows "a unit" only through this setting
 # (jinguo.core.units.get_unit_model), as Django knows users through AUTH_USER_MODEL.
 JINGUO_UNIT_MODEL = "orgs.OrgUnit"
+
+# How many levels of the federation tree the statistics summary keeps (jinguo/stats/counts.py):
+# empty keeps every level; a national installation keeps 4 (nation to district) and sums the
+# figures of streets and communities from the ledger. Run stats_rebuild after changing it.
+JINGUO_STATS_SUMMARY_DEPTH = int(os.environ.get("JINGUO_STATS_SUMMARY_DEPTH") or 0) or None

@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.orgs.models import OrgUnit
 
-from . import selectors, sources
-from .models import StatsCount
+from . import counts, selectors, sources
 from .periods import Period, add_months, months_between
 from .selectors import Cell
 
@@ -88,7 +87,6 @@ def _list_base(query: tuple) -> str:
     return _case_list() + "?" + urlencode(query)
 
 
-_COUNTS = StatsCount._meta.db_table
 _UNITS = OrgUnit._meta.db_table
 
 
@@ -122,16 +120,17 @@ class Frame:
         """Months [start, period.end), and every month of ``current_dims``."""
         previous = period.previous()
         marks = ", ".join(["%s"] * len(current_dims)) or "NULL"
+        relation, rel_params = counts.relation([path])
         got = _fetch(
             "SELECT dim, value, "  # noqa: S608 - names and placeholders
             "CASE WHEN month >= %s AND month < %s THEN 'p' "
             "WHEN month >= %s AND month < %s THEN 'q' ELSE '' END AS bucket, "
             "CASE WHEN dim = 0 THEN month END AS m, SUM(n), SUM(n_sensitive) "
-            f"FROM {_COUNTS} WHERE source = %s AND unit_path = %s "
+            f"FROM {relation} c WHERE source = %s AND unit_path = %s "
             f"AND ((month >= %s AND month < %s) OR dim IN ({marks})) "
             "GROUP BY dim, value, bucket, m",
             [
-                *(period.start, period.end, previous.start, previous.end),
+                *(period.start, period.end, previous.start, previous.end, *rel_params),
                 *(src.key, path, start, period.end, *current_dims),
             ],
         )
@@ -253,16 +252,16 @@ def children_table(user, src, unit, period: Period, rank: str) -> list[dict]:
     rows: dict[tuple[str, int], list[tuple]] = {}
     if paths:
         in_period = "month >= %s AND month < %s"
+        relation, rel_params = counts.relation(paths)
         got = _fetch(
             f"SELECT unit_path, dim, value, "  # noqa: S608 - names and placeholders
             f"SUM(CASE WHEN {in_period} THEN n ELSE 0 END), "
             f"SUM(CASE WHEN {in_period} THEN n_sensitive ELSE 0 END), SUM(n), SUM(n_sensitive) "
-            f"FROM {_COUNTS} WHERE source = %s "
-            f"AND unit_path IN ({', '.join(['%s'] * len(paths))}) "
+            f"FROM {relation} c WHERE source = %s "
             f"AND dim IN ({', '.join(['%s'] * len(dims))}) AND ({in_period} OR dim = %s) "
             f"GROUP BY unit_path, dim, value",
             [period.start, period.end] * 2
-            + [src.key, *paths, *dims, period.start, period.end, due],
+            + [*rel_params, src.key, *dims, period.start, period.end, due],
         )
         for path, dim, value, pn, pns, an, ans in got:
             rows.setdefault((path, dim), []).append((value, pn or 0, pns or 0, an or 0, ans or 0))
@@ -349,18 +348,19 @@ def other_sources(user, unit, period: Period) -> list[dict]:
     got = {}
     if keys:
         now, before = "month >= %s AND month < %s", "month < %s"
+        relation, rel_params = counts.relation([unit.path])
         for key, tn, tns, bn, bns, ta in _fetch(
             f"SELECT source, SUM(CASE WHEN {now} THEN n ELSE 0 END), "  # noqa: S608 - names and placeholders
             f"SUM(CASE WHEN {now} THEN n_sensitive ELSE 0 END), "
             f"SUM(CASE WHEN {before} THEN n ELSE 0 END), "
             f"SUM(CASE WHEN {before} THEN n_sensitive ELSE 0 END), "
             f"SUM(CASE WHEN {now} THEN amount ELSE 0 END) "
-            f"FROM {_COUNTS} WHERE source IN ({', '.join(['%s'] * len(keys))}) "
-            f"AND unit_path = %s AND dim = 0 AND month >= %s AND month < %s GROUP BY source",
+            f"FROM {relation} c WHERE source IN ({', '.join(['%s'] * len(keys))}) "
+            f"AND dim = 0 AND month >= %s AND month < %s GROUP BY source",
             [period.start, period.end] * 2
             + [previous.end, previous.end]
             + [period.start, period.end]
-            + [*keys, unit.path, previous.start, period.end],
+            + [*rel_params, *keys, previous.start, period.end],
         ):
             got[key] = {"tn": tn, "tns": tns, "bn": bn, "bns": bns, "ta": ta}
     out = []

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from jinguo.orgs.choices import TERRITORIAL_KINDS
 from jinguo.orgs.models import OrgUnit
 
+from . import counts
 from .choices import CellKind
 from .indicators import Evaluator
-from .models import Indicator, Report, ReportForm, StatsCount
+from .models import Indicator, Report, ReportForm
 from .models.reports import mask
 from .periods import Period
-from .selectors import Cell, condition, is_sensitive_where
+from .selectors import Cell, condition, decimal, is_sensitive_where
 from .services import reports as services
 
 # A sheet this long is still read in Excel and built within seconds; a larger subtree (a
@@ -72,21 +73,20 @@ class SubtreeCounts:
         return sums
 
     def _fetch(self, source: str) -> dict[int, list[tuple]]:
-        got = (
-            StatsCount.objects.filter(
-                source=source,
-                unit_path__subtree=self.root_path,
-                month__gte=self.period.start,
-                month__lt=self.period.end,
-            )
-            .values("unit_path", "dim", "value")
-            .annotate(tn=Sum("n"), tns=Sum("n_sensitive"), ta=Sum("amount"))
-            .order_by()
-            .values_list("unit_path", "dim", "value", "tn", "tns", "ta")
-        )
+        relation, params = counts.subtree_relation(self.root_path)
         by_dim: dict[int, list[tuple]] = {}
-        for path, dim, value, n, ns, amount in got.iterator(chunk_size=20_000):
-            by_dim.setdefault(dim, []).append((path, value, n or 0, ns or 0, amount or 0))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT unit_path, dim, value, SUM(n), SUM(n_sensitive), SUM(amount) "  # noqa: S608 - names and placeholders
+                f"FROM {relation} c WHERE source = %s AND month >= %s AND month < %s "
+                "GROUP BY unit_path, dim, value",
+                [*params, source, self.period.start, self.period.end],
+            )
+            while chunk := cursor.fetchmany(20_000):
+                for path, dim, value, n, ns, amount in chunk:
+                    by_dim.setdefault(dim, []).append(
+                        (path, value, n or 0, ns or 0, decimal(amount))
+                    )
         return by_dim
 
 

@@ -190,26 +190,37 @@ def month_of(expr: str, vendor: str) -> str:
     return f"strftime('%Y-%m-01', {expr})"
 
 
-def expanded(entries: str, sign: int, vendor: str) -> str:
-    """One row per (ancestor path, dimension) of each ledger row of ``entries`` (a FROM item
-    with the ledger's columns), carrying ``sign`` and the sign of its sensitivity."""
+def dims_case(alias: str, vendor: str) -> str:
+    """SQL: how many dimensions the source of ledger row ``alias`` declares."""
     dims = " ".join(
         f"WHEN {_literal(s.key, vendor)} THEN {len(sources.dimensions(s))}"
         for s in sources.sources()
     )
-    value = (
-        "CASE d.k "
-        + " ".join(f"WHEN {i} THEN e.{v}" for i, v in enumerate(VALUE_FIELDS, 1))
-        + " ELSE '' END"
-    )
+    return f"(CASE {alias}.source {dims} ELSE 0 END)"
+
+
+def value_case(dim: str, alias: str = "e") -> str:
+    """SQL: the value of dimension ``dim`` of ledger row ``alias`` ('' for dim 0)."""
+    whens = " ".join(f"WHEN {i} THEN {alias}.{v}" for i, v in enumerate(VALUE_FIELDS, 1))
+    return f"CASE {dim} {whens} ELSE '' END"
+
+
+def expanded(entries: str, sign: int, vendor: str) -> str:
+    """One row per (ancestor path, dimension) of each ledger row of ``entries`` (a FROM item
+    with the ledger's columns), carrying ``sign`` and the sign of its sensitivity. Ancestors
+    deeper than the summary's depth (counts.summary_depth) are left to the ledger."""
+    from . import counts
+
+    depth = counts.summary_depth()
+    shallow = "" if depth is None else f" AND {counts.prefix_depth('e.org_path', 'p.k')} <= {depth}"
     return (
         f"SELECT e.source AS source, substr(e.org_path, 1, p.k) AS unit_path, d.k AS dim, "
-        f"{month_of('e.day', vendor)} AS month, {value} AS value, {sign} AS dn, "
+        f"{month_of('e.day', vendor)} AS month, {value_case('d.k')} AS value, {sign} AS dn, "
         f"{sign} * (CASE WHEN e.sensitive THEN 1 ELSE 0 END) AS ds, {sign} * e.amount AS da "
         f"FROM {entries} e "
         f"JOIN {POSITIONS} p ON p.k <= length(e.org_path) "
-        f"AND substr(e.org_path, p.k, 1) = '{SEPARATOR}' "
-        f"JOIN {POSITIONS} d ON d.k <= (CASE e.source {dims} ELSE 0 END)"
+        f"AND substr(e.org_path, p.k, 1) = '{SEPARATOR}'{shallow} "
+        f"JOIN {POSITIONS} d ON d.k <= {dims_case('e', vendor)}"
     )
 
 

@@ -15,15 +15,14 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from jinguo.core.registry import StatsSource
 from jinguo.core.scoping import VIEW_SENSITIVE, subtree_granted
 from jinguo.orgs.models import OrgUnit
 
-from .. import sources
-from ..models import StatsCount
+from .. import counts, sources
 from ..periods import Period, add_months
 
 SUPPRESS_BELOW = 5
@@ -125,15 +124,44 @@ def condition(src: StatsSource, where: dict | None) -> tuple[int, list[str] | No
     return dim_index(src, dimension), [str(v) for v in values]
 
 
-def rows(src: StatsSource, path: str, period: Period | None = None, where: dict | None = None):
-    """The count rows of the subtree ``path`` (one row lookup per month: its own rows)."""
+def summed(
+    src: StatsSource,
+    paths: list[str],
+    period: Period | None = None,
+    where: dict | None = None,
+    by: str | None = None,
+) -> list[tuple]:
+    """SUM(n), SUM(n_sensitive), SUM(amount) of the count rows of the units ``paths`` (each
+    its subtree's figures), grouped by the column ``by`` (unit_path, value or month) which
+    then leads each row. The rows come from counts.relation(): the summary, or the ledger
+    below the summary's depth."""
     dim, values = condition(src, where)
-    qs = StatsCount.objects.filter(source=src.key, unit_path=path, dim=dim)
+    relation, params = counts.relation(paths)
+    sql = f"FROM {relation} c WHERE source = %s AND dim = %s"
+    params += [src.key, dim]
     if values is not None:
-        qs = qs.filter(value__in=values)
+        sql += f" AND value IN ({', '.join(['%s'] * len(values))})"
+        params += values
     if period is not None:
-        qs = qs.filter(month__gte=period.start, month__lt=period.end)
-    return qs
+        sql += " AND month >= %s AND month < %s"
+        params += [period.start, period.end]
+    sums = "SUM(n), SUM(n_sensitive), SUM(amount)"
+    if by is None:
+        sql = f"SELECT {sums} {sql}"
+    elif by in ("unit_path", "value", "month"):
+        sql = f"SELECT {by}, {sums} {sql} GROUP BY {by}"
+    else:
+        raise ValueError(f"cannot group figures by {by!r}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def decimal(value) -> Decimal:
+    """A summed amount as Decimal (SQLite sums a decimal column to a float)."""
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def is_sensitive_where(src: StatsSource, where: dict | None) -> bool:
@@ -147,15 +175,8 @@ def is_sensitive_where(src: StatsSource, where: dict | None) -> bool:
 
 
 def total(src, path, period=None, where=None) -> Cell:
-    got = rows(src, path, period, where).aggregate(
-        n=Sum("n"), ns=Sum("n_sensitive"), amount=Sum("amount")
-    )
-    return Cell(
-        got["n"] or 0,
-        got["ns"] or 0,
-        is_sensitive_where(src, where),
-        amount=got["amount"] or Decimal(0),
-    )
+    n, ns, amount = summed(src, [path], period, where)[0]
+    return Cell(n or 0, ns or 0, is_sensitive_where(src, where), amount=decimal(amount))
 
 
 def tidy_amount(value) -> int | float:
@@ -179,13 +200,8 @@ def dimension_cells(src, dimension, counted: dict[str, tuple[int, int]]) -> list
 
 
 def by_dimension(src, path, dimension, period=None) -> list[Cell]:
-    got = (
-        rows(src, path, period, {dimension: None})
-        .values("value")
-        .annotate(tn=Sum("n"), tns=Sum("n_sensitive"))
-        .order_by()
-    )
-    return dimension_cells(src, dimension, {r["value"]: (r["tn"], r["tns"]) for r in got})
+    got = summed(src, [path], period, {dimension: None}, by="value")
+    return dimension_cells(src, dimension, {v: (n, ns) for v, n, ns, _a in got})
 
 
 def children_of(unit: OrgUnit) -> list[OrgUnit]:
@@ -195,16 +211,8 @@ def children_of(unit: OrgUnit) -> list[OrgUnit]:
 def by_child(src, unit: OrgUnit, period=None, where=None) -> tuple[list[Cell], Cell]:
     """One cell per child unit (zeros included) and one for the unit's own records."""
     children = children_of(unit)
-    dim, values = condition(src, where)
-    qs = StatsCount.objects.filter(
-        source=src.key, unit_path__in=[unit.path, *(c.path for c in children)], dim=dim
-    )
-    if values is not None:
-        qs = qs.filter(value__in=values)
-    if period is not None:
-        qs = qs.filter(month__gte=period.start, month__lt=period.end)
-    got = qs.values("unit_path").annotate(tn=Sum("n"), tns=Sum("n_sensitive")).order_by()
-    counted = {r["unit_path"]: (r["tn"], r["tns"]) for r in got}
+    got = summed(src, [unit.path, *(c.path for c in children)], period, where, by="unit_path")
+    counted = {path: (n, ns) for path, n, ns, _a in got}
     sensitive = is_sensitive_where(src, where)
     cells = []
     for child in children:
@@ -219,13 +227,8 @@ def by_month(src, path, months: list[datetime.date], where=None) -> list[Cell]:
     if not months:
         return []
     end = add_months(months[-1], 1)
-    got = (
-        rows(src, path, Period("custom", months[0], end), where)
-        .values("month")
-        .annotate(tn=Sum("n"), tns=Sum("n_sensitive"))
-        .order_by()
-    )
-    counted = {as_date(r["month"]): (r["tn"], r["tns"]) for r in got}
+    got = summed(src, [path], Period("custom", months[0], end), where, by="month")
+    counted = {as_date(m): (n, ns) for m, n, ns, _a in got}
     sensitive = is_sensitive_where(src, where)
     return [
         Cell(*counted.get(m, (0, 0)), sensitive, label=f"{m:%Y-%m}", value=f"{m:%Y-%m}")

@@ -35,7 +35,12 @@ def _assert_equal_to_records():
 
 @pytest.mark.django_db(transaction=False)
 def test_random_writes_keep_the_summary_equal_to_the_records(tree):
-    rng = random.Random(20260612)
+    random_writes(tree, OPS)
+
+
+def random_writes(tree, ops: int, seed: int = 20260612) -> None:
+    """``ops`` random writes of every kind, checking the summary against the records."""
+    rng = random.Random(seed)
     units = [
         tree.city,
         tree.district_a,
@@ -175,7 +180,7 @@ def test_random_writes_keep_the_summary_equal_to_the_records(tree):
     ]
     actions = [a for a, _w in weighted]
     weights = [w for _a, w in weighted]
-    for step in range(OPS):
+    for step in range(ops):
         rng.choices(actions, weights)[0]()
         if step % 500 == 499:
             _assert_equal_to_records()
