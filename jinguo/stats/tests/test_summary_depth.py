@@ -17,7 +17,7 @@ from jinguo.stats.models import StatsCount
 from jinguo.stats.periods import Period, months_between
 from jinguo.testing.factories import user_with_role
 
-from .test_summary_property import random_writes
+from .test_summary_property import random_writes, tree_units
 
 pytestmark = pytest.mark.django_db
 
@@ -34,20 +34,6 @@ def use_depth(settings):
     use(None)
 
 
-def _units(tree):
-    return [
-        tree.city,
-        tree.district_a,
-        tree.district_b,
-        tree.street_a,
-        tree.street_b,
-        tree.community_a,
-        tree.community_a2,
-        tree.community_b,
-        tree.grid_a,
-    ]
-
-
 def _periods():
     """This year, this month and every month."""
     today = timezone.localdate()
@@ -60,7 +46,7 @@ def _periods():
 def _snapshot(tree, user) -> dict:
     """Every figure the readers give for every unit of the tree."""
     out = {}
-    units = [u.__class__.objects.get(pk=u.pk) for u in _units(tree)]
+    units = [u.__class__.objects.get(pk=u.pk) for u in tree_units(tree)]
     for src in sources.sources():
         for unit in units:
             for period in _periods():
@@ -97,7 +83,7 @@ def _deepest_count_row() -> int:
 
 def _records(tree):
     now = timezone.now()
-    for i, unit in enumerate(_units(tree)):
+    for i, unit in enumerate(tree_units(tree)):
         for j in range(i + 2):
             make_case(
                 unit,

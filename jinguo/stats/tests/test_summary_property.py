@@ -33,15 +33,9 @@ def _assert_equal_to_records():
         assert maintenance.check(src) == [], src.key
 
 
-@pytest.mark.django_db(transaction=False)
-def test_random_writes_keep_the_summary_equal_to_the_records(tree):
-    random_writes(tree, OPS)
-
-
-def random_writes(tree, ops: int, seed: int = 20260612) -> None:
-    """``ops`` random writes of every kind, checking the summary against the records."""
-    rng = random.Random(seed)
-    units = [
+def tree_units(tree) -> list:
+    """Every unit of the test tree, from the city down to the grid."""
+    return [
         tree.city,
         tree.district_a,
         tree.district_b,
@@ -52,6 +46,17 @@ def random_writes(tree, ops: int, seed: int = 20260612) -> None:
         tree.community_b,
         tree.grid_a,
     ]
+
+
+@pytest.mark.django_db(transaction=False)
+def test_random_writes_keep_the_summary_equal_to_the_records(tree):
+    random_writes(tree, OPS)
+
+
+def random_writes(tree, ops: int, seed: int = 20260612) -> None:
+    """``ops`` random writes of every kind, checking the summary against the records."""
+    rng = random.Random(seed)
+    units = tree_units(tree)
     tops = list(Category.objects.filter(parent=None)[:4])
     now = timezone.now()
 
