@@ -94,21 +94,27 @@ def check(src: StatsSource) -> list[tuple[CountKey, tuple[int, int], tuple[int, 
     """Count rows where the summary and the records disagree: (key, summary, records).
 
     The records are expanded to every ancestor and dimension by the same SQL the triggers
-    use and compared with the summary in the database, so only differences come back."""
+    use and compared with the summary in the database, so only differences come back. Below
+    the summary's depth (counts.py) the figures the readers sum from the ledger are compared
+    with the records the same way."""
     records, params = _records(src)
-    truth = triggers.grouped(triggers.expanded(records, 1, connection.vendor))
+    vendor = connection.vendor
+    truth = triggers.grouped(triggers.expanded(records, 1, vendor, levels="all"))
     counts = _qn(StatsCount._meta.db_table)
+    ledger = f"(SELECT * FROM {_qn(StatsEntry._meta.db_table)} WHERE source = %s)"
+    deep = triggers.grouped(triggers.expanded(ledger, 1, vendor, levels="deep"))
     key = "unit_path, dim, month, value"
     sql = (
         f"SELECT {key}, SUM(hn), SUM(hns), SUM(ha), SUM(wn), SUM(wns), SUM(wa) FROM ("
         f"SELECT {key}, n AS hn, n_sensitive AS hns, amount AS ha, 0 AS wn, 0 AS wns, "
         f"0 AS wa FROM {counts} WHERE source = %s UNION ALL "
+        f"SELECT {key}, n, ns, amount, 0, 0, 0 FROM ({deep}) l UNION ALL "
         f"SELECT {key}, 0, 0, 0, n, ns, amount FROM ({truth}) t) x "
         f"GROUP BY {key} HAVING SUM(hn) <> SUM(wn) OR SUM(hns) <> SUM(wns) "
         f"OR ROUND(SUM(ha), 2) <> ROUND(SUM(wa), 2) ORDER BY {key}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [src.key, *params])
+        cursor.execute(sql, [src.key, src.key, *params])
         # A source that only counts has every amount 0: its rows compare as (n, n_sensitive).
         return [
             (

@@ -205,14 +205,20 @@ def value_case(dim: str, alias: str = "e") -> str:
     return f"CASE {dim} {whens} ELSE '' END"
 
 
-def expanded(entries: str, sign: int, vendor: str) -> str:
+def expanded(entries: str, sign: int, vendor: str, levels: str = "kept") -> str:
     """One row per (ancestor path, dimension) of each ledger row of ``entries`` (a FROM item
-    with the ledger's columns), carrying ``sign`` and the sign of its sensitivity. Ancestors
-    deeper than the summary's depth (counts.summary_depth) are left to the ledger."""
+    with the ledger's columns), carrying ``sign`` and the sign of its sensitivity. ``levels``:
+    the ancestors the summary keeps ("kept": down to counts.summary_depth(), the deeper ones
+    being left to the ledger), those below it ("deep") or all of them ("all")."""
     from . import counts
 
     depth = counts.summary_depth()
-    shallow = "" if depth is None else f" AND {counts.prefix_depth('e.org_path', 'p.k')} <= {depth}"
+    shallow = ""
+    if depth is not None and levels != "all":
+        op = {"kept": "<=", "deep": ">"}[levels]
+        shallow = f" AND {counts.prefix_depth('e.org_path', 'p.k')} {op} {depth}"
+    elif depth is None and levels == "deep":
+        shallow = " AND 1 = 0"
     return (
         f"SELECT e.source AS source, substr(e.org_path, 1, p.k) AS unit_path, d.k AS dim, "
         f"{month_of('e.day', vendor)} AS month, {value_case('d.k')} AS value, {sign} AS dn, "

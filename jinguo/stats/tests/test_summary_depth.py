@@ -13,7 +13,7 @@ from jinguo.cases.tests.factories import make_case
 from jinguo.people.tests.factories import PersonFactory
 from jinguo.stats import counts, dashboard, maintenance, selectors, sources, triggers
 from jinguo.stats.detail import SubtreeCounts
-from jinguo.stats.models import StatsCount
+from jinguo.stats.models import StatsCount, StatsEntry
 from jinguo.stats.periods import Period, months_between
 from jinguo.testing.factories import user_with_role
 
@@ -123,3 +123,17 @@ def test_random_writes_keep_a_summary_to_a_depth_equal_to_the_records(tree, use_
     use_depth(3)
     random_writes(tree, 400, seed=20261206)
     assert _deepest_count_row() <= 3
+
+
+def test_check_compares_the_deep_units_read_from_the_ledger(tree, use_depth):
+    make_case(tree.community_a)
+    use_depth(2)
+    src = sources.source("cases.case")
+    assert maintenance.check(src) == []
+    # A ledger row put under a sibling community: the kept levels (city, district) are the
+    # same, the street's figures too, but the two communities' are not.
+    StatsEntry.objects.filter(source=src.key, org_path=tree.community_a.path).update(
+        org_path=tree.community_a2.path
+    )
+    wrong = {key.path for key, _summary, _records in maintenance.check(src)}
+    assert wrong == {tree.community_a.path, tree.community_a2.path}
