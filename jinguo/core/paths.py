@@ -19,6 +19,19 @@ def subtree_bounds(path: str) -> tuple[str, str]:
     return path, path[:-1] + AFTER_SEPARATOR
 
 
+def like_prefix(prefix: str) -> str:
+    """A LIKE pattern (backslash escapes) of the strings that start with ``prefix``."""
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def subtree_sql(column: str, path: str, vendor: str) -> tuple[str, list]:
+    """SQL: ``column`` holds a path of the subtree ``path`` (see Subtree)."""
+    low, high = subtree_bounds(path)
+    if vendor == "postgresql":
+        return f"{column} LIKE %s", [like_prefix(low)]
+    return f"({column} >= %s AND {column} < %s)", [low, high]
+
+
 class TreePathField(models.CharField):
     """CharField holding a materialised path; supports ``__subtree``."""
 
@@ -44,8 +57,6 @@ class Subtree(Lookup):
         path = self.rhs
         if not isinstance(path, str):
             raise TypeError("subtree takes a path string")
-        low, high = subtree_bounds(path)
-        if connection.vendor == "postgresql":
-            escaped = low.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            return f"{lhs} LIKE %s", [*lhs_params, escaped + "%"]
-        return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, low, *lhs_params, high]
+        sql, (low, *high) = subtree_sql(lhs, path, connection.vendor)
+        # The column's own params where it stands: once on PostgreSQL, twice on SQLite.
+        return sql, [*lhs_params, low] + ([*lhs_params, *high] if high else [])

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import connection
 
-from jinguo.core.paths import SEPARATOR, subtree_bounds
+from jinguo.core.paths import SEPARATOR, subtree_sql
 
 from .models import StatsCount, StatsEntry
 
@@ -50,11 +50,7 @@ def prefix_depth(path_expr: str, length_expr: str) -> str:
 
 
 def _subtree(column: str, path: str) -> tuple[str, list]:
-    low, high = subtree_bounds(path)
-    if connection.vendor == "postgresql":
-        escaped = low.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return f"{column} LIKE %s", [escaped + "%"]
-    return f"({column} >= %s AND {column} < %s)", [low, high]
+    return subtree_sql(column, path, connection.vendor)
 
 
 def _ledger_rows(where: str, unit_path: str, ancestors: str = "") -> str:

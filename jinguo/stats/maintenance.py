@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from django.db import connection, connections, transaction
 
+from jinguo.core.paths import SEPARATOR, like_prefix
 from jinguo.core.registry import StatsSource
 
 from . import sources, triggers
@@ -56,13 +57,13 @@ def rebuild(src: StatsSource, using: str = "default") -> int:
     """Recount ``src`` from its records: the ledger in one INSERT … SELECT, the counts from it.
 
     PostgreSQL: the ledger's triggers are switched off for the transaction (the ledger table
-    is locked meanwhile) and the counts inserted in one grouped INSERT … SELECT. SQLite: the
+    is locked meanwhile) and the counts inserted by one grouped INSERT … SELECT per unit
+    below the root (_partitions). SQLite: the
     old ledger is removed (its triggers take its counts away), then the new one inserted
     (its triggers add them up), which is slower but only ever small there."""
     connection = connections[using]
     qn = connection.ops.quote_name
     entry_table = qn(StatsEntry._meta.db_table)
-    count_table = qn(StatsCount._meta.db_table)
     columns = ", ".join(qn(c) for c in ["source", "object_id", *triggers.LEDGER_COLUMNS])
     keyed = sources.keyed(src).using(using)
     inner, inner_params = keyed.query.get_compiler(using=using).as_sql()
@@ -80,14 +81,34 @@ def rebuild(src: StatsSource, using: str = "default") -> int:
             [src.key, *inner_params],
         )
         if pg:
-            ledger = f"(SELECT * FROM {entry_table} WHERE source = %s)"
-            cursor.execute(
-                f"INSERT INTO {count_table} (source, unit_path, dim, month, value, n, "
-                f"n_sensitive, amount) {triggers.grouped(triggers.expanded(ledger, 1, 'postgresql'))}",
-                [src.key],
-            )
+            for where, params in _partitions(cursor, entry_table, src.key):
+                ledger = f"(SELECT * FROM {entry_table} WHERE source = %s AND {where})"
+                cursor.execute(
+                    triggers.counts_upsert(triggers.expanded(ledger, 1, "postgresql"), connection),
+                    [src.key, *params],
+                )
             cursor.execute(f"ALTER TABLE {entry_table} ENABLE TRIGGER USER")
         return StatsEntry.objects.using(using).filter(source=src.key).count()
+
+
+def _partitions(cursor, entry_table: str, source: str) -> list[tuple[str, list]]:
+    """The source's ledger cut by the units one level below the root (the provinces of a
+    national tree), as (condition, params): the rebuild groups one part at a time, so that
+    it never holds the whole country's expanded rows at once; only the rows of the root
+    itself are shared between parts (an upsert adds them up)."""
+    cursor.execute(
+        "SELECT DISTINCT CASE WHEN split_part(org_path, %s, 2) = '' THEN org_path "
+        "ELSE split_part(org_path, %s, 1) || %s || split_part(org_path, %s, 2) || %s END "
+        f"FROM {entry_table} WHERE source = %s",
+        [SEPARATOR, SEPARATOR, SEPARATOR, SEPARATOR, SEPARATOR, source],
+    )
+    parts = []
+    for (prefix,) in sorted(cursor.fetchall()):
+        if prefix.count(SEPARATOR) == 1:
+            parts.append(("org_path = %s", [prefix]))
+        else:
+            parts.append(("org_path LIKE %s", [like_prefix(prefix)]))
+    return parts
 
 
 def check(src: StatsSource) -> list[tuple[CountKey, tuple[int, int], tuple[int, int]]]:
