@@ -53,42 +53,70 @@ def _subtree(column: str, path: str) -> tuple[str, list]:
     return subtree_sql(column, path, connection.vendor)
 
 
-def _ledger_rows(where: str, unit_path: str, ancestors: str = "") -> str:
-    """The ledger rows matching ``where`` as count rows of ``unit_path`` (an SQL expression,
-    which may read the join ``ancestors``), one per dimension, unsummed."""
+def _ledger_rows(where: str, unit_path: str, keys: list[str] | None, ancestors: str = "") -> str:
+    """The ledger rows of the sources ``keys`` (None: every source) matching ``where`` as count
+    rows of ``unit_path`` (an SQL expression, which may read the join ``ancestors``), one per
+    dimension, unsummed."""
     from . import triggers
 
     vendor = connection.vendor
     entries = connection.ops.quote_name(StatsEntry._meta.db_table)
+    if keys is not None:
+        where += " AND e.source IN ({})".format(
+            ", ".join(triggers._literal(k, vendor) for k in keys) or "NULL"
+        )
     return (
         f"SELECT e.source AS source, {unit_path} AS unit_path, d.k AS dim, "  # noqa: S608 - names and placeholders
         f"{triggers.month_of('e.day', vendor)} AS month, {triggers.value_case('d.k')} AS value, "
         "1 AS n, CASE WHEN e.sensitive THEN 1 ELSE 0 END AS n_sensitive, e.amount AS amount "
-        f"FROM {entries} e {ancestors} JOIN {triggers.POSITIONS} d ON d.k <= {triggers.dims_case('e', vendor)} "
-        f"WHERE {where}"
+        f"FROM {entries} e {ancestors} JOIN {triggers.POSITIONS} d "
+        f"ON d.k <= {triggers.dims_case('e', vendor, keys)} WHERE {where}"
     )
 
 
-def relation(paths: Iterable[str]) -> tuple[str, list]:
-    """A FROM item of the count rows (COLUMNS) of exactly these units, with its params."""
+def _parent(path: str) -> str:
+    return path[: path.rstrip(SEPARATOR).rfind(SEPARATOR) + 1]
+
+
+def relation(paths: Iterable[str], keys: list[str] | None = None) -> tuple[str, list]:
+    """A FROM item of the count rows (COLUMNS) of exactly these units, of the sources ``keys``
+    (None: every source), with its params."""
     paths = list(dict.fromkeys(paths))
     kept = [p for p in paths if summarised(p)]
-    deep = [p for p in paths if not summarised(p)]
+    siblings: dict[str, list[str]] = {}
+    for path in paths:
+        if not summarised(path):
+            siblings.setdefault(_parent(path), []).append(path)
     table = connection.ops.quote_name(StatsCount._meta.db_table)
     parts, params = [], []
-    if kept or not deep:
+    if kept or not siblings:
         marks = ", ".join(["%s"] * len(kept)) or "NULL"
         parts.append(f"SELECT {COLUMNS} FROM {table} WHERE unit_path IN ({marks})")  # noqa: S608
         params += kept
-    for path in deep:
-        where, where_params = _subtree("e.org_path", path)
-        parts.append(_ledger_rows(where, "%s"))
-        params += [path, *where_params]
+    for parent, group in siblings.items():
+        if len(group) == 1 or not parent:
+            for path in group:
+                where, where_params = _subtree("e.org_path", path)
+                parts.append(_ledger_rows(where, "%s", keys))
+                params += [path, *where_params]
+            continue
+        # Children of one unit: its subtree read once, each row given to the child above it.
+        where, where_params = _subtree("e.org_path", parent)
+        find = "strpos" if connection.vendor == "postgresql" else "instr"
+        after = len(parent)
+        child = (
+            f"substr(e.org_path, 1, {after} + "
+            f"{find}(substr(e.org_path, {after + 1}), '{SEPARATOR}'))"
+        )
+        marks = ", ".join(["%s"] * len(group))
+        parts.append(_ledger_rows(f"{where} AND {child} IN ({marks})", child, keys))
+        params += [*where_params, *group]
     return "(" + " UNION ALL ".join(parts) + ")", params
 
 
-def subtree_relation(root: str) -> tuple[str, list]:
-    """A FROM item of the count rows of every unit of the subtree ``root`` (itself included)."""
+def subtree_relation(root: str, keys: list[str] | None = None) -> tuple[str, list]:
+    """A FROM item of the count rows of every unit of the subtree ``root`` (itself included),
+    of the sources ``keys`` (None: every source)."""
     from . import triggers
 
     table = connection.ops.quote_name(StatsCount._meta.db_table)
@@ -103,7 +131,7 @@ def subtree_relation(root: str) -> tuple[str, list]:
             f"JOIN {triggers.POSITIONS} p ON p.k <= length(e.org_path) AND p.k >= %s "
             f"AND substr(e.org_path, p.k, 1) = '{SEPARATOR}' AND {level} > %s"
         )
-        deep = _ledger_rows(in_root, "substr(e.org_path, 1, p.k)", ancestors)
+        deep = _ledger_rows(in_root, "substr(e.org_path, 1, p.k)", keys, ancestors)
         sql += f" UNION ALL {deep}"
         params = [*params, len(root), depth, *root_params]
     return f"({sql})", params

@@ -120,7 +120,7 @@ class Frame:
         """Months [start, period.end), and every month of ``current_dims``."""
         previous = period.previous()
         marks = ", ".join(["%s"] * len(current_dims)) or "NULL"
-        relation, rel_params = counts.relation([path])
+        relation, rel_params = counts.relation([path], [src.key])
         got = _fetch(
             "SELECT dim, value, "  # noqa: S608 - names and placeholders
             "CASE WHEN month >= %s AND month < %s THEN 'p' "
@@ -252,7 +252,7 @@ def children_table(user, src, unit, period: Period, rank: str) -> list[dict]:
     rows: dict[tuple[str, int], list[tuple]] = {}
     if paths:
         in_period = "month >= %s AND month < %s"
-        relation, rel_params = counts.relation(paths)
+        relation, rel_params = counts.relation(paths, [src.key])
         got = _fetch(
             f"SELECT unit_path, dim, value, "  # noqa: S608 - names and placeholders
             f"SUM(CASE WHEN {in_period} THEN n ELSE 0 END), "
@@ -348,7 +348,7 @@ def other_sources(user, unit, period: Period) -> list[dict]:
     got = {}
     if keys:
         now, before = "month >= %s AND month < %s", "month < %s"
-        relation, rel_params = counts.relation([unit.path])
+        relation, rel_params = counts.relation([unit.path], keys)
         for key, tn, tns, bn, bns, ta in _fetch(
             f"SELECT source, SUM(CASE WHEN {now} THEN n ELSE 0 END), "  # noqa: S608 - names and placeholders
             f"SUM(CASE WHEN {now} THEN n_sensitive ELSE 0 END), "

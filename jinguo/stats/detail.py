@@ -73,7 +73,7 @@ class SubtreeCounts:
         return sums
 
     def _fetch(self, source: str) -> dict[int, list[tuple]]:
-        relation, params = counts.subtree_relation(self.root_path)
+        relation, params = counts.subtree_relation(self.root_path, [source])
         by_dim: dict[int, list[tuple]] = {}
         with connection.cursor() as cursor:
             cursor.execute(

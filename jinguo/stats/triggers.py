@@ -190,11 +190,13 @@ def month_of(expr: str, vendor: str) -> str:
     return f"strftime('%Y-%m-01', {expr})"
 
 
-def dims_case(alias: str, vendor: str) -> str:
-    """SQL: how many dimensions the source of ledger row ``alias`` declares."""
+def dims_case(alias: str, vendor: str, keys: list[str] | None = None) -> str:
+    """SQL: how many dimensions the source of ledger row ``alias`` declares (of the sources
+    ``keys``, or of every source)."""
     dims = " ".join(
         f"WHEN {_literal(s.key, vendor)} THEN {len(sources.dimensions(s))}"
         for s in sources.sources()
+        if keys is None or s.key in keys
     )
     return f"(CASE {alias}.source {dims} ELSE 0 END)"
 

@@ -54,9 +54,14 @@ class StatsEntry(models.Model):
             models.UniqueConstraint(fields=["source", "object_id"], name="stats_entry_object")
         ]
         indexes = [
-            # Moving a unit rewrites the paths of its subtree.
+            # Moving a unit rewrites the paths of its subtree; below the summary's depth
+            # (counts.py) a unit's figures are summed from its subtree's rows, which the
+            # included columns let PostgreSQL read from the index alone.
             models.Index(
-                fields=["org_path"], name="stats_entry_path", opclasses=["varchar_pattern_ops"]
+                fields=["org_path"],
+                name="stats_entry_path_cover",
+                opclasses=["varchar_pattern_ops"],
+                include=["source", "day", *VALUE_FIELDS, "sensitive", "amount"],
             ),
         ]
 

@@ -136,7 +136,7 @@ def summed(
     then leads each row. The rows come from counts.relation(): the summary, or the ledger
     below the summary's depth."""
     dim, values = condition(src, where)
-    relation, params = counts.relation(paths)
+    relation, params = counts.relation(paths, [src.key])
     sql = f"FROM {relation} c WHERE source = %s AND dim = %s"
     params += [src.key, dim]
     if values is not None:
