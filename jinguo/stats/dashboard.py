@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.orgs.models import OrgUnit
@@ -340,6 +341,17 @@ def trend(user, frame: Frame, period: Period) -> list[dict]:
     return [{"label": c.label, "count": c.shown} for c in cells]
 
 
+@lru_cache(maxsize=256)
+def _source_names(key: str, language: str | None) -> dict:
+    """A source's label, its measure's and its date's, in the active language (kept)."""
+    src = sources.source(key)
+    return {
+        "label": str(src.label),
+        "measure_label": str(src.measure_label) if src.measure else "",
+        "date_label": str(src.model_class()._meta.get_field(src.date_field).verbose_name or ""),
+    }
+
+
 def other_sources(user, unit, period: Period) -> list[dict]:
     """This period's and the previous one's total of every source she sees: one query."""
     visible = selectors.visible_sources(user)
@@ -379,15 +391,11 @@ def other_sources(user, unit, period: Period) -> list[dict]:
         out.append(
             {
                 "key": src.key,
-                "label": str(src.label),
+                **_source_names(src.key, get_language()),
                 "count": now.shown,
                 "amount": amount,
-                "measure_label": str(src.measure_label) if src.measure else "",
                 "previous": before.shown,
                 "change": change,
-                "date_label": str(
-                    src.model_class()._meta.get_field(src.date_field).verbose_name or ""
-                ),
             }
         )
     return out
