@@ -81,7 +81,7 @@ def rebuild(src: StatsSource, using: str = "default") -> int:
             [src.key, *inner_params],
         )
         if pg:
-            for where, params in _partitions(cursor, entry_table, src.key):
+            for where, params in _partitions(src, using):
                 ledger = f"(SELECT * FROM {entry_table} WHERE source = %s AND {where})"
                 cursor.execute(
                     triggers.counts_upsert(triggers.expanded(ledger, 1, "postgresql"), connection),
@@ -91,24 +91,13 @@ def rebuild(src: StatsSource, using: str = "default") -> int:
         return StatsEntry.objects.using(using).filter(source=src.key).count()
 
 
-def _partitions(cursor, entry_table: str, source: str) -> list[tuple[str, list]]:
+def _partitions(src: StatsSource, using: str) -> list[tuple[str, list]]:
     """The source's ledger cut by the units one level below the root (the provinces of a
     national tree), as (condition, params): the rebuild groups one part at a time, so that
     it never holds the whole country's expanded rows at once; only the rows of the root
     itself are shared between parts (an upsert adds them up)."""
-    cursor.execute(
-        "SELECT DISTINCT CASE WHEN split_part(org_path, %s, 2) = '' THEN org_path "
-        "ELSE split_part(org_path, %s, 1) || %s || split_part(org_path, %s, 2) || %s END "
-        f"FROM {entry_table} WHERE source = %s",
-        [SEPARATOR, SEPARATOR, SEPARATOR, SEPARATOR, SEPARATOR, source],
-    )
-    parts = []
-    for (prefix,) in sorted(cursor.fetchall()):
-        if prefix.count(SEPARATOR) == 1:
-            parts.append(("org_path = %s", [prefix]))
-        else:
-            parts.append(("org_path LIKE %s", [like_prefix(prefix)]))
-    return parts
+    at_root = (f"split_part(org_path, '{SEPARATOR}', 2) = ''", [])
+    return [at_root, *(("org_path LIKE %s", [like_prefix(p)]) for p in _prefixes(src, using))]
 
 
 def check(src: StatsSource) -> list[tuple[CountKey, tuple[int, int], tuple[int, int]]]:
@@ -117,25 +106,73 @@ def check(src: StatsSource) -> list[tuple[CountKey, tuple[int, int], tuple[int, 
     The records are expanded to every ancestor and dimension by the same SQL the triggers
     use and compared with the summary in the database, so only differences come back. Below
     the summary's depth (counts.py) the figures the readers sum from the ledger are compared
-    with the records the same way."""
+    with the records the same way. PostgreSQL compares one subtree below the root at a time
+    (and the root's own rows apart), as the rebuild counts them, so that a national check
+    never groups the whole country's expanded rows in one statement."""
+    if connection.vendor != "postgresql":
+        return _compare(src)
+    found = _compare(src, to_depth=1)
+    for prefix in _prefixes(src):
+        found += _compare(src, prefix)
+    return sorted(found, key=lambda row: tuple(str(part) for part in row[0]))
+
+
+def _prefixes(src: StatsSource, using: str = "default") -> list[str]:
+    """The paths one level below the root of every record, ledger row and count row of
+    ``src`` (PostgreSQL)."""
+    records, params = _records(src)
+
+    def second(column: str, rows: str, where: str = "") -> str:
+        part = [f"split_part({column}, '{SEPARATOR}', {i})" for i in (1, 2)]
+        return (
+            f"SELECT {part[0]} || '{SEPARATOR}' || {part[1]} || '{SEPARATOR}' "
+            f"FROM {rows} WHERE {where}{part[1]} <> ''"
+        )
+
+    ledger, counts = _qn(StatsEntry._meta.db_table), _qn(StatsCount._meta.db_table)
+    sql = (
+        f"{second('org_path', f'{records} r')} UNION "
+        f"{second('org_path', ledger, 'source = %s AND ')} UNION "
+        f"{second('unit_path', counts, 'source = %s AND ')}"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [*params, src.key, src.key])
+        return sorted(prefix for (prefix,) in cursor.fetchall())
+
+
+def _compare(src: StatsSource, prefix: str | None = None, to_depth: int | None = None) -> list:
+    """check() over the subtree ``prefix`` (its levels from the prefix's down), or over the
+    levels down to ``to_depth``, or over everything."""
     records, params = _records(src)
     vendor = connection.vendor
-    truth = triggers.grouped(triggers.expanded(records, 1, vendor, levels="all"))
+    in_counts, in_ledger, count_params, ledger_params = "", "", [], []
+    from_depth = None
+    if prefix is not None:
+        records = f"(SELECT * FROM {records} r WHERE org_path LIKE %s)"
+        params = [*params, like_prefix(prefix)]
+        in_counts, count_params = " AND unit_path LIKE %s", [like_prefix(prefix)]
+        in_ledger, ledger_params = " AND org_path LIKE %s", [like_prefix(prefix)]
+        from_depth = prefix.count(SEPARATOR)
+    if to_depth is not None:
+        level = f"(length(unit_path) - length(replace(unit_path, '{SEPARATOR}', '')))"
+        in_counts += f" AND {level} <= {int(to_depth)}"
+    band = {"from_depth": from_depth, "to_depth": to_depth}
+    truth = triggers.grouped(triggers.expanded(records, 1, vendor, levels="all", **band))
     counts = _qn(StatsCount._meta.db_table)
-    ledger = f"(SELECT * FROM {_qn(StatsEntry._meta.db_table)} WHERE source = %s)"
-    deep = triggers.grouped(triggers.expanded(ledger, 1, vendor, levels="deep"))
+    ledger = f"(SELECT * FROM {_qn(StatsEntry._meta.db_table)} WHERE source = %s{in_ledger})"
+    deep = triggers.grouped(triggers.expanded(ledger, 1, vendor, levels="deep", **band))
     key = "unit_path, dim, month, value"
     sql = (
         f"SELECT {key}, SUM(hn), SUM(hns), SUM(ha), SUM(wn), SUM(wns), SUM(wa) FROM ("
         f"SELECT {key}, n AS hn, n_sensitive AS hns, amount AS ha, 0 AS wn, 0 AS wns, "
-        f"0 AS wa FROM {counts} WHERE source = %s UNION ALL "
+        f"0 AS wa FROM {counts} WHERE source = %s{in_counts} UNION ALL "
         f"SELECT {key}, n, ns, amount, 0, 0, 0 FROM ({deep}) l UNION ALL "
         f"SELECT {key}, 0, 0, 0, n, ns, amount FROM ({truth}) t) x "
         f"GROUP BY {key} HAVING SUM(hn) <> SUM(wn) OR SUM(hns) <> SUM(wns) "
         f"OR ROUND(SUM(ha), 2) <> ROUND(SUM(wa), 2) ORDER BY {key}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [src.key, src.key, *params])
+        cursor.execute(sql, [src.key, *count_params, src.key, *ledger_params, *params])
         # A source that only counts has every amount 0: its rows compare as (n, n_sensitive).
         return [
             (

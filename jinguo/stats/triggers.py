@@ -207,20 +207,33 @@ def value_case(dim: str, alias: str = "e") -> str:
     return f"CASE {dim} {whens} ELSE '' END"
 
 
-def expanded(entries: str, sign: int, vendor: str, levels: str = "kept") -> str:
+def expanded(
+    entries: str,
+    sign: int,
+    vendor: str,
+    levels: str = "kept",
+    from_depth: int | None = None,
+    to_depth: int | None = None,
+) -> str:
     """One row per (ancestor path, dimension) of each ledger row of ``entries`` (a FROM item
     with the ledger's columns), carrying ``sign`` and the sign of its sensitivity. ``levels``:
     the ancestors the summary keeps ("kept": down to counts.summary_depth(), the deeper ones
-    being left to the ledger), those below it ("deep") or all of them ("all")."""
+    being left to the ledger), those below it ("deep") or all of them ("all"); and of those
+    only the levels ``from_depth`` to ``to_depth``, if given."""
     from . import counts
 
     depth = counts.summary_depth()
+    level = counts.prefix_depth("e.org_path", "p.k")
     shallow = ""
     if depth is not None and levels != "all":
         op = {"kept": "<=", "deep": ">"}[levels]
-        shallow = f" AND {counts.prefix_depth('e.org_path', 'p.k')} {op} {depth}"
+        shallow = f" AND {level} {op} {depth}"
     elif depth is None and levels == "deep":
         shallow = " AND 1 = 0"
+    if from_depth is not None:
+        shallow += f" AND {level} >= {int(from_depth)}"
+    if to_depth is not None:
+        shallow += f" AND {level} <= {int(to_depth)}"
     return (
         f"SELECT e.source AS source, substr(e.org_path, 1, p.k) AS unit_path, d.k AS dim, "
         f"{month_of('e.day', vendor)} AS month, {value_case('d.k')} AS value, {sign} AS dn, "

@@ -137,3 +137,18 @@ def test_check_compares_the_deep_units_read_from_the_ledger(tree, use_depth):
     )
     wrong = {key.path for key, _summary, _records in maintenance.check(src)}
     assert wrong == {tree.community_a.path, tree.community_a2.path}
+
+
+def test_check_reports_a_wrong_count_at_the_root_and_below_it(tree, use_depth):
+    """PostgreSQL checks the root's rows and each subtree below it apart: both are seen."""
+    make_case(tree.community_a)
+    make_case(tree.district_b)
+    use_depth(3)
+    src = sources.source("cases.case")
+    assert maintenance.check(src) == []
+    for unit in (tree.city, tree.district_b, tree.street_a):
+        row = StatsCount.objects.filter(source=src.key, unit_path=unit.path, dim=0).first()
+        row.n += 1
+        row.save(update_fields=["n"])
+    wrong = {key.path for key, _summary, _records in maintenance.check(src)}
+    assert wrong == {tree.city.path, tree.district_b.path, tree.street_a.path}
