@@ -37,7 +37,11 @@ def local(value) -> str:
 
 
 def earlier(**delta) -> str:
-    return (timezone.localtime() - datetime.timedelta(**delta)).strftime("%Y-%m-%dT%H:%M")
+    """A local time ``delta`` ago, but not before today's midnight: the records it follows
+    (a warning issued, an order in force) are dated today."""
+    now = timezone.localtime()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(now - datetime.timedelta(**delta), midnight).strftime("%Y-%m-%dT%H:%M")
 
 
 class TestPoliceWarningContract(ScopedModelContract):
